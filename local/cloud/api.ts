@@ -1,0 +1,42 @@
+/**
+ * The contract between the local cloud (the AWS-wire-compatible emulator) and whatever embeds it:
+ * the local event bus and runner, the integration tests, the benchmarks.
+ *
+ * Everything AWS clients do goes over HTTP; this in-process surface exists only for what AWS itself
+ * does out of band: delivering events to a region's default event bus and publishing SNS notifications.
+ */
+
+/** An EventBridge event exactly as AWS delivers it (see ../shared/reference/aws-facts.md). */
+export interface CloudEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+/** Where the emulator hands what AWS would deliver asynchronously. */
+export interface LocalCloudSinks {
+  /** An event put on the default event bus of `event.account` in `event.region`. */
+  onEvent(event: CloudEvent): void;
+  /** An SNS message published to `topicArn` (endpoint connection notifications). */
+  onNotification(topicArn: string, message: string): void;
+}
+
+/** Well-known names shared by the emulator, the control plane and the CDK app. */
+export const LOCAL_DEFAULTS = {
+  port: 4566,
+  managementAccountId: '111111111111',
+  hubAccountId: '222222222222',
+  hubRegion: 'eu-west-2',
+  /** Organizations is a global service homed in us-east-1; its events arrive there. */
+  organizationsRegion: 'us-east-1',
+  /** The role every spoke account's baseline carries (deployed by a StackSet in AWS). */
+  spokeRoleName: 'EgressProxySpokeRole',
+  /** The control plane's execution role in the hub; the only principal the spoke role trusts. */
+  controlPlaneRoleName: 'EgressControlPlaneRole',
+} as const;
