@@ -21,8 +21,11 @@ export interface CloudEvent {
 
 /** Where the emulator hands what AWS would deliver asynchronously. */
 export interface LocalCloudSinks {
-  /** An event put on the default event bus of `event.account` in `event.region`. */
-  onEvent(event: CloudEvent): void;
+  /**
+   * An event put on an event bus of `event.account` in `event.region`: AWS service events go to the
+   * `default` bus; PutEvents names its bus (name or ARN as the caller gave it).
+   */
+  onEvent(event: CloudEvent, busName: string): void;
   /** An SNS message published to `topicArn` (endpoint connection notifications). */
   onNotification(topicArn: string, message: string): void;
 }
