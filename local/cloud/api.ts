@@ -42,4 +42,6 @@ export const LOCAL_DEFAULTS = {
   spokeRoleName: 'EgressProxySpokeRole',
   /** The control plane's execution role in the hub; the only principal the spoke role trusts. */
   controlPlaneRoleName: 'EgressControlPlaneRole',
+  /** A role in the management account that lets the control plane read the organization. */
+  organizationsReadRoleName: 'EgressOrganizationsReadRole',
 } as const;

@@ -69,6 +69,11 @@ export interface ServiceModule {
   errorResponse(err: AwsError, ctx: CallContext): RawResponse;
   /** The throttle bucket an action draws from (see aws-facts.md), or undefined for none. */
   throttleClass(action: string): string | undefined;
+  /**
+   * Optional: the bucket of each class this module reports (capacity, tokens per emulated second).
+   * Without it the core's defaults apply (core/throttle.ts: EC2's numbers from aws-facts.md).
+   */
+  readonly throttleBuckets?: Readonly<Record<string, { capacity: number; refillPerSecond: number }>>;
   /** JSON-able snapshot for GET /_local/state. */
   snapshot(): unknown;
 }

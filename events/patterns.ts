@@ -1,0 +1,101 @@
+/**
+ * The EventBridge patterns of every rule the control plane owns. This module is the single source for
+ * the CDK stacks (events.Rule eventPattern) and the local event bus: a test pins that both agree.
+ *
+ * Patterns are plain JSON (EventBridge's own syntax), not CDK's EventPattern type, so the local bus can
+ * match them verbatim and CDK receives exactly what AWS will evaluate.
+ */
+import type { EventPattern } from './pattern-types';
+
+export type { EventPattern } from './pattern-types';
+
+/** The tag a spoke team sets on a VPC to ask for the proxy (configurable per deployment). */
+export const DEFAULT_PROXY_TAG_KEY = 'egress-proxy';
+
+/** The control plane's own event source. Must not start with `aws.`: EventBridge reserves that prefix. */
+export const CONTROL_PLANE_SOURCE = 'egress-control-plane';
+
+/** Emitted by VPC onboarding (PutEvents to the hub bus) once it has created an interface endpoint. */
+export const ENDPOINT_CREATED_DETAIL_TYPE = 'Endpoint Created';
+
+export const ORGANIZATIONS_SOURCE = 'aws.organizations';
+export const ORGANIZATIONS_EVENT_SOURCE = 'organizations.amazonaws.com';
+export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
+export const CLOUDTRAIL_SERVICE_EVENT = 'AWS Service Event via CloudTrail';
+
+export const TAG_SOURCE = 'aws.tag';
+export const TAG_CHANGE_DETAIL_TYPE = 'Tag Change on Resource';
+
+/**
+ * Membership changes that need no further filtering: an account joined (accepted an invitation or the
+ * join was announced) or left (removed, left, closed). CreateAccountResult is handled apart because only
+ * its SUCCEEDED state carries a usable account id.
+ */
+export const MEMBERSHIP_EVENT_NAMES = [
+  'AccountJoinedOrganization',
+  'AcceptHandshake',
+  'RemoveAccountFromOrganization',
+  'LeaveOrganization',
+  'CloseAccount',
+] as const;
+
+export const CREATE_ACCOUNT_RESULT = 'CreateAccountResult';
+
+export type OrganizationEventName = (typeof MEMBERSHIP_EVENT_NAMES)[number] | typeof CREATE_ACCOUNT_RESULT;
+
+/**
+ * Organization membership events. `$or` inside `detail` (supported by EventBridge and passed through
+ * untouched by CDK) keeps this one rule: either a plain membership event, or a CreateAccountResult whose
+ * state is SUCCEEDED (a FAILED creation has no account to onboard).
+ */
+export function organizationMembershipPattern(): EventPattern {
+  return {
+    source: [ORGANIZATIONS_SOURCE],
+    'detail-type': [CLOUDTRAIL_API_CALL, CLOUDTRAIL_SERVICE_EVENT],
+    detail: {
+      eventSource: [ORGANIZATIONS_EVENT_SOURCE],
+      $or: [
+        { eventName: [...MEMBERSHIP_EVENT_NAMES] },
+        {
+          eventName: [CREATE_ACCOUNT_RESULT],
+          serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A change (add, update or removal) of the proxy tag on a VPC. Removals matter too: the tag key then
+ * appears only in `changed-tag-keys`, and the handler offboards the VPC.
+ */
+export function vpcProxyTagChangePattern(proxyTagKey: string = DEFAULT_PROXY_TAG_KEY): EventPattern {
+  assertTagKey(proxyTagKey);
+  return {
+    source: [TAG_SOURCE],
+    'detail-type': [TAG_CHANGE_DETAIL_TYPE],
+    detail: {
+      service: ['ec2'],
+      'resource-type': ['vpc'],
+      'changed-tag-keys': [proxyTagKey],
+    },
+  };
+}
+
+/** The hand-off from VPC onboarding to connection acceptance. */
+export function endpointCreatedPattern(): EventPattern {
+  return {
+    source: [CONTROL_PLANE_SOURCE],
+    'detail-type': [ENDPOINT_CREATED_DETAIL_TYPE],
+  };
+}
+
+/** EC2 tag keys: 1-128 characters, and `aws:` is reserved for AWS. */
+function assertTagKey(key: string): void {
+  if (key.length === 0 || key.length > 128) {
+    throw new Error(`proxy tag key must be 1-128 characters, got ${JSON.stringify(key)}`);
+  }
+  if (key.toLowerCase().startsWith('aws:')) {
+    throw new Error(`proxy tag key must not start with "aws:" (reserved by AWS), got ${JSON.stringify(key)}`);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The event topology the CDK app deploys and the local bus runs: which bus holds which rule, what each
+ * rule matches, where it sends, and how each hub queue batches for its function. One definition, two
+ * consumers (infra/ and local/bus/), so they cannot drift.
+ */
+import {
+  DEFAULT_PROXY_TAG_KEY,
+  endpointCreatedPattern,
+  organizationMembershipPattern,
+  vpcProxyTagChangePattern,
+} from './patterns';
+import type { EventPattern } from './pattern-types';
+
+/** The hub's custom event bus, which the management and spoke forwarding rules target. */
+export const HUB_BUS_NAME = 'egress-control-plane';
+
+/**
+ * Where a rule lives: the management account's default bus in us-east-1 (Organizations events appear
+ * only there), the default bus of every spoke account and region (StackSet), or the hub's custom bus.
+ */
+export type BusRole = 'management-default' | 'spoke-default' | 'hub';
+
+export type QueueName = 'account-onboarding' | 'vpc-onboarding' | 'connection-acceptance';
+
+export type RouteTarget = { kind: 'hub-bus' } | { kind: 'queue'; queue: QueueName };
+
+export interface Route {
+  /** Stable id: the CDK construct id and the local rule name. */
+  readonly id: string;
+  readonly bus: BusRole;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly target: RouteTarget;
+}
+
+export interface QueueDefinition {
+  readonly name: QueueName;
+  /** SQS event source BatchSize: how many messages one invocation may receive. */
+  readonly batchSize: number;
+  /** MaximumBatchingWindowInSeconds: how long to wait to fill a batch. */
+  readonly batchingWindowSeconds: number;
+  /** Receives before a message moves to the dead-letter queue (redrive policy). */
+  readonly maxReceiveCount: number;
+  /** How long a received message stays invisible; AWS advises at least 6x the function timeout. */
+  readonly visibilityTimeoutSeconds: number;
+  /** The function's timeout. */
+  readonly functionTimeoutSeconds: number;
+  /** ScalingConfig.MaximumConcurrency (minimum 2 in AWS): bounds calls against hub-account rate limits. */
+  readonly maxConcurrency: number;
+  /** Subscribed (raw delivery off) to the endpoint service's connection-notification SNS topic. */
+  readonly subscribesToConnectionNotifications: boolean;
+}
+
+/**
+ * Batch sizes favour one hub-side call for many events: account onboarding batches principals into one
+ * ModifyVpcEndpointServicePermissions; acceptance batches endpoint ids into one Accept call (a 10-token
+ * bucket refilling at 1/s). VPC onboarding works in spoke accounts, so smaller batches spread retries.
+ */
+export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
+  'account-onboarding': {
+    name: 'account-onboarding',
+    batchSize: 10,
+    batchingWindowSeconds: 5,
+    maxReceiveCount: 3,
+    visibilityTimeoutSeconds: 6 * 60,
+    functionTimeoutSeconds: 60,
+    maxConcurrency: 2,
+    subscribesToConnectionNotifications: false,
+  },
+  'vpc-onboarding': {
+    name: 'vpc-onboarding',
+    batchSize: 5,
+    batchingWindowSeconds: 2,
+    maxReceiveCount: 3,
+    visibilityTimeoutSeconds: 6 * 120,
+    functionTimeoutSeconds: 120,
+    maxConcurrency: 10,
+    subscribesToConnectionNotifications: false,
+  },
+  'connection-acceptance': {
+    name: 'connection-acceptance',
+    batchSize: 50,
+    batchingWindowSeconds: 5,
+    maxReceiveCount: 3,
+    visibilityTimeoutSeconds: 6 * 60,
+    functionTimeoutSeconds: 60,
+    maxConcurrency: 2,
+    subscribesToConnectionNotifications: true,
+  },
+};
+
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+export interface ScheduleDefinition {
+  readonly id: string;
+  readonly description: string;
+  /** An EventBridge schedule expression. */
+  readonly expression: string;
+}
+
+/** The reconciler repairs what best-effort events lost; tag events may be dropped, so it runs often. */
+export const RECONCILER_SCHEDULE: ScheduleDefinition = {
+  id: 'reconcile-organization',
+  description: 'Converge the whole organization to the desired state and repair drift',
+  expression: 'rate(1 hour)',
+};
+
+export interface RouteOptions {
+  /** The VPC tag key that asks for the proxy. @default 'egress-proxy' */
+  readonly proxyTagKey?: string;
+}
+
+export function buildRoutes(options: RouteOptions = {}): Route[] {
+  const proxyTagKey = options.proxyTagKey ?? DEFAULT_PROXY_TAG_KEY;
+  return [
+    {
+      id: 'ForwardOrganizationMembershipEvents',
+      bus: 'management-default',
+      description: 'Forward organization membership changes from the management account to the hub bus',
+      pattern: organizationMembershipPattern(),
+      target: { kind: 'hub-bus' },
+    },
+    {
+      id: 'ForwardVpcProxyTagChanges',
+      bus: 'spoke-default',
+      description: `Forward changes of the ${proxyTagKey} tag on VPCs to the hub bus`,
+      pattern: vpcProxyTagChangePattern(proxyTagKey),
+      target: { kind: 'hub-bus' },
+    },
+    {
+      id: 'OnboardAccounts',
+      bus: 'hub',
+      description: 'Organization membership changes to the account onboarding queue',
+      pattern: organizationMembershipPattern(),
+      target: { kind: 'queue', queue: 'account-onboarding' },
+    },
+    {
+      id: 'OnboardVpcs',
+      bus: 'hub',
+      description: `Changes of the ${proxyTagKey} tag on VPCs to the VPC onboarding queue`,
+      pattern: vpcProxyTagChangePattern(proxyTagKey),
+      target: { kind: 'queue', queue: 'vpc-onboarding' },
+    },
+    {
+      id: 'AcceptCreatedEndpoints',
+      bus: 'hub',
+      description: 'Endpoints created by VPC onboarding to the connection acceptance queue',
+      pattern: endpointCreatedPattern(),
+      target: { kind: 'queue', queue: 'connection-acceptance' },
+    },
+  ];
+}
+
+export function routesOn(routes: readonly Route[], bus: BusRole): Route[] {
+  return routes.filter((route) => route.bus === bus);
+}

@@ -1,0 +1,107 @@
+import { decideConnection, type ConnectionFacts, type ConnectionVerdict } from '../core/connections';
+import { hasTag } from '../core/managed-tags';
+import type { ScopeDecision } from '../core/scope';
+import { acceptConnections, listConnections, rejectConnections } from '../aws/endpoint-service';
+import { readEndpointVpcs } from '../aws/spoke-vpc';
+import { audit } from '../shared/audit';
+import type { Runtime } from '../shared/runtime';
+import { mapSettled, toError } from './bounded';
+
+export interface ConnectionDecision {
+  readonly connection: ConnectionFacts;
+  readonly verdict: ConnectionVerdict;
+}
+
+export interface ConnectionsResult {
+  readonly decisions: ConnectionDecision[];
+  /** Per endpoint id: why it could not be decided or the Accept/Reject call failed for it. */
+  readonly errors: Map<string, Error>;
+}
+
+/** Spoke reads in flight while deciding (each is an AssumeRole plus two describes in one account). */
+const SPOKE_READ_CONCURRENCY = 8;
+
+/**
+ * Decides every connection awaiting acceptance on the hub service (not only the ones the events named: the truth
+ * is re-read), then makes one Accept and one Reject call for all of them.
+ */
+export async function convergePendingConnections(
+  runtime: Runtime,
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  options: { dryRun: boolean; correlationId: string },
+): Promise<ConnectionsResult> {
+  const { hubServiceId } = runtime.config;
+  const pending = await listConnections(runtime.hubEc2, hubServiceId, { states: ['pendingAcceptance'] });
+  const { decisions, errors } = await decideConnections(runtime, pending, scopeOf, options.correlationId);
+  const accept = decisions.filter((d) => d.verdict.verdict === 'accept').map((d) => d.connection.endpointId);
+  const reject = decisions.filter((d) => d.verdict.verdict === 'reject').map((d) => d.connection.endpointId);
+  const failures = options.dryRun
+    ? new Map<string, string>()
+    : new Map([
+        ...(accept.length > 0 ? await acceptConnections(runtime.hubEc2, hubServiceId, accept) : []),
+        ...(reject.length > 0 ? await rejectConnections(runtime.hubEc2, hubServiceId, reject) : []),
+      ]);
+  for (const { connection, verdict } of decisions) {
+    const failure = failures.get(connection.endpointId);
+    if (failure !== undefined) errors.set(connection.endpointId, new Error(`${verdict.verdict} ${connection.endpointId}: ${failure}`));
+    audit({
+      action: `connection.${verdict.verdict}`,
+      scope: { accountId: connection.ownerAccountId, endpointId: connection.endpointId },
+      decision: failure === undefined ? verdict.verdict : 'error',
+      reason: failure === undefined ? verdict.reason : `${verdict.reason}; ${failure}`,
+      before: { state: connection.state },
+      dryRun: options.dryRun,
+      correlationId: options.correlationId,
+    });
+  }
+  return { decisions, errors };
+}
+
+/** Reads each owner's scope and, for in-scope owners, the endpoints' VPC tags in the owner's account. */
+export async function decideConnections(
+  runtime: Runtime,
+  connections: readonly ConnectionFacts[],
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  correlationId: string,
+): Promise<ConnectionsResult> {
+  const { key, value } = runtime.config.proxyTag;
+  const byOwner = new Map<string, ConnectionFacts[]>();
+  for (const c of connections) byOwner.set(c.ownerAccountId, [...(byOwner.get(c.ownerAccountId) ?? []), c]);
+  const owners = [...byOwner.keys()].sort();
+  const decisions: ConnectionDecision[] = [];
+  const errors = new Map<string, Error>();
+  const results = await mapSettled(owners, SPOKE_READ_CONCURRENCY, async (owner) => {
+    const ownerConnections = byOwner.get(owner) ?? [];
+    const ownerScope = await scopeOf(owner);
+    if (!ownerScope.inScope) return ownerConnections.map((c) => ({ connection: c, verdict: decideConnection(c, ownerScope, undefined, '') }));
+    const ec2 = await runtime.spokes.ec2(owner, runtime.region, correlationId);
+    const vpcs = await readEndpointVpcs(ec2, ownerConnections.map((c) => c.endpointId));
+    return ownerConnections.map((c) => {
+      const vpc = vpcs.get(c.endpointId);
+      const facts = vpc === undefined ? undefined : { vpcId: vpc.vpcId, tagged: hasTag(vpc.tags, key, value) };
+      return { connection: c, verdict: decideConnection(c, ownerScope, facts, `${key}=${value}`) };
+    });
+  });
+  results.forEach((result, index) => {
+    const owner = owners[index] as string;
+    if (result.status === 'fulfilled') {
+      decisions.push(...result.value);
+      return;
+    }
+    // Undecidable (e.g. the spoke role is missing): leave the connection pending rather than guess, and fail
+    // the records that asked about it so they are retried.
+    const error = toError(result.reason);
+    for (const c of byOwner.get(owner) ?? []) {
+      errors.set(c.endpointId, error);
+      audit({
+        action: 'connection.decide',
+        scope: { accountId: owner, endpointId: c.endpointId },
+        decision: 'error',
+        reason: `${error.name}: ${error.message}`,
+        dryRun: false,
+        correlationId,
+      });
+    }
+  });
+  return { decisions, errors };
+}

@@ -1,0 +1,231 @@
+import { REJECTABLE_STATES, type ConnectionFacts } from '../core/connections';
+import { planAllPrincipals, planPrincipalChanges, planShareChanges, type PrincipalChanges } from '../core/principals';
+import { accountIdOfRootPrincipal, decideAccountScope, type ScopeDecision } from '../core/scope';
+import type { VpcPlan } from '../core/vpc-plan';
+import {
+  acceptConnections,
+  listAllowedPrincipals,
+  listConnections,
+  modifyAllowedPrincipals,
+  rejectConnections,
+} from '../aws/endpoint-service';
+import { listAllAccounts } from '../aws/organizations';
+import { listSharedAccountIds, modifySharePrincipals } from '../aws/resource-share';
+import { listVpcIds } from '../aws/spoke-vpc';
+import { audit, type AuditScope } from '../shared/audit';
+import type { Runtime } from '../shared/runtime';
+import { mapSettled, toError } from './bounded';
+import { decideConnections } from './connections';
+import { convergeVpc } from './vpc';
+
+export interface PlannedAction {
+  readonly action: string;
+  readonly scope: AuditScope;
+  readonly reason: string;
+  readonly details?: unknown;
+}
+
+export interface ReconcilePlan {
+  readonly correlationId: string;
+  readonly dryRun: boolean;
+  readonly accounts: { readonly total: number; readonly inScope: number };
+  readonly actions: PlannedAction[];
+  readonly errors: { readonly scope: AuditScope; readonly error: string }[];
+}
+
+export interface ReconcileOptions {
+  readonly dryRun: boolean;
+  readonly correlationId: string;
+  /** Restrict the run to these accounts (principals of other accounts are then left alone). */
+  readonly accountIds?: readonly string[];
+}
+
+/**
+ * The whole organization's desired state, computed with the same core decisions as the event handlers, applied
+ * unless dry run. Per-account failures are collected (and audited) so one broken account does not stop the
+ * rollout; the caller decides whether they fail the invocation.
+ */
+export async function reconcileOrganization(runtime: Runtime, options: ReconcileOptions): Promise<ReconcilePlan> {
+  const plan: ReconcilePlan = {
+    correlationId: options.correlationId,
+    dryRun: options.dryRun,
+    accounts: { total: 0, inScope: 0 },
+    actions: [],
+    errors: [],
+  };
+  const members = await listAllAccounts(runtime.organizations);
+  const byId = new Map(members.map((a) => [a.accountId, a]));
+  const accountIds = options.accountIds ?? members.map((a) => a.accountId);
+  const decisions = new Map(accountIds.map((id) => [id, decideAccountScope(id, byId.get(id), runtime.config.scope)]));
+  const inScopeIds = [...decisions].filter(([, d]) => d.inScope).map(([id]) => id);
+  Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
+
+  await step(plan, { accountId: 'organization' }, () => reconcilePrincipals(runtime, plan, decisions, options));
+  const shareArn = runtime.config.ramShareArn;
+  if (shareArn !== undefined) await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+
+  const scopeOf = (accountId: string) => Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, byId.get(accountId), runtime.config.scope));
+  await mapSettled(inScopeIds, runtime.config.reconcileConcurrency, (accountId) =>
+    step(plan, { accountId }, () => reconcileAccount(runtime, plan, accountId, scopeOf, options)),
+  );
+  await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
+  return plan;
+}
+
+/**
+ * One account's VPCs (every VPC in the hub region, tagged or not), converged one after another: CreateVpcEndpoint
+ * has a small per-account token bucket. This is the unit a later fan-out puts on a queue.
+ */
+export async function reconcileAccount(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  accountId: string,
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  options: ReconcileOptions,
+): Promise<void> {
+  const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
+  for (const vpcId of await listVpcIds(ec2)) {
+    await step(plan, { accountId, vpcId }, async () => {
+      const outcome = await convergeVpc(
+        runtime,
+        { accountId, region: runtime.region, vpcId, correlationId: options.correlationId },
+        scopeOf,
+        { dryRun: options.dryRun, ec2 },
+      );
+      if (outcome.plan !== undefined) plan.actions.push(...vpcActions(accountId, vpcId, outcome.plan));
+    });
+  }
+}
+
+async function reconcilePrincipals(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  decisions: ReadonlyMap<string, ScopeDecision>,
+  options: ReconcileOptions,
+): Promise<void> {
+  const current = await listAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId);
+  const change: PrincipalChanges =
+    options.accountIds === undefined
+      ? planAllPrincipals(current, [...decisions].filter(([, d]) => d.inScope).map(([id]) => id))
+      : planPrincipalChanges(current, new Map([...decisions].map(([id, d]) => [id, d.inScope])));
+  for (const [principals, decision] of [[change.add, 'allow'], [change.remove, 'remove']] as const) {
+    for (const principal of principals) {
+      const accountId = accountIdOfRootPrincipal(principal) ?? principal;
+      const reason = decisions.get(accountId)?.reason ?? 'not an in-scope account of the organization';
+      plan.actions.push({ action: `endpoint-service.${decision}-principal`, scope: { accountId }, reason, details: { principal } });
+      audit({ action: 'endpoint-service.allowed-principal', scope: { accountId }, decision, reason, dryRun: options.dryRun, correlationId: options.correlationId });
+    }
+  }
+  if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);
+}
+
+async function reconcileShare(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  shareArn: string,
+  decisions: ReadonlyMap<string, ScopeDecision>,
+  options: ReconcileOptions,
+): Promise<void> {
+  const current = await listSharedAccountIds(runtime.ram, shareArn);
+  const wanted = new Map([...decisions].map(([id, d]) => [id, d.inScope]));
+  // A whole-organization run also drops shared accounts that are no longer members at all.
+  if (options.accountIds === undefined) for (const id of current) if (!wanted.has(id)) wanted.set(id, false);
+  const change = planShareChanges(current, wanted);
+  for (const [ids, decision] of [[change.associate, 'allow'], [change.disassociate, 'remove']] as const) {
+    for (const accountId of ids) {
+      const reason = decisions.get(accountId)?.reason ?? 'not a member of the organization';
+      plan.actions.push({ action: `resource-share.${decision === 'allow' ? 'associate' : 'disassociate'}`, scope: { accountId }, reason });
+      audit({ action: 'resource-share.principal', scope: { accountId }, decision, reason, dryRun: options.dryRun, correlationId: options.correlationId });
+    }
+  }
+  if (!options.dryRun) await modifySharePrincipals(runtime.ram, shareArn, change);
+}
+
+/** Pending connections are decided like acceptance does; live connections of out-of-scope owners are rejected. */
+async function reconcileConnections(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  decisions: ReadonlyMap<string, ScopeDecision>,
+  options: ReconcileOptions,
+): Promise<void> {
+  const { hubServiceId } = runtime.config;
+  const all = await listConnections(runtime.hubEc2, hubServiceId, { states: REJECTABLE_STATES });
+  const restrict = options.accountIds === undefined ? undefined : new Set(options.accountIds);
+  const relevant = all.filter((c) => restrict === undefined || restrict.has(c.ownerAccountId));
+  const pending = relevant.filter((c) => c.state === 'pendingAcceptance');
+  const decided = await decideConnections(runtime, pending, scopeOf, options.correlationId);
+  for (const [endpointId, error] of decided.errors) {
+    plan.errors.push({ scope: { accountId: pending.find((c) => c.endpointId === endpointId)?.ownerAccountId ?? 'unknown', endpointId }, error: error.message });
+  }
+  const verdicts: { connection: ConnectionFacts; verdict: 'accept' | 'reject'; reason: string }[] = [
+    ...decided.decisions.map((d) => ({ connection: d.connection, verdict: d.verdict.verdict, reason: d.verdict.reason })),
+    ...relevant
+      .filter((c) => c.state !== 'pendingAcceptance')
+      .flatMap((c) => {
+        const scope = decisions.get(c.ownerAccountId) ?? { inScope: false, reason: `account ${c.ownerAccountId} is not a member of the organization` };
+        return scope.inScope ? [] : [{ connection: c, verdict: 'reject' as const, reason: scope.reason }];
+      }),
+  ];
+  const ids = (verdict: 'accept' | 'reject') => verdicts.filter((v) => v.verdict === verdict).map((v) => v.connection.endpointId);
+  const failures = options.dryRun
+    ? new Map<string, string>()
+    : new Map([
+        ...(ids('accept').length > 0 ? await acceptConnections(runtime.hubEc2, hubServiceId, ids('accept')) : []),
+        ...(ids('reject').length > 0 ? await rejectConnections(runtime.hubEc2, hubServiceId, ids('reject')) : []),
+      ]);
+  for (const { connection, verdict, reason } of verdicts) {
+    const scope = { accountId: connection.ownerAccountId, endpointId: connection.endpointId };
+    const failure = failures.get(connection.endpointId);
+    plan.actions.push({ action: `connection.${verdict}`, scope, reason, details: { state: connection.state } });
+    if (failure !== undefined) plan.errors.push({ scope, error: failure });
+    audit({
+      action: `connection.${verdict}`,
+      scope,
+      decision: failure === undefined ? verdict : 'error',
+      reason: failure === undefined ? reason : `${reason}; ${failure}`,
+      before: { state: connection.state },
+      dryRun: options.dryRun,
+      correlationId: options.correlationId,
+    });
+  }
+}
+
+/** Runs one unit of the reconcile; a failure is recorded against its scope and the run goes on. */
+async function step(plan: ReconcilePlan, scope: AuditScope, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (reason) {
+    const error = toError(reason);
+    plan.errors.push({ scope, error: `${error.name}: ${error.message}` });
+    audit({ action: 'reconcile.step', scope, decision: 'error', reason: `${error.name}: ${error.message}`, dryRun: plan.dryRun, correlationId: plan.correlationId });
+  }
+}
+
+function vpcActions(accountId: string, vpcId: string, vpcPlan: VpcPlan): PlannedAction[] {
+  const scope = { accountId, vpcId };
+  switch (vpcPlan.kind) {
+    case 'blocked':
+      return [];
+    case 'absent': {
+      const actions: PlannedAction[] = [];
+      for (const endpointId of vpcPlan.deleteEndpointIds) actions.push({ action: 'vpc.delete-endpoint', scope: { ...scope, endpointId }, reason: vpcPlan.reason });
+      for (const groupId of vpcPlan.deleteSecurityGroupIds) actions.push({ action: 'vpc.delete-security-group', scope, reason: vpcPlan.reason, details: { groupId } });
+      if (vpcPlan.removeTagKeys.length > 0) actions.push({ action: 'vpc.remove-tags', scope, reason: vpcPlan.reason, details: { keys: vpcPlan.removeTagKeys } });
+      return actions;
+    }
+    case 'present': {
+      const actions: PlannedAction[] = [];
+      const sg = vpcPlan.securityGroup;
+      if (sg.groupId === undefined) actions.push({ action: 'vpc.create-security-group', scope, reason: vpcPlan.reason, details: { authorize: sg.authorize } });
+      else if (sg.authorize.length + sg.revoke.length > 0) actions.push({ action: 'vpc.update-security-group', scope, reason: 'CIDR blocks changed', details: sg });
+      for (const endpointId of vpcPlan.deleteEndpointIds) actions.push({ action: 'vpc.delete-endpoint', scope: { ...scope, endpointId }, reason: 'superseded managed endpoint' });
+      const endpoint = vpcPlan.endpoint;
+      if (endpoint.action === 'create') actions.push({ action: 'vpc.create-endpoint', scope, reason: vpcPlan.reason, details: endpoint });
+      else if (endpoint.addSubnetIds.length > 0) {
+        actions.push({ action: 'vpc.add-endpoint-subnets', scope: { ...scope, endpointId: endpoint.current.endpointId }, reason: 'cover newly supported AZs', details: { add: endpoint.addSubnetIds } });
+      }
+      return actions;
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import { decideAccountScope, type ScopeDecision } from '../core/scope';
+import { proxyUrl } from '../core/private-dns';
+import { isLiveEndpoint, planVpc, writeBackTags, type AbsentPlan, type PresentPlan, type VpcPlan, type VpcSnapshot } from '../core/vpc-plan';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EndpointCreatedDetail } from '../aws/hub-bus';
+import { readAccount } from '../aws/organizations';
+import { readVpcSnapshot } from '../aws/spoke-vpc';
+import {
+  addEndpointSubnets,
+  authorizeProxyIngress,
+  createEndpoint,
+  createSecurityGroup,
+  deleteEndpoints,
+  deleteSecurityGroup,
+  revokeProxyIngress,
+  tagVpc,
+  untagVpc,
+} from '../aws/spoke-writer';
+import { audit, type AuditScope } from '../shared/audit';
+import { BlockedError } from '../shared/errors';
+import type { Runtime } from '../shared/runtime';
+
+export interface VpcRequest {
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly correlationId: string;
+}
+
+export interface VpcOutcome {
+  readonly plan: VpcPlan | undefined;
+  /** Set when the VPC has an endpoint awaiting acceptance: hand it to connection acceptance. */
+  readonly awaitingAcceptance?: EndpointCreatedDetail;
+}
+
+/** Reads the account's scope once per batch however many of its VPCs the batch names. */
+export function accountScopeCache(runtime: Runtime): (accountId: string) => Promise<ScopeDecision> {
+  const cache = new Map<string, Promise<ScopeDecision>>();
+  return (accountId) => {
+    let decision = cache.get(accountId);
+    if (decision === undefined) {
+      decision = readAccount(runtime.organizations, accountId).then((account) =>
+        decideAccountScope(accountId, account, runtime.config.scope),
+      );
+      cache.set(accountId, decision);
+    }
+    return decision;
+  };
+}
+
+/**
+ * Converges one VPC to its desired state (level-triggered: the event only named it). Throws when it cannot, so the
+ * triggering record is retried and, failing that, dead-lettered; the audit trail says why.
+ */
+export async function convergeVpc(
+  runtime: Runtime,
+  request: VpcRequest,
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  options: { dryRun: boolean; ec2?: EC2Client },
+): Promise<VpcOutcome> {
+  const scope: AuditScope = { accountId: request.accountId, vpcId: request.vpcId };
+  const base = { scope, dryRun: options.dryRun, correlationId: request.correlationId };
+  try {
+    if (request.region !== runtime.region) {
+      // Interface endpoints must live in the service's region; a VPC elsewhere is not ours to manage.
+      audit({ ...base, action: 'vpc.converge', decision: 'noop', reason: `VPC is in ${request.region}; the service is in ${runtime.region}` });
+      return { plan: undefined };
+    }
+    const accountScope = await scopeOf(request.accountId);
+    const ec2 = options.ec2 ?? (await runtime.spokes.ec2(request.accountId, request.region, request.correlationId));
+    const snapshot = await readVpcSnapshot(ec2, { accountId: request.accountId, vpcId: request.vpcId }, {
+      serviceName: runtime.config.hubServiceName,
+      proxyPort: runtime.config.proxyPort,
+    });
+    const plan = planVpc(snapshot, accountScope, {
+      serviceName: runtime.config.hubServiceName,
+      proxyTag: runtime.config.proxyTag,
+      proxyPort: runtime.config.proxyPort,
+    });
+    switch (plan.kind) {
+      case 'blocked':
+        audit({ ...base, action: 'vpc.converge', decision: 'error', reason: plan.reason });
+        throw new BlockedError(plan.reason);
+      case 'absent':
+        await applyAbsent(ec2, request, snapshot, plan, base);
+        return { plan };
+      case 'present':
+        return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base)) };
+    }
+  } catch (error) {
+    if (!(error instanceof BlockedError)) {
+      audit({ ...base, action: 'vpc.converge', decision: 'error', reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+    throw error;
+  }
+}
+
+type AuditBase = { scope: AuditScope; dryRun: boolean; correlationId: string };
+
+async function applyAbsent(ec2: EC2Client, request: VpcRequest, snapshot: VpcSnapshot, plan: AbsentPlan, base: AuditBase) {
+  if (plan.deleteEndpointIds.length + plan.deleteSecurityGroupIds.length + plan.removeTagKeys.length === 0) {
+    audit({ ...base, action: 'vpc.converge', decision: 'noop', reason: `${plan.reason}; nothing of ours to remove` });
+    return;
+  }
+  for (const endpointId of plan.deleteEndpointIds) {
+    audit({ ...base, scope: { ...base.scope, endpointId }, action: 'vpc.endpoint', decision: 'delete', reason: plan.reason });
+  }
+  if (!base.dryRun) await deleteEndpoints(ec2, plan.deleteEndpointIds);
+  for (const groupId of plan.deleteSecurityGroupIds) {
+    audit({ ...base, action: 'vpc.security-group', decision: 'delete', reason: plan.reason, before: { groupId } });
+    if (!base.dryRun) await deleteSecurityGroup(ec2, groupId);
+  }
+  if (plan.removeTagKeys.length > 0) {
+    const before = Object.fromEntries(plan.removeTagKeys.map((k) => [k, snapshot.vpc?.tags[k]]));
+    audit({ ...base, action: 'vpc.write-back-tags', decision: 'delete', reason: plan.reason, before });
+    if (!base.dryRun) await untagVpc(ec2, request.vpcId, plan.removeTagKeys);
+  }
+}
+
+async function applyPresent(
+  runtime: Runtime,
+  ec2: EC2Client,
+  request: VpcRequest,
+  snapshot: VpcSnapshot,
+  plan: PresentPlan,
+  base: AuditBase,
+): Promise<Omit<VpcOutcome, 'plan'>> {
+  const { dryRun } = base;
+  const port = runtime.config.proxyPort;
+  for (const warning of plan.warnings) audit({ ...base, action: 'vpc.converge', decision: 'warning', reason: warning });
+
+  let groupId = plan.securityGroup.groupId;
+  const { authorize, revoke } = plan.securityGroup;
+  if (groupId === undefined || authorize.length + revoke.length > 0) {
+    audit({
+      ...base,
+      action: 'vpc.security-group',
+      decision: groupId === undefined ? 'create' : 'update',
+      reason: `allow TCP ${port} from every CIDR block of the VPC`,
+      before: { groupId, revoke },
+      after: { authorize },
+    });
+  }
+  if (!dryRun) {
+    groupId ??= await createSecurityGroup(ec2, request.vpcId);
+    await authorizeProxyIngress(ec2, groupId, port, authorize);
+    await revokeProxyIngress(ec2, groupId, port, revoke);
+  }
+
+  for (const endpointId of plan.deleteEndpointIds) {
+    audit({ ...base, scope: { ...base.scope, endpointId }, action: 'vpc.endpoint', decision: 'delete', reason: 'superseded managed endpoint (extra or dead)' });
+  }
+  if (!dryRun) await deleteEndpoints(ec2, plan.deleteEndpointIds);
+
+  const endpointPlan = plan.endpoint;
+  if (endpointPlan.action === 'create') {
+    audit({ ...base, action: 'vpc.endpoint', decision: 'create', reason: plan.reason, after: endpointPlan });
+    if (dryRun || groupId === undefined) return {};
+    const created = await createEndpoint(ec2, {
+      vpcId: request.vpcId,
+      serviceName: runtime.config.hubServiceName,
+      subnetIds: endpointPlan.subnetIds,
+      securityGroupId: groupId,
+      privateDnsEnabled: endpointPlan.privateDnsEnabled,
+      clientToken: endpointPlan.clientToken,
+    });
+    // Same token, earlier request: EC2 answers with the endpoint that token created, which may be long dead.
+    if (!isLiveEndpoint(created)) throw new Error(`CreateVpcEndpoint returned ${created.endpointId} in state ${created.state}`);
+    audit({ ...base, scope: { ...base.scope, endpointId: created.endpointId }, action: 'vpc.endpoint', decision: 'create', reason: 'endpoint created', after: created });
+    await writeBack(runtime, ec2, request, snapshot, created, base);
+    return { awaitingAcceptance: handOff(request, created.endpointId, runtime.config.hubServiceId) };
+  }
+
+  const current = endpointPlan.current;
+  const endpointScope = { ...base.scope, endpointId: current.endpointId };
+  if (endpointPlan.addSubnetIds.length > 0) {
+    audit({ ...base, scope: endpointScope, action: 'vpc.endpoint', decision: 'update', reason: 'cover newly supported AZs', before: current.subnetIds, after: { add: endpointPlan.addSubnetIds } });
+    if (!dryRun) await addEndpointSubnets(ec2, current.endpointId, endpointPlan.addSubnetIds);
+  } else {
+    audit({ ...base, scope: endpointScope, action: 'vpc.endpoint', decision: 'noop', reason: `endpoint exists (${current.state})` });
+  }
+  await writeBack(runtime, ec2, request, snapshot, current, base);
+  return current.state.toLowerCase() === 'pendingacceptance'
+    ? { awaitingAcceptance: handOff(request, current.endpointId, runtime.config.hubServiceId) }
+    : {};
+}
+
+async function writeBack(
+  runtime: Runtime,
+  ec2: EC2Client,
+  request: VpcRequest,
+  snapshot: VpcSnapshot,
+  endpoint: { endpointId: string; dnsName: string | undefined; privateDnsEnabled: boolean },
+  base: AuditBase,
+) {
+  // With private DNS every spoke uses the service's one name; otherwise the endpoint's own regional name.
+  const privateName = endpoint.privateDnsEnabled ? snapshot.service?.privateDnsName : undefined;
+  const dnsName = privateName ?? endpoint.dnsName;
+  const url = dnsName === undefined ? undefined : proxyUrl(dnsName, runtime.config.proxyPort);
+  const tags = writeBackTags(snapshot.vpc?.tags ?? {}, endpoint.endpointId, url);
+  if (Object.keys(tags).length === 0) return;
+  audit({ ...base, scope: { ...base.scope, endpointId: endpoint.endpointId }, action: 'vpc.write-back-tags', decision: 'update', reason: 'publish the endpoint and proxy URL on the VPC', after: tags });
+  if (!base.dryRun) await tagVpc(ec2, request.vpcId, tags);
+}
+
+function handOff(request: VpcRequest, vpcEndpointId: string, serviceId: string): EndpointCreatedDetail {
+  return { accountId: request.accountId, region: request.region, vpcId: request.vpcId, vpcEndpointId, serviceId };
+}

@@ -1,0 +1,47 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { RAMClient } from '@aws-sdk/client-ram';
+import { STSClient } from '@aws-sdk/client-sts';
+import { assumeRoleCredentials } from '../aws/assume-role';
+import { clientOptions } from '../aws/client-config';
+import { SpokeSessions } from '../aws/spoke-sessions';
+import type { ControlPlaneConfig } from './config';
+
+/** Everything a handler needs, built once per cold start. */
+export interface Runtime {
+  readonly config: ControlPlaneConfig;
+  /** The hub region: the endpoint service's region, where every spoke endpoint must live. */
+  readonly region: string;
+  readonly hubEc2: EC2Client;
+  readonly organizations: OrganizationsClient;
+  readonly ram: RAMClient;
+  readonly events: EventBridgeClient;
+  readonly spokes: SpokeSessions;
+}
+
+export function buildRuntime(config: ControlPlaneConfig, region = process.env.AWS_REGION ?? 'us-east-1'): Runtime {
+  const options = clientOptions(config.maxAttempts, region);
+  const sts = new STSClient(options);
+  // Organizations is global and homed in us-east-1; the read role lives in the management account. Without a role
+  // the hub is the management account (or a delegated administrator) and uses its own credentials.
+  const organizations = new OrganizationsClient({
+    ...clientOptions(config.maxAttempts, 'us-east-1'),
+    ...(config.orgReadRoleArn === undefined
+      ? {}
+      : { credentials: assumeRoleCredentials(sts, config.orgReadRoleArn, 'egress-control-plane-org-read') }),
+  });
+  return {
+    config,
+    region,
+    hubEc2: new EC2Client(options),
+    organizations,
+    ram: new RAMClient(options),
+    events: new EventBridgeClient(options),
+    spokes: new SpokeSessions(sts, {
+      spokeRoleName: config.spokeRoleName,
+      maxAttempts: config.maxAttempts,
+      ttlSeconds: config.spokeCredentialsTtlSeconds,
+    }),
+  };
+}

@@ -1,0 +1,151 @@
+import { LOG_RETENTION_DAYS, FARGATE_CPU_UNITS, isValidFargateMemory } from './validation/aws-limits';
+import { ConfigError } from './validation/config-error';
+import * as validate from './validation/validators';
+
+export { ConfigError };
+
+/** Reads one CDK context value (cdk.json defaults, overridden by `-c key=value`). */
+export type ContextSource = (key: string) => unknown;
+
+export type PipelineSourceConfig =
+  | { readonly kind: 'codecommit'; readonly branch: string }
+  | {
+      readonly kind: 'codeconnections';
+      readonly branch: string;
+      readonly connectionArn: string;
+      readonly owner: string;
+      readonly repository: string;
+    };
+
+export interface FleetConfig {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly cpuTargetPercent: number;
+  readonly taskCpu: number;
+  readonly taskMemoryMiB: number;
+  /** The image tag the service runs until the pipeline deploys its first build. */
+  readonly imageTag: string;
+}
+
+export interface HubConfig {
+  /** Prefix of stack names and SSM parameter paths, so a second deployment can sit next to the first. */
+  readonly deploymentName: string;
+  readonly env: { readonly account: string; readonly region: string };
+  readonly availabilityZones: readonly string[];
+  readonly vpcCidr: string;
+  readonly allowedPrincipals: readonly string[];
+  readonly privateDnsName?: string;
+  readonly fleet: FleetConfig;
+  readonly logRetentionDays: number;
+  readonly pipelineSource: PipelineSourceConfig;
+}
+
+/** The context keys this module reads; cdk.json carries a default for each required one. */
+export const CONTEXT_KEYS = [
+  'deploymentName',
+  'hubAccount',
+  'hubRegion',
+  'azCount',
+  'availabilityZones',
+  'vpcCidr',
+  'allowedPrincipals',
+  'privateDnsName',
+  'minTasks',
+  'maxTasks',
+  'cpuTargetPercent',
+  'taskCpu',
+  'taskMemoryMiB',
+  'logRetentionDays',
+  'squidImageTag',
+  'pipelineSource',
+  'sourceBranch',
+  'connectionArn',
+  'sourceRepositoryOwner',
+  'sourceRepositoryName',
+] as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+const AZ_LETTERS = 'abcdef';
+
+export function loadHubConfig(context: ContextSource): HubConfig {
+  const read = (key: ContextKey): unknown => context(key);
+  const hubRegion = validate.region('hubRegion', read('hubRegion'));
+  const azCount = validate.integerInRange('azCount', read('azCount'), 2, 6);
+  return {
+    deploymentName: validate.deploymentName('deploymentName', read('deploymentName')),
+    env: { account: validate.accountId('hubAccount', read('hubAccount')), region: hubRegion },
+    availabilityZones: loadAvailabilityZones(read('availabilityZones'), hubRegion, azCount),
+    vpcCidr: validate.ipv4Cidr('vpcCidr', read('vpcCidr'), 16, 24).text,
+    allowedPrincipals: loadAllowedPrincipals(read('allowedPrincipals')),
+    privateDnsName: loadOptional(read('privateDnsName'), (raw) => validate.dnsName('privateDnsName', raw)),
+    fleet: loadFleet(read),
+    logRetentionDays: validate.oneOf('logRetentionDays', read('logRetentionDays'), LOG_RETENTION_DAYS),
+    pipelineSource: loadPipelineSource(read),
+  };
+}
+
+/**
+ * Explicit AZ names keep synth free of lookups (no credentials needed). By default the first `azCount`
+ * letters of the region are used; an account whose AZ names differ sets `availabilityZones` explicitly.
+ */
+function loadAvailabilityZones(raw: unknown, hubRegion: string, azCount: number): string[] {
+  const configured = validate.stringList('availabilityZones', raw);
+  if (configured.length === 0) return [...AZ_LETTERS.slice(0, azCount)].map((letter) => `${hubRegion}${letter}`);
+  const foreign = configured.find((zone) => !new RegExp(`^${hubRegion}[a-z]$`).test(zone));
+  if (foreign !== undefined) {
+    throw new ConfigError('availabilityZones', raw, `"${foreign}" is not an availability zone name of ${hubRegion}`);
+  }
+  if (new Set(configured).size !== configured.length) {
+    throw new ConfigError('availabilityZones', raw, 'lists a zone twice');
+  }
+  if (configured.length < azCount) {
+    throw new ConfigError('availabilityZones', raw, `lists ${configured.length} zones but azCount is ${azCount}`);
+  }
+  return configured.slice(0, azCount);
+}
+
+function loadAllowedPrincipals(raw: unknown): string[] {
+  const principals = validate.stringList('allowedPrincipals', raw).map((arn) => validate.principalArn('allowedPrincipals', arn));
+  const duplicate = principals.find((arn, index) => principals.indexOf(arn) !== index);
+  if (duplicate !== undefined) throw new ConfigError('allowedPrincipals', raw, `lists ${duplicate} twice`);
+  return principals;
+}
+
+function loadFleet(read: (key: ContextKey) => unknown): FleetConfig {
+  const minTasks = validate.integerInRange('minTasks', read('minTasks'), 1, 500);
+  const maxTasks = validate.integerInRange('maxTasks', read('maxTasks'), 1, 500);
+  if (minTasks > maxTasks) {
+    throw new ConfigError('minTasks', read('minTasks'), `must not exceed maxTasks (${maxTasks})`);
+  }
+  const taskCpu = validate.oneOf('taskCpu', read('taskCpu'), FARGATE_CPU_UNITS);
+  const taskMemoryMiB = validate.integerInRange('taskMemoryMiB', read('taskMemoryMiB'), 512, 122880);
+  if (!isValidFargateMemory(taskCpu, taskMemoryMiB)) {
+    throw new ConfigError('taskMemoryMiB', read('taskMemoryMiB'), `is not a Fargate memory size for taskCpu ${taskCpu}`);
+  }
+  return {
+    minTasks,
+    maxTasks,
+    cpuTargetPercent: validate.integerInRange('cpuTargetPercent', read('cpuTargetPercent'), 10, 90),
+    taskCpu,
+    taskMemoryMiB,
+    imageTag: validate.imageTag('squidImageTag', read('squidImageTag')),
+  };
+}
+
+function loadPipelineSource(read: (key: ContextKey) => unknown): PipelineSourceConfig {
+  const kind = validate.oneOf('pipelineSource', read('pipelineSource'), ['codecommit', 'codeconnections'] as const);
+  const branch = validate.gitBranch('sourceBranch', read('sourceBranch'));
+  if (kind === 'codecommit') return { kind, branch };
+  return {
+    kind,
+    branch,
+    connectionArn: validate.connectionArn('connectionArn', read('connectionArn')),
+    owner: validate.repositoryOwner('sourceRepositoryOwner', read('sourceRepositoryOwner')),
+    repository: validate.repositoryName('sourceRepositoryName', read('sourceRepositoryName')),
+  };
+}
+
+function loadOptional<T>(raw: unknown, parse: (raw: unknown) => T): T | undefined {
+  return raw === undefined || raw === null || raw === '' ? undefined : parse(raw);
+}

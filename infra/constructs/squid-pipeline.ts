@@ -1,0 +1,158 @@
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledgeIamWildcards, nagRef, nagReference } from '../nag-acknowledgements';
+import type { PipelineSourceConfig } from '../config';
+import { SQUID_CONTRACT } from '../squid-contract';
+import { SquidPipelineSource } from './squid-pipeline-source';
+
+export interface SquidPipelineProps {
+  readonly source: PipelineSourceConfig;
+  readonly repository: ecr.IRepository;
+  readonly service: ecs.IBaseService;
+  /** Baked into squid.conf by the image build: only the hub VPC may send PROXY protocol headers. */
+  readonly hubVpcCidr: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Source -> Build -> Deploy for the proxy configuration. The build (squid-config/buildspec.yml) checks
+ * the allowlist, parses squid.conf, pushes an immutable image tag and writes imagedefinitions.json; the
+ * deploy stage rolls the ECS service to that image.
+ */
+export class SquidPipeline extends Construct {
+  readonly pipeline: codepipeline.Pipeline;
+  readonly project: codebuild.PipelineProject;
+  readonly source: SquidPipelineSource;
+
+  constructor(scope: Construct, id: string, props: SquidPipelineProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'ArtifactKey', {
+      description: 'Encrypts the egress proxy pipeline artifacts and build output',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const artifactBucket = this.createArtifactBucket(key);
+
+    this.source = new SquidPipelineSource(this, 'Source', { source: props.source, triggerPaths: SQUID_CONTRACT.sourcePaths });
+    this.project = this.createBuildProject(props, key);
+    const buildOutput = new codepipeline.Artifact('Image');
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket,
+      restartExecutionOnUpdate: false,
+      triggers: this.source.triggers,
+      stages: [
+        { stageName: 'Source', actions: [this.source.action] },
+        {
+          stageName: 'Build',
+          actions: [
+            new actions.CodeBuildAction({ actionName: 'BuildImage', project: this.project, input: this.source.output, outputs: [buildOutput] }),
+          ],
+        },
+        {
+          stageName: 'Deploy',
+          actions: [
+            new actions.EcsDeployAction({
+              actionName: 'RollingDeploy',
+              service: props.service,
+              imageFile: buildOutput.atPath('imagedefinitions.json'),
+              deploymentTimeout: Duration.minutes(30),
+            }),
+          ],
+        },
+      ],
+    });
+    this.acknowledgeGrantWildcards(artifactBucket);
+  }
+
+  /**
+   * The wildcards in the roles CDK generates for the pipeline, its actions and the build, each accepted
+   * by name. They are scoped to this pipeline's bucket, key, project and log group.
+   */
+  private acknowledgeGrantWildcards(artifactBucket: s3.Bucket): void {
+    const stack = Stack.of(this);
+    const bucket = nagReference(artifactBucket.node.defaultChild as CfnResource, 'Arn');
+    const project = nagRef(this.project.node.defaultChild as CfnResource);
+    acknowledgeIamWildcards(
+      this,
+      ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${bucket}/*`],
+      'CDK artifact grants: read and write objects of this pipeline\'s own artifact bucket, whose keys are created per execution.',
+    );
+    acknowledgeIamWildcards(
+      this,
+      ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+      'CDK key grants on this pipeline\'s own artifact key (the statement names the key ARN).',
+    );
+    acknowledgeIamWildcards(
+      this,
+      [
+        `Resource::arn:<AWS::Partition>:codebuild:${stack.region}:${stack.account}:report-group/${project}-*`,
+        `Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:/aws/codebuild/${project}:*`,
+      ],
+      'CodeBuild names report groups and log streams at run time; the patterns are limited to this project.',
+    );
+    acknowledgeIamWildcards(
+      this,
+      ['Resource::*'],
+      'ecr:GetAuthorizationToken (build) and ecs:DescribeServices/DescribeTaskDefinition/RegisterTaskDefinition (deploy action) do not support resource-level permissions.',
+    );
+  }
+
+  private createArtifactBucket(key: kms.IKey): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Holds only transient pipeline artifacts written and read by the pipeline roles; CloudTrail records the pipeline and build activity.',
+    });
+    return bucket;
+  }
+
+  private createBuildProject(props: SquidPipelineProps, key: kms.IKey): codebuild.PipelineProject {
+    const logGroup = new logs.LogGroup(this, 'BuildLogs', { retention: props.logRetention });
+    const project = new codebuild.PipelineProject(this, 'Build', {
+      description: 'Checks the allowlist and squid.conf, builds and pushes the Squid image',
+      buildSpec: codebuild.BuildSpec.fromSourceFilename(SQUID_CONTRACT.buildspecPath),
+      environment: {
+        buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: codebuild.ComputeType.SMALL,
+        // Docker builds need the Docker daemon, which CodeBuild runs only in privileged mode.
+        privileged: true,
+      },
+      environmentVariables: {
+        REPOSITORY_URI: { value: props.repository.repositoryUri },
+        CONTAINER_NAME: { value: SQUID_CONTRACT.containerName },
+        [SQUID_CONTRACT.hubCidrBuildArg]: { value: props.hubVpcCidr },
+      },
+      encryptionKey: key,
+      timeout: Duration.minutes(30),
+      logging: { cloudWatch: { logGroup } },
+    });
+    props.repository.grantPullPush(project);
+    // The build skips pushing when the commit's immutable tag already exists (a re-run).
+    props.repository.grant(project, 'ecr:DescribeImages');
+    Validations.of(project).acknowledge({
+      id: 'AwsSolutions-CB3',
+      reason: 'Privileged mode is required to run the Docker daemon that builds the Squid image.',
+    });
+    return project;
+  }
+}

@@ -1,0 +1,51 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { HubConfig } from '../config';
+import { HubNetwork } from '../constructs/hub-network';
+import { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
+import { SquidFleet } from '../constructs/squid-fleet';
+import { SquidImageRepository } from '../constructs/squid-image-repository';
+import { SQUID_CONTRACT } from '../squid-contract';
+
+export interface HubDataPlaneStackProps extends StackProps {
+  readonly config: HubConfig;
+}
+
+/** The hub's traffic path: VPC, image repository, Squid fleet, NLB and the PrivateLink endpoint service. */
+export class HubDataPlaneStack extends Stack {
+  readonly repository: ecr.IRepository;
+  readonly service: ecs.FargateService;
+  readonly endpointService: ProxyEndpointService;
+
+  constructor(scope: Construct, id: string, props: HubDataPlaneStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // The config loader accepts only CloudWatch's retention values, which are this enum's values.
+    const logRetention: logs.RetentionDays = config.logRetentionDays;
+
+    const network = new HubNetwork(this, 'Network', {
+      availabilityZones: config.availabilityZones,
+      cidr: config.vpcCidr,
+      logRetention,
+    });
+    this.repository = new SquidImageRepository(this, 'Images').repository;
+    const fleet = new SquidFleet(this, 'Fleet', {
+      vpc: network.vpc,
+      vpcCidr: config.vpcCidr,
+      repository: this.repository,
+      fleet: config.fleet,
+      logRetention,
+    });
+    this.service = fleet.service;
+    this.endpointService = new ProxyEndpointService(this, 'EndpointService', {
+      loadBalancer: fleet.loadBalancer,
+      allowedPrincipals: config.allowedPrincipals,
+      privateDnsName: config.privateDnsName,
+      proxyPort: SQUID_CONTRACT.proxyPort,
+      parameterPrefix: `/${config.deploymentName}`,
+    });
+  }
+}

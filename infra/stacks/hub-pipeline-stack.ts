@@ -1,0 +1,31 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type { Construct } from 'constructs';
+import type { HubConfig } from '../config';
+import { SquidPipeline } from '../constructs/squid-pipeline';
+
+export interface HubPipelineStackProps extends StackProps {
+  readonly config: HubConfig;
+  readonly repository: ecr.IRepository;
+  readonly service: ecs.IBaseService;
+}
+
+/**
+ * The configuration pipeline, in its own stack so the data plane can be deployed, updated or rolled back
+ * without touching the pipeline (and the other way round).
+ */
+export class HubPipelineStack extends Stack {
+  readonly pipeline: SquidPipeline;
+
+  constructor(scope: Construct, id: string, props: HubPipelineStackProps) {
+    super(scope, id, props);
+    this.pipeline = new SquidPipeline(this, 'SquidConfig', {
+      source: props.config.pipelineSource,
+      repository: props.repository,
+      service: props.service,
+      hubVpcCidr: props.config.vpcCidr,
+      logRetention: props.config.logRetentionDays,
+    });
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * The local event bus: the same topology the CDK app deploys, read from events/routes.ts, running any
+ * handlers in process. Events from the local cloud land on the default bus of their account and region
+ * (or the bus PutEvents named); rules there forward to the hub bus or feed the hub queues, which invoke
+ * the registered consumers as the SQS event source mapping would. Handler-agnostic: it knows nothing
+ * of what the functions do.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { LOCAL_DEFAULTS, type CloudEvent, type LocalCloudSinks } from '../cloud/api';
+import {
+  buildRoutes,
+  HUB_BUS_NAME,
+  QUEUE_NAMES,
+  QUEUES,
+  RECONCILER_SCHEDULE,
+  type BusRole,
+  type QueueName,
+  type Route,
+  type ScheduleDefinition,
+} from '../../events/routes';
+import { createLambdaContext } from './lambda-context';
+import { LocalQueue, type ConsumerOptions, type DeadLetter, type QueueActivity, type QueueSettings, type QueueStats, type SqsConsumer } from './local-queue';
+import { compilePattern, type CompiledPattern } from './pattern-matcher';
+import { scheduleIntervalSeconds } from './schedule-expression';
+import { SENDER_IDS, snsEnvelopeBody } from './sqs-shapes';
+import { scaledTimers, type Timers } from './timers';
+
+export interface BusLocation {
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+export type BusActivity =
+  | { type: 'event'; bus: BusLocation; eventId: string; source: string; detailType: string; matchedRules: string[] }
+  | { type: 'forward'; rule: string; from: BusLocation; to: BusLocation; eventId: string }
+  | { type: 'enqueue'; rule: string; queue: QueueName; eventId: string; messageId: string }
+  | { type: 'notification'; topicArn: string; queues: QueueName[] }
+  | { type: 'schedule'; scheduleId: string; trigger: 'schedule' | 'manual'; outcome: 'succeeded' | 'failed'; error?: string }
+  | QueueActivity;
+
+export type ScheduledFunction = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LocalEventBusOptions {
+  /** @default LOCAL_DEFAULTS.managementAccountId */
+  managementAccountId?: string;
+  /** @default LOCAL_DEFAULTS.hubAccountId */
+  hubAccountId?: string;
+  /** @default LOCAL_DEFAULTS.hubRegion */
+  hubRegion?: string;
+  /** Where Organizations events appear. @default LOCAL_DEFAULTS.organizationsRegion */
+  organizationsRegion?: string;
+  /** @default HUB_BUS_NAME */
+  hubBusName?: string;
+  /** @default buildRoutes({ proxyTagKey }) */
+  routes?: Route[];
+  /** @default 'egress-proxy' */
+  proxyTagKey?: string;
+  /** Per-queue overrides of the definitions in events/routes.ts (tests shorten timeouts this way). */
+  queueSettings?: Partial<Record<QueueName, Partial<QueueSettings>>>;
+  /** AWS seconds per real second for windows, visibility timeouts and the schedule. @default 1 */
+  timeScale?: number;
+  /** Replaces timeScale entirely (e.g. a manual clock). */
+  timers?: Timers;
+  /** Seeded source: batches are drawn in random order, as a standard queue may deliver. */
+  random?: () => number;
+  /**
+   * Accounts whose default buses carry the spoke forwarding rule (the StackSet's targets). In AWS that
+   * is the organization's member accounts in the target OUs. @default every account but the management one
+   */
+  isSpokeAccount?: (accountId: string) => boolean;
+  /** SNS topics of the endpoint service's connection notifications, known up front. */
+  connectionNotificationTopicArns?: string[];
+  /** @default RECONCILER_SCHEDULE */
+  schedule?: ScheduleDefinition;
+}
+
+export interface BusStats {
+  events: { received: number; matched: number; unmatched: number; forwarded: number };
+  notifications: { received: number; unrouted: number };
+  /** Matches per rule id. */
+  rules: Record<string, number>;
+  queues: Record<QueueName, QueueStats>;
+  schedule: { invocations: number; failures: number };
+}
+
+interface CompiledRoute {
+  route: Route;
+  matches: CompiledPattern;
+}
+
+interface ScheduledTarget {
+  handler: ScheduledFunction;
+  functionName: string;
+  timeoutSeconds: number;
+}
+
+const EVENT_BUS_ARN = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/(.+)$/;
+
+export class LocalEventBus implements LocalCloudSinks {
+  private readonly managementAccountId: string;
+  private readonly hubAccountId: string;
+  private readonly hubRegion: string;
+  private readonly organizationsRegion: string;
+  private readonly hubBusName: string;
+  private readonly isSpokeAccount: (accountId: string) => boolean;
+  private readonly schedule: ScheduleDefinition;
+  private readonly timers: Timers;
+  private readonly rules: Record<BusRole, CompiledRoute[]>;
+  private readonly queues: Record<QueueName, LocalQueue>;
+  private readonly topicSubscriptions = new Map<string, Set<QueueName>>();
+  private readonly listeners = new Set<(activity: BusActivity) => void>();
+  private readonly idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private readonly internalErrors: unknown[] = [];
+  private scheduledTarget: ScheduledTarget | undefined;
+  private scheduledInFlight = 0;
+  private stopSchedule: (() => void) | undefined;
+  private readonly counters: Omit<BusStats, 'queues' | 'rules'> = {
+    events: { received: 0, matched: 0, unmatched: 0, forwarded: 0 },
+    notifications: { received: 0, unrouted: 0 },
+    schedule: { invocations: 0, failures: 0 },
+  };
+  private readonly ruleMatches: Record<string, number> = {};
+
+  constructor(options: LocalEventBusOptions = {}) {
+    this.managementAccountId = options.managementAccountId ?? LOCAL_DEFAULTS.managementAccountId;
+    this.hubAccountId = options.hubAccountId ?? LOCAL_DEFAULTS.hubAccountId;
+    this.hubRegion = options.hubRegion ?? LOCAL_DEFAULTS.hubRegion;
+    this.organizationsRegion = options.organizationsRegion ?? LOCAL_DEFAULTS.organizationsRegion;
+    this.hubBusName = options.hubBusName ?? HUB_BUS_NAME;
+    this.isSpokeAccount = options.isSpokeAccount ?? ((accountId) => accountId !== this.managementAccountId);
+    this.schedule = options.schedule ?? RECONCILER_SCHEDULE;
+    this.timers = options.timers ?? scaledTimers(options.timeScale ?? 1);
+
+    const routes = options.routes ?? buildRoutes(options.proxyTagKey ? { proxyTagKey: options.proxyTagKey } : {});
+    this.rules = { 'management-default': [], 'spoke-default': [], hub: [] };
+    for (const route of routes) {
+      this.rules[route.bus].push({ route, matches: compilePattern(route.pattern) });
+      this.ruleMatches[route.id] = 0;
+    }
+
+    const runtime = {
+      timers: this.timers,
+      ...(options.random ? { random: options.random } : {}),
+      onChange: () => this.checkIdle(),
+      onActivity: (activity: QueueActivity) => this.emit(activity),
+      onInternalError: (error: unknown) => {
+        this.internalErrors.push(error);
+        this.checkIdle();
+      },
+    };
+    const address = (name: QueueName) => ({ name, accountId: this.hubAccountId, region: this.hubRegion });
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, new LocalQueue(address(name), { ...QUEUES[name], ...options.queueSettings?.[name] }, runtime)]),
+    ) as Record<QueueName, LocalQueue>;
+    for (const topicArn of options.connectionNotificationTopicArns ?? []) this.subscribeToConnectionNotifications(topicArn);
+  }
+
+  /** The hub bus's ARN: what PutEvents (VPC onboarding's hand-off) and forwarding rules target. */
+  get hubBusArn(): string {
+    return `arn:aws:events:${this.hubRegion}:${this.hubAccountId}:event-bus/${this.hubBusName}`;
+  }
+
+  // ---- LocalCloudSinks ----
+
+  onEvent(event: CloudEvent, busName: string): void {
+    this.deliver(structuredClone(event), this.resolveBus(event, busName));
+  }
+
+  onNotification(topicArn: string, message: string): void {
+    this.counters.notifications.received++;
+    const queues = [...(this.topicSubscriptions.get(topicArn) ?? [])];
+    if (queues.length === 0) this.counters.notifications.unrouted++;
+    this.emit({ type: 'notification', topicArn, queues });
+    for (const queue of queues) {
+      this.queues[queue].send(snsEnvelopeBody(topicArn, message, new Date()), SENDER_IDS.sns);
+    }
+  }
+
+  // ---- wiring ----
+
+  setConsumer(queue: QueueName, consumer: SqsConsumer, options: ConsumerOptions = {}): void {
+    this.queues[queue].setConsumer(consumer, options);
+  }
+
+  /** Subscribe a queue to an SNS topic (raw message delivery off). */
+  subscribe(topicArn: string, queue: QueueName): void {
+    const queues = this.topicSubscriptions.get(topicArn) ?? new Set<QueueName>();
+    queues.add(queue);
+    this.topicSubscriptions.set(topicArn, queues);
+  }
+
+  /** Subscribe every queue the routes mark as a connection-notification subscriber. */
+  subscribeToConnectionNotifications(topicArn: string): void {
+    for (const name of QUEUE_NAMES) {
+      if (QUEUES[name].subscribesToConnectionNotifications) this.subscribe(topicArn, name);
+    }
+  }
+
+  setScheduledFunction(handler: ScheduledFunction, options: { functionName?: string; timeoutSeconds?: number } = {}): void {
+    this.scheduledTarget = {
+      handler,
+      functionName: options.functionName ?? 'egress-reconciler',
+      timeoutSeconds: options.timeoutSeconds ?? 900,
+    };
+  }
+
+  /** Fire the reconciler's schedule now; resolves with the function's result, rejects with its error. */
+  fireSchedule(): Promise<unknown> {
+    const event: ScheduledEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.hubAccountId,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.hubRegion,
+      resources: [`arn:aws:events:${this.hubRegion}:${this.hubAccountId}:rule/${this.schedule.id}`],
+      detail: {},
+    };
+    return this.invokeScheduled(event, 'schedule');
+  }
+
+  /** A manual invocation of the scheduled function (e.g. `{ "dryRun": true }`), as `aws lambda invoke` would. */
+  invokeScheduledFunction(payload: unknown): Promise<unknown> {
+    return this.invokeScheduled(payload, 'manual');
+  }
+
+  /** Run the schedule on its rate (scaled by timeScale) until close(). */
+  startSchedule(): void {
+    if (this.stopSchedule) return;
+    this.stopSchedule = this.timers.every(scheduleIntervalSeconds(this.schedule.expression), () => {
+      // A failed scheduled run is reported through stats and activity; the next run retries.
+      this.fireSchedule().catch(() => undefined);
+    });
+  }
+
+  // ---- observing ----
+
+  onActivity(listener: (activity: BusActivity) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves when nothing is left to deliver: every queue with a consumer is empty and nothing is in
+   * flight. Rejects if the engine itself failed. Messages in a queue without a consumer do not count.
+   */
+  idle(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.idleWaiters.push({ resolve, reject });
+      this.checkIdle();
+    });
+  }
+
+  stats(): BusStats {
+    const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, this.queues[name].stats()])) as Record<QueueName, QueueStats>;
+    return structuredClone({ ...this.counters, rules: this.ruleMatches, queues });
+  }
+
+  deadLetters(queue?: QueueName): DeadLetter[] {
+    const names = queue ? [queue] : QUEUE_NAMES;
+    return names.flatMap((name) => this.queues[name].deadLetters());
+  }
+
+  /** Cancel every timer (windows, retries, schedule). Pending messages stay where they are. */
+  close(): void {
+    this.stopSchedule?.();
+    this.stopSchedule = undefined;
+    for (const name of QUEUE_NAMES) this.queues[name].close();
+  }
+
+  // ---- routing ----
+
+  private resolveBus(event: CloudEvent, busName: string): BusLocation {
+    const arn = EVENT_BUS_ARN.exec(busName);
+    if (arn?.[1] && arn[2] && arn[3]) return { region: arn[1], accountId: arn[2], name: arn[3] };
+    return { accountId: event.account, region: event.region, name: busName || 'default' };
+  }
+
+  private rulesOn(bus: BusLocation): CompiledRoute[] {
+    if (bus.name === 'default') {
+      const management =
+        bus.accountId === this.managementAccountId && bus.region === this.organizationsRegion ? this.rules['management-default'] : [];
+      const spoke = this.isSpokeAccount(bus.accountId) ? this.rules['spoke-default'] : [];
+      return [...management, ...spoke];
+    }
+    const isHub = bus.name === this.hubBusName && bus.accountId === this.hubAccountId && bus.region === this.hubRegion;
+    return isHub ? this.rules.hub : [];
+  }
+
+  private deliver(event: CloudEvent, bus: BusLocation): void {
+    this.counters.events.received++;
+    const matched = this.rulesOn(bus).filter((rule) => rule.matches(event));
+    this.emit({
+      type: 'event',
+      bus,
+      eventId: event.id,
+      source: event.source,
+      detailType: event['detail-type'],
+      matchedRules: matched.map((rule) => rule.route.id),
+    });
+    if (matched.length === 0) {
+      this.counters.events.unmatched++;
+      return;
+    }
+    this.counters.events.matched++;
+    for (const { route } of matched) {
+      this.ruleMatches[route.id] = (this.ruleMatches[route.id] ?? 0) + 1;
+      if (route.target.kind === 'hub-bus') {
+        const hub = { accountId: this.hubAccountId, region: this.hubRegion, name: this.hubBusName };
+        this.counters.events.forwarded++;
+        this.emit({ type: 'forward', rule: route.id, from: bus, to: hub, eventId: event.id });
+        // Bus-to-bus delivery keeps the event as it is: same id, account, region.
+        this.deliver(structuredClone(event), hub);
+      } else {
+        const messageId = this.queues[route.target.queue].send(JSON.stringify(event), SENDER_IDS.eventBridge);
+        this.emit({ type: 'enqueue', rule: route.id, queue: route.target.queue, eventId: event.id, messageId });
+      }
+    }
+  }
+
+  private async invokeScheduled(payload: unknown, trigger: 'schedule' | 'manual'): Promise<unknown> {
+    const target = this.scheduledTarget;
+    if (!target) throw new Error('no scheduled function registered: call setScheduledFunction first');
+    const context = createLambdaContext({
+      functionName: target.functionName,
+      accountId: this.hubAccountId,
+      region: this.hubRegion,
+      timeoutSeconds: target.timeoutSeconds,
+    });
+    this.scheduledInFlight++;
+    this.counters.schedule.invocations++;
+    try {
+      const result = await target.handler(payload, context);
+      this.emit({ type: 'schedule', scheduleId: this.schedule.id, trigger, outcome: 'succeeded' });
+      return result;
+    } catch (error) {
+      this.counters.schedule.failures++;
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.emit({ type: 'schedule', scheduleId: this.schedule.id, trigger, outcome: 'failed', error: message });
+      throw error;
+    } finally {
+      this.scheduledInFlight--;
+      this.checkIdle();
+    }
+  }
+
+  private emit(activity: BusActivity): void {
+    for (const listener of this.listeners) listener(activity);
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const [error] = this.internalErrors;
+    if (error !== undefined) {
+      for (const waiter of this.idleWaiters.splice(0)) waiter.reject(error);
+      return;
+    }
+    const settled = this.scheduledInFlight === 0 && QUEUE_NAMES.every((name) => this.queues[name].isSettled());
+    if (settled) for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+  }
+}

@@ -1,0 +1,76 @@
+import type { ScaledClock } from './clock';
+
+export interface BucketSpec {
+  /** Maximum tokens (the burst). */
+  capacity: number;
+  /** Tokens added per emulated second. */
+  refillPerSecond: number;
+}
+
+/**
+ * Default buckets by `service:class`. EC2's are AWS's published numbers (aws-facts.md); the others
+ * are modest guesses, since AWS publishes no token buckets for them.
+ */
+export const DEFAULT_BUCKETS: Readonly<Record<string, BucketSpec>> = {
+  'ec2:non-mutating': { capacity: 100, refillPerSecond: 20 },
+  'ec2:unfiltered-non-mutating': { capacity: 50, refillPerSecond: 10 },
+  'ec2:mutating': { capacity: 50, refillPerSecond: 5 },
+  'ec2:endpoint-connections': { capacity: 10, refillPerSecond: 1 },
+  'ec2:vpc-endpoints': { capacity: 4, refillPerSecond: 0.3 },
+  'ec2:endpoint-service-configuration': { capacity: 10, refillPerSecond: 1 },
+  'organizations:default': { capacity: 20, refillPerSecond: 10 },
+  'ram:default': { capacity: 20, refillPerSecond: 10 },
+  'sts:default': { capacity: 100, refillPerSecond: 50 },
+  'events:default': { capacity: 200, refillPerSecond: 100 },
+};
+
+const FALLBACK: BucketSpec = { capacity: 50, refillPerSecond: 5 };
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+  spec: BucketSpec;
+}
+
+/** Token buckets per (account, region, service, class), refilled in emulated time. */
+export class Throttler {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly clock: ScaledClock,
+    /** Overrides by `service:class` (or bare class name), applied over module and default specs. */
+    private readonly overrides: Readonly<Record<string, BucketSpec>>,
+    public enabled: boolean,
+  ) {}
+
+  /** Takes one token; false when the bucket is empty (the call must be throttled). */
+  take(accountId: string, region: string, service: string, cls: string, moduleSpecs?: Readonly<Record<string, BucketSpec>>): boolean {
+    if (!this.enabled) return true;
+    const key = `${accountId}|${region}|${service}:${cls}`;
+    const now = this.clock.now();
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      const spec = this.specFor(service, cls, moduleSpecs);
+      bucket = { tokens: spec.capacity, updatedAt: now, spec };
+      this.buckets.set(key, bucket);
+    } else {
+      const elapsedSeconds = (now - bucket.updatedAt) / 1000;
+      bucket.tokens = Math.min(bucket.spec.capacity, bucket.tokens + elapsedSeconds * bucket.spec.refillPerSecond);
+      bucket.updatedAt = now;
+    }
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  private specFor(service: string, cls: string, moduleSpecs?: Readonly<Record<string, BucketSpec>>): BucketSpec {
+    const qualified = `${service}:${cls}`;
+    return (
+      this.overrides[qualified] ??
+      this.overrides[cls] ??
+      moduleSpecs?.[cls] ??
+      DEFAULT_BUCKETS[qualified] ??
+      FALLBACK
+    );
+  }
+}

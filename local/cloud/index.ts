@@ -1,0 +1,139 @@
+/**
+ * The local cloud: an AWS-wire-compatible emulator of the APIs the control plane calls, served over
+ * HTTP so the real AWS SDK (or CLI) talks to it with nothing but an endpoint URL.
+ */
+import type { Server } from 'node:http';
+import type { LocalCloudSinks } from './api';
+import type { ServiceModule } from './framework';
+import { handleAdmin } from './core/admin';
+import { createScaledClock } from './core/clock';
+import { Delivery } from './core/delivery';
+import { dispatch } from './core/dispatch';
+import { listen } from './core/http-server';
+import { Metrics } from './core/metrics';
+import { seededRandom } from './core/random';
+import { Throttler } from './core/throttle';
+import { createWorld } from './core/world';
+import type { LocalWorld } from './core/world';
+import { createEc2Service } from './ec2';
+import type { Ec2ServiceModule } from './ec2';
+import { createEventsService } from './events';
+import { createOrganizationsService } from './organizations';
+import type { OrganizationModel } from './organizations/model';
+import { resolveOptions } from './options';
+import type { LocalCloudOptions } from './options';
+import { createRamService } from './ram';
+import { createStsService } from './sts';
+
+export type { LocalCloudOptions } from './options';
+
+export interface LocalCloud {
+  /** e.g. http://127.0.0.1:4566: what AWS_ENDPOINT_URL should be. */
+  readonly url: string;
+  readonly port: number;
+  readonly world: LocalWorld;
+  readonly organization: OrganizationModel;
+  /** The EC2 module, for its local admin hooks (e.g. setEndpointServiceZones). */
+  readonly ec2: Ec2ServiceModule;
+  /** Replace where events and notifications go (the local event bus subscribes here). */
+  setSinks(sinks: LocalCloudSinks | undefined): void;
+  setThrottling(enabled: boolean): void;
+  /** What GET /_local/state returns. */
+  snapshot(): Record<string, unknown>;
+  metrics(): Metrics;
+  /** Closes the server (open keep-alive connections too) and cancels pending delays. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const settings = resolveOptions(options);
+  const clock = createScaledClock(settings.timeScale);
+  const metrics = new Metrics();
+  const delivery = new Delivery(
+    { drop: settings.faults.eventDrop, duplicate: settings.faults.eventDuplicate, delayMs: settings.faults.eventDelayMs },
+    seededRandom(settings.faults.seed ^ 0x5eed),
+    clock,
+    metrics,
+  );
+  delivery.setSinks(settings.sinks);
+  const world = createWorld({
+    managementAccountId: settings.managementAccountId,
+    hubAccountId: settings.hubAccountId,
+    clock,
+    delivery,
+    idRandom: seededRandom(settings.idSeed),
+    random: seededRandom(settings.idSeed ^ 0x0c1d),
+  });
+
+  const organizations = createOrganizationsService(world, settings.organizations);
+  const organizationView = {
+    isMember: (accountId: string) => organizations.model.members.has(accountId),
+    containersOf: (accountId: string) => {
+      const member = organizations.model.members.get(accountId);
+      if (!member) return [];
+      const containers = [organizations.model.arnOfOrganization()];
+      for (let id: string | undefined = member.parentId; id && id !== organizations.model.rootId; id = organizations.model.units.get(id)?.parentId) {
+        containers.push(organizations.model.arnOfUnit(id));
+      }
+      return containers;
+    },
+  };
+  const ec2 = createEc2Service(world, settings.ec2);
+  const modules: ServiceModule[] = [
+    createStsService(world),
+    organizations,
+    createRamService(world, organizationView),
+    createEventsService(world),
+    ec2,
+  ];
+  const services = new Map(modules.map((m) => [m.signingName, m]));
+  const throttler = new Throttler(clock, settings.throttling.buckets, settings.throttling.enabled);
+
+  const snapshot = () => ({
+    managementAccountId: world.managementAccountId,
+    hubAccountId: world.hubAccountId,
+    accounts: [...world.accounts.values()],
+    roles: [...world.roles.values()],
+    ...Object.fromEntries(modules.map((m) => [m.signingName, m.snapshot()])),
+  });
+
+  const faultRandom = seededRandom(settings.faults.seed);
+  const deps = {
+    world,
+    services,
+    throttler,
+    metrics,
+    faultRandom,
+    errorRate: settings.faults.errorRate,
+    errorServices: settings.faults.errorServices,
+  };
+  const admin = { world, metrics, throttler, snapshot };
+  const { server, port } = await listen(
+    (req) => (req.path.startsWith('/_local/') ? handleAdmin(admin, req) : dispatch(deps, req)),
+    settings.host,
+    settings.port,
+  );
+
+  return {
+    url: `http://${settings.host}:${port}`,
+    port,
+    world,
+    organization: organizations.model,
+    ec2,
+    setSinks: (sinks) => delivery.setSinks(sinks),
+    setThrottling: (enabled) => {
+      throttler.enabled = enabled;
+    },
+    snapshot,
+    metrics: () => metrics,
+    stop: () => close(server, () => clock.cancelAll()),
+  };
+}
+
+function close(server: Server, cancelTimers: () => void): Promise<void> {
+  cancelTimers();
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,244 @@
+/**
+ * The story `npm start` tells: an organization onboarding to the egress proxy without anyone touching the
+ * hub. Every step is what a person does in their own account; the control plane reacts to the events.
+ */
+import {
+  CreateSecurityGroupCommand,
+  CreateVpcEndpointCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
+  DescribeVpcsCommand,
+  type EC2Client,
+  type VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+import type { LocalControlPlane } from '../runner/control-plane';
+import type { AuditCapture } from './audit-capture';
+import { narrate, table } from './report';
+import { OrganizationAdmin, createVpcWithSubnets, ec2As, endpointsOf, tagVpc, untagVpc } from './tenant';
+
+const TAG_KEY = 'egress-proxy';
+const TAG_VALUE = 'enabled';
+
+interface Tenant {
+  name: string;
+  accountId: string;
+  ec2: EC2Client;
+  vpcIds: string[];
+}
+
+export interface ScenarioResult {
+  /** Facts the story promises; the demo exits non-zero if any does not hold. */
+  checks: { description: string; held: boolean }[];
+}
+
+export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, print: (line: string) => void): Promise<ScenarioResult> {
+  const at = { endpoint: cp.cloud.url, region: cp.region };
+  const org = new OrganizationAdmin(cp.cloud.world.managementAccountId, cp.cloud.url);
+  const tenants: Tenant[] = [];
+  const checks: ScenarioResult['checks'] = [];
+  const check = (description: string, held: boolean) => {
+    checks.push({ description, held });
+    print(`    ${held ? 'ok  ' : 'FAIL'} ${description}`);
+  };
+  let stepNumber = 0;
+  const step = async (title: string, action: () => Promise<void>) => {
+    stepNumber += 1;
+    print(`\n${stepNumber}. ${title}`);
+    await action();
+    await settle(cp);
+    narrate(audit.drain(), print);
+  };
+
+  try {
+    await step('First rollout: the reconciler converges the organization as it is (management and hub accounts)', async () => {
+      const plan = await cp.reconcile({});
+      print(`    applied: ${summarizePlan(plan)}`);
+    });
+
+    await step('Two teams get new accounts from the management account (CreateAccount)', async () => {
+      for (const name of ['payments', 'analytics']) {
+        const accountId = await org.createAccount(name);
+        tenants.push({ name, accountId, ec2: ec2As(accountId, at), vpcIds: [] });
+        print(`    created account ${accountId} (${name})`);
+      }
+    });
+    const [payments, analytics] = tenants as [Tenant, Tenant];
+    check('both new accounts are allowed principals of the endpoint service', await allowedPrincipalsInclude(cp, [payments.accountId, analytics.accountId]));
+
+    await step(`payments tags its VPC ${TAG_KEY}=${TAG_VALUE}; analytics builds a VPC but does not tag it`, async () => {
+      payments.vpcIds.push(await createVpcWithSubnets(payments.ec2, '10.10', 'payments-prod'));
+      analytics.vpcIds.push(await createVpcWithSubnets(analytics.ec2, '10.20', 'analytics-dev'));
+      await tagVpc(payments.ec2, payments.vpcIds[0] ?? '', TAG_KEY, TAG_VALUE);
+      print(`    tagged ${payments.vpcIds[0]}; left ${analytics.vpcIds[0]} untagged`);
+    });
+    await waitForEndpointState(cp, payments, 'available');
+    const paymentsEndpoints = await endpointsOf(payments.ec2, payments.vpcIds[0] ?? '');
+    check('the tagged VPC has exactly one available endpoint', paymentsEndpoints.length === 1 && stateOf(paymentsEndpoints[0]) === 'available');
+    check('the untagged VPC has no endpoint', (await endpointsOf(analytics.ec2, analytics.vpcIds[0] ?? '')).length === 0);
+
+    await step('An account outside the organization tags a VPC and tries to create an endpoint by hand', async () => {
+      const outsider = await createOutsideAccount(cp);
+      const ec2 = ec2As(outsider, at);
+      const vpcId = await createVpcWithSubnets(ec2, '10.30', 'outsider');
+      await tagVpc(ec2, vpcId, TAG_KEY, TAG_VALUE);
+      const attempt = await tryCreateEndpoint(ec2, vpcId, cp.hub.serviceName);
+      print(`    outsider ${outsider}: CreateVpcEndpoint -> ${attempt}`);
+      check('the outsider cannot reach the service', attempt !== 'created');
+      tenants.push({ name: 'outsider', accountId: outsider, ec2, vpcIds: [vpcId] });
+    });
+
+    await step('analytics tags its VPC too, then its account leaves the organization', async () => {
+      await tagVpc(analytics.ec2, analytics.vpcIds[0] ?? '', TAG_KEY, TAG_VALUE);
+      await settle(cp);
+      await waitForEndpointState(cp, analytics, 'available');
+      print(`    analytics endpoint available; removing ${analytics.accountId} from the organization`);
+      await org.removeAccount(analytics.accountId);
+    });
+    check('the departed account is no longer an allowed principal', !(await allowedPrincipalsInclude(cp, [analytics.accountId])));
+    check("the departed account's connection is rejected", (await connectionStates(cp, analytics.accountId)).every((state) => state === 'rejected'));
+
+    await step(`payments removes the ${TAG_KEY} tag from its VPC`, async () => {
+      await untagVpc(payments.ec2, payments.vpcIds[0] ?? '', TAG_KEY);
+    });
+    await waitForNoEndpoints(cp, payments);
+    check('the untagged VPC lost the endpoint the control plane had created', (await endpointsOf(payments.ec2, payments.vpcIds[0] ?? '')).length === 0);
+
+    await step('The scheduled reconciler runs a dry run over the whole organization', async () => {
+      const plan = await cp.reconcile({ dryRun: true });
+      print(`    plan: ${summarizePlan(plan)}`);
+    });
+
+    print('\nFinal state');
+    print(await stateTable(cp, tenants));
+    return { checks };
+  } finally {
+    org.destroy();
+    for (const tenant of tenants) tenant.ec2.destroy();
+  }
+}
+
+/**
+ * The SDK's enum spells endpoint states in PascalCase, but EC2 answers `available`, `pendingAcceptance`...
+ * (as the CLI shows): compare the wire value.
+ */
+function stateOf(endpoint: VpcEndpoint | undefined): string {
+  return String(endpoint?.State ?? '');
+}
+
+async function settle(cp: LocalControlPlane): Promise<void> {
+  // Events and state changes in the local cloud are asynchronous (delivery, pending -> available): a few
+  // rounds of "drain the queues, let emulated time pass" reach a fixed point.
+  for (let round = 0; round < 3; round++) {
+    await cp.idle();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  await cp.idle();
+}
+
+async function waitFor(cp: LocalControlPlane, what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await settle(cp);
+  }
+}
+
+const waitForEndpointState = (cp: LocalControlPlane, tenant: Tenant, state: string) =>
+  waitFor(cp, `${tenant.name}'s endpoint to be ${state}`, async () =>
+    (await endpointsOf(tenant.ec2, tenant.vpcIds[0] ?? '')).some((endpoint) => stateOf(endpoint) === state),
+  );
+
+const waitForNoEndpoints = (cp: LocalControlPlane, tenant: Tenant) =>
+  waitFor(cp, `${tenant.name}'s endpoints to be deleted`, async () =>
+    (await endpointsOf(tenant.ec2, tenant.vpcIds[0] ?? '')).every((endpoint) => ['deleted', 'deleting'].includes(stateOf(endpoint))),
+  );
+
+async function createOutsideAccount(cp: LocalControlPlane): Promise<string> {
+  const response = await fetch(`${cp.cloud.url}/_local/accounts`, { method: 'POST', body: JSON.stringify({ name: 'outsider' }) });
+  if (!response.ok) throw new Error(`creating an outside account failed: ${response.status}`);
+  const account = (await response.json()) as { id: string };
+  return account.id;
+}
+
+async function tryCreateEndpoint(ec2: EC2Client, vpcId: string, serviceName: string): Promise<string> {
+  const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'by-hand', Description: 'by hand' }));
+  try {
+    await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcEndpointType: 'Interface',
+        VpcId: vpcId,
+        ServiceName: serviceName,
+        SubnetIds: Subnets.slice(0, 1).map((subnet) => subnet.SubnetId ?? ''),
+        ...(GroupId ? { SecurityGroupIds: [GroupId] } : {}),
+      }),
+    );
+    return 'created';
+  } catch (err) {
+    return `refused (${(err as Error).name})`;
+  }
+}
+
+function hubEc2(cp: LocalControlPlane): EC2Client {
+  return ec2As(cp.cloud.world.hubAccountId, { endpoint: cp.cloud.url, region: cp.region });
+}
+
+async function allowedPrincipalsInclude(cp: LocalControlPlane, accountIds: string[]): Promise<boolean> {
+  const ec2 = hubEc2(cp);
+  try {
+    const { AllowedPrincipals = [] } = await ec2.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: cp.hub.serviceId }));
+    const principals = new Set(AllowedPrincipals.map((principal) => principal.Principal));
+    return accountIds.every((accountId) => principals.has(`arn:aws:iam::${accountId}:root`));
+  } finally {
+    ec2.destroy();
+  }
+}
+
+async function connectionStates(cp: LocalControlPlane, accountId: string): Promise<string[]> {
+  const ec2 = hubEc2(cp);
+  try {
+    const { VpcEndpointConnections = [] } = await ec2.send(
+      new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'vpc-endpoint-owner', Values: [accountId] }] }),
+    );
+    return VpcEndpointConnections.map((connection) => connection.VpcEndpointState ?? 'unknown');
+  } finally {
+    ec2.destroy();
+  }
+}
+
+function summarizePlan(plan: unknown): string {
+  const actions = (plan as { actions?: unknown[] } | undefined)?.actions;
+  if (Array.isArray(actions)) return actions.length === 0 ? 'nothing to change: the organization has converged' : `${actions.length} change(s)`;
+  return JSON.stringify(plan).slice(0, 300);
+}
+
+async function stateTable(cp: LocalControlPlane, tenants: Tenant[]): Promise<string> {
+  const hub = hubEc2(cp);
+  try {
+    const { AllowedPrincipals = [] } = await hub.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: cp.hub.serviceId }));
+    const allowed = new Set(AllowedPrincipals.map((principal) => principal.Principal));
+    const { VpcEndpointConnections = [] } = await hub.send(new DescribeVpcEndpointConnectionsCommand({}));
+    const connectionOf = new Map(VpcEndpointConnections.map((connection) => [connection.VpcEndpointId, connection.VpcEndpointState]));
+    const rows: string[][] = [];
+    for (const tenant of tenants) {
+      const { Vpcs = [] } = await tenant.ec2.send(new DescribeVpcsCommand({}));
+      for (const vpc of Vpcs) {
+        const tagged = vpc.Tags?.some((tag) => tag.Key === TAG_KEY && tag.Value === TAG_VALUE) ?? false;
+        const endpoints = await endpointsOf(tenant.ec2, vpc.VpcId ?? '');
+        const live = endpoints.filter((endpoint) => stateOf(endpoint) !== 'deleted');
+        rows.push([
+          `${tenant.accountId} (${tenant.name})`,
+          allowed.has(`arn:aws:iam::${tenant.accountId}:root`) ? 'yes' : 'no',
+          vpc.VpcId ?? '',
+          tagged ? 'yes' : 'no',
+          live.map((endpoint) => endpoint.VpcEndpointId).join(', ') || '-',
+          live.map((endpoint) => `${endpoint.State}/${connectionOf.get(endpoint.VpcEndpointId) ?? '-'}`).join(', ') || '-',
+        ]);
+      }
+    }
+    return table(['account', 'allowed principal', 'VPC', 'tagged', 'endpoint', 'endpoint / connection state'], rows);
+  } finally {
+    hub.destroy();
+  }
+}

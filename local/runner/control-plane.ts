@@ -1,0 +1,129 @@
+/**
+ * The control plane as the CDK app deploys it, run in this process: the local cloud, the hub resources,
+ * the local event bus with the topology of events/routes.ts, and the real Lambda entry files as the
+ * queue consumers and the scheduled reconciler.
+ *
+ * The handlers are imported only after the process environment looks like their Lambda environment
+ * (endpoint, region, the control plane role's credentials, the configuration variables), because they
+ * read it at cold start exactly as in Lambda.
+ */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
+import { LOCAL_DEFAULTS } from '../cloud/api';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../cloud';
+import { HUB_BUS_NAME } from '../../events/routes';
+import { LocalEventBus, type LocalEventBusOptions } from '../bus';
+import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstrap';
+
+export interface LocalControlPlaneOptions {
+  cloud?: LocalCloudOptions;
+  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns'>;
+  /** Extra control plane settings (IN_SCOPE_OU_IDS, EXCLUDED_ACCOUNT_IDS, PROXY_TAG_KEY, ...). */
+  settings?: Record<string, string>;
+  /** Run the reconciler on its schedule (off by default: tests and the demo invoke it explicitly). */
+  schedule?: boolean;
+}
+
+export interface LocalControlPlane {
+  readonly cloud: LocalCloud;
+  readonly bus: LocalEventBus;
+  readonly hub: HubResources;
+  readonly region: string;
+  /** The environment the handlers run with (without the secret). */
+  readonly environment: Record<string, string>;
+  /** Invoke the reconciler as an operator would (`{ "dryRun": true }`), through the bus's function runner. */
+  reconcile(input?: { dryRun?: boolean; accountIds?: string[] }): Promise<unknown>;
+  /** Resolves once every queue is drained and no handler runs. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+type ScheduledHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export async function startLocalControlPlane(options: LocalControlPlaneOptions = {}): Promise<LocalControlPlane> {
+  const cloud = await startLocalCloud(options.cloud ?? {});
+  try {
+    const region = LOCAL_DEFAULTS.hubRegion;
+    const hubAccountId = cloud.world.hubAccountId;
+    const managementAccountId = cloud.world.managementAccountId;
+    const hubRoot: Credentials = { accessKeyId: hubAccountId, secretAccessKey: 'local' };
+    const hub = await bootstrapHub({ endpoint: cloud.url, region, hubAccountId, credentials: hubRoot });
+    const roleCredentials = await assumeControlPlaneRole(cloud.url, region, hubAccountId, hubRoot);
+
+    const environment: Record<string, string> = {
+      AWS_ENDPOINT_URL: cloud.url,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      HUB_SERVICE_ID: hub.serviceId,
+      HUB_SERVICE_NAME: hub.serviceName,
+      HUB_EVENT_BUS_NAME: HUB_BUS_NAME,
+      ORG_READ_ROLE_ARN: `arn:aws:iam::${managementAccountId}:role/${LOCAL_DEFAULTS.organizationsReadRoleName}`,
+      RAM_SHARE_ARN: hub.discoveryShareArn,
+      SPOKE_ROLE_NAME: LOCAL_DEFAULTS.spokeRoleName,
+      POWERTOOLS_SERVICE_NAME: 'egress-control-plane',
+      ...options.settings,
+    };
+    Object.assign(process.env, environment, {
+      AWS_ACCESS_KEY_ID: roleCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: roleCredentials.secretAccessKey,
+      AWS_SESSION_TOKEN: roleCredentials.sessionToken ?? '',
+    });
+
+    const bus = new LocalEventBus({
+      ...options.bus,
+      managementAccountId,
+      hubAccountId,
+      hubRegion: region,
+      ...(options.settings?.PROXY_TAG_KEY ? { proxyTagKey: options.settings.PROXY_TAG_KEY } : {}),
+      connectionNotificationTopicArns: [hub.notificationTopicArn],
+    });
+    cloud.setSinks(bus);
+
+    // Imported here, not at the top: their cold start reads the environment set above.
+    const accountOnboarding = (await import('../../functions/account-onboarding')).handler as SqsHandler;
+    const vpcOnboarding = (await import('../../functions/vpc-onboarding')).handler as SqsHandler;
+    const connectionAcceptance = (await import('../../functions/connection-acceptance')).handler as SqsHandler;
+    const reconciler = (await import('../../functions/reconciler')).handler as ScheduledHandler;
+    bus.setConsumer('account-onboarding', accountOnboarding, { functionName: 'egress-account-onboarding' });
+    bus.setConsumer('vpc-onboarding', vpcOnboarding, { functionName: 'egress-vpc-onboarding' });
+    bus.setConsumer('connection-acceptance', connectionAcceptance, { functionName: 'egress-connection-acceptance' });
+    bus.setScheduledFunction(reconciler, { functionName: 'egress-reconciler', timeoutSeconds: 900 });
+    if (options.schedule) bus.startSchedule();
+
+    return {
+      cloud,
+      bus,
+      hub,
+      region,
+      environment,
+      reconcile: (input = {}) => bus.invokeScheduledFunction(input),
+      idle: () => bus.idle(),
+      stop: async () => {
+        bus.close();
+        cloud.setSinks(undefined);
+        await cloud.stop();
+      },
+    };
+  } catch (err) {
+    await cloud.stop();
+    throw err;
+  }
+}
+
+/** Lambda runs as its execution role: get that role's session, as the Lambda service would. */
+async function assumeControlPlaneRole(endpoint: string, region: string, hubAccountId: string, hubRoot: Credentials): Promise<Credentials> {
+  const sts = new STSClient({ endpoint, region, credentials: hubRoot });
+  try {
+    const { Credentials: session } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${hubAccountId}:role/${LOCAL_DEFAULTS.controlPlaneRoleName}`,
+        RoleSessionName: 'egress-control-plane',
+      }),
+    );
+    if (!session?.AccessKeyId || !session.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+    return { accessKeyId: session.AccessKeyId, secretAccessKey: session.SecretAccessKey, ...(session.SessionToken ? { sessionToken: session.SessionToken } : {}) };
+  } finally {
+    sts.destroy();
+  }
+}

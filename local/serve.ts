@@ -1,0 +1,78 @@
+/**
+ * `npm run local`: serves the local cloud until SIGINT/SIGTERM. Events and notifications have no
+ * subscriber here (the local event bus embeds the cloud itself); they are printed so a developer
+ * driving the emulator with the AWS CLI can watch them.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { LOCAL_DEFAULTS } from './cloud/api';
+import { startLocalCloud } from './cloud';
+
+const number = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${name} must be a number`);
+  return parsed;
+};
+
+const program = new Command('local')
+  .description('Serve the AWS-wire-compatible local cloud (EC2, STS, Organizations, RAM, EventBridge PutEvents)')
+  .option('--port <port>', 'port (0 = any free port; default LOCAL_CLOUD_PORT or 4566)', number('port'))
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--time-scale <factor>', 'emulated time runs this many times faster', number('time-scale'), 1)
+  .option('--no-throttling', 'turn the token buckets off')
+  .option('--error-rate <share>', 'share of calls answered with injected 500/503 errors', number('error-rate'), 0)
+  .option('--seed <seed>', 'seed of the fault generator', number('seed'), 1)
+  .option('--quiet', 'do not print events and notifications')
+  .parse();
+
+const opts = program.opts<{ port?: number; host: string; timeScale: number; throttling: boolean; errorRate: number; seed: number; quiet?: boolean }>();
+
+async function main(): Promise<void> {
+  const cloud = await startLocalCloud({
+    port: opts.port,
+    host: opts.host,
+    timeScale: opts.timeScale,
+    throttling: opts.throttling,
+    faults: { seed: opts.seed, errorRate: opts.errorRate },
+    sinks: opts.quiet
+      ? undefined
+      : {
+          onEvent: (event, bus) => console.log(`event  ${event.account} ${event.region} bus=${bus} ${event.source} "${event['detail-type']}" ${JSON.stringify(event.detail)}`),
+          onNotification: (topicArn, message) => console.log(`sns    ${topicArn} ${message}`),
+        },
+  });
+
+  const management = cloud.world.managementAccountId;
+  const hub = cloud.world.hubAccountId;
+  console.log(`Local cloud listening on ${cloud.url}
+  management account ${management} (organization ${cloud.organization.id}, root ${cloud.organization.rootId})
+  hub account        ${hub} (region ${LOCAL_DEFAULTS.hubRegion})
+  throttling ${opts.throttling ? 'on' : 'off'}, time scale ${opts.timeScale}, injected error rate ${opts.errorRate}
+
+Point the AWS SDK or CLI at it; a 12-digit access key id acts as that account:
+  export AWS_ENDPOINT_URL=${cloud.url} AWS_REGION=${LOCAL_DEFAULTS.hubRegion}
+  export AWS_ACCESS_KEY_ID=${hub} AWS_SECRET_ACCESS_KEY=local
+  aws sts get-caller-identity
+  aws organizations list-accounts   # as the management account: AWS_ACCESS_KEY_ID=${management}
+State: curl ${cloud.url}/_local/state   Metrics: curl ${cloud.url}/_local/metrics`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud`);
+    cloud.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('local cloud: stop failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

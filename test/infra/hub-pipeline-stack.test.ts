@@ -1,0 +1,145 @@
+/* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
+/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { EgressApp } from '../../infra/app';
+import { SQUID_CONTRACT } from '../../infra/squid-contract';
+import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
+import { buildTestApp, CODECONNECTIONS_CONTEXT } from './support/synth-app';
+
+interface PipelineStage {
+  Name: string;
+  Actions: { Name: string; ActionTypeId: { Provider: string }; Configuration: Record<string, unknown> }[];
+}
+
+function pipelineStages(template: Template): PipelineStage[] {
+  const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as {
+    Properties: { Stages: PipelineStage[] };
+  }[];
+  if (!pipeline) throw new Error('no pipeline in the template');
+  return pipeline.Properties.Stages;
+}
+
+describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () => {
+  let egress: EgressApp;
+  let template: Template;
+
+  beforeAll(() => {
+    egress = buildTestApp();
+    template = Template.fromStack(egress.pipeline);
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding acknowledged, and has no warnings', () => {
+    expect(unacknowledgedFindings(egress.app)).toEqual([]);
+    expect(errorAndWarningAnnotations(egress)).toEqual([]);
+  });
+
+  it('is a V2 pipeline whose stages run Source, Build, Deploy in that order', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { PipelineType: 'V2' });
+    const stages = pipelineStages(template);
+    expect(stages.map((stage) => stage.Name)).toEqual(['Source', 'Build', 'Deploy']);
+    expect(stages.map((stage) => stage.Actions[0]?.ActionTypeId.Provider)).toEqual(['CodeCommit', 'CodeBuild', 'ECS']);
+  });
+
+  it('deploys the image named in imagedefinitions.json to the hub service', () => {
+    const deploy = pipelineStages(template)[2]?.Actions[0];
+    expect(deploy?.Configuration).toEqual(
+      expect.objectContaining({ FileName: 'imagedefinitions.json', ServiceName: expect.anything() as unknown, ClusterName: expect.anything() as unknown }),
+    );
+  });
+
+  it('creates its own repository and starts on pushes to the branch through an EventBridge rule', () => {
+    template.resourceCountIs('AWS::CodeCommit::Repository', 1);
+    expect(pipelineStages(template)[0]?.Actions[0]?.Configuration).toEqual(
+      expect.objectContaining({ BranchName: 'main', PollForSourceChanges: false }),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.codecommit'], detail: Match.objectLike({ referenceName: ['main'] }) }),
+    });
+  });
+
+  it('builds in privileged mode from squid-config/buildspec.yml with the variables the buildspec requires', () => {
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Source: { Type: 'CODEPIPELINE', BuildSpec: SQUID_CONTRACT.buildspecPath },
+      EncryptionKey: Match.anyValue(),
+      Environment: Match.objectLike({
+        PrivilegedMode: true,
+        EnvironmentVariables: Match.arrayWith([
+          Match.objectLike({ Name: 'REPOSITORY_URI' }),
+          { Name: 'CONTAINER_NAME', Type: 'PLAINTEXT', Value: SQUID_CONTRACT.containerName },
+          { Name: 'HUB_VPC_CIDR', Type: 'PLAINTEXT', Value: '10.0.0.0/16' },
+        ]),
+      }),
+      LogsConfig: { CloudWatchLogs: Match.objectLike({ Status: 'ENABLED' }) },
+    });
+  });
+
+  it('lets the build push to and describe images in the repository', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['ecr:InitiateLayerUpload', 'ecr:PutImage']) }),
+          Match.objectLike({ Action: 'ecr:DescribeImages' }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps artifacts in a KMS-encrypted, private bucket that refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })],
+      },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('hub pipeline stack with a CodeConnections source', () => {
+  let egress: EgressApp;
+  let template: Template;
+
+  beforeAll(() => {
+    egress = buildTestApp(CODECONNECTIONS_CONTEXT);
+    template = Template.fromStack(egress.pipeline);
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding acknowledged, and has no warnings', () => {
+    expect(unacknowledgedFindings(egress.app)).toEqual([]);
+    expect(errorAndWarningAnnotations(egress)).toEqual([]);
+  });
+
+  it('reads the configured repository through the connection', () => {
+    expect(pipelineStages(template)[0]?.Actions[0]).toEqual(
+      expect.objectContaining({
+        ActionTypeId: expect.objectContaining({ Provider: 'CodeStarSourceConnection' }) as unknown,
+        Configuration: expect.objectContaining({
+          ConnectionArn: CODECONNECTIONS_CONTEXT.connectionArn,
+          FullRepositoryId: 'platform-team/egress-proxy',
+          BranchName: 'main',
+        }) as unknown,
+      }),
+    );
+    template.resourceCountIs('AWS::CodeCommit::Repository', 0);
+  });
+
+  it('starts only on pushes to the branch that touch squid-config', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Triggers: [
+        {
+          ProviderType: 'CodeStarSourceConnection',
+          GitConfiguration: {
+            SourceActionName: 'Source',
+            Push: [{ Branches: { Includes: ['main'] }, FilePaths: { Includes: ['squid-config/**'] } }],
+          },
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * The core of the local cloud: routing by signing name, throttling with each protocol's own code,
+ * injected faults reproducible by seed, event delivery faults, PutEvents, and the /_local endpoints.
+ */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ListRootsCommand } from '@aws-sdk/client-organizations';
+import { GetResourceSharesCommand } from '@aws-sdk/client-ram';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { LocalCloudOptions } from '../../../local/cloud';
+import { HUB, MANAGEMENT, REGION, rejectionOf, startHarness } from './cloud-harness';
+import type { CloudHarness } from './cloud-harness';
+
+const harnesses: CloudHarness[] = [];
+async function harness(options: LocalCloudOptions = {}): Promise<CloudHarness> {
+  const h = await startHarness(options);
+  harnesses.push(h);
+  return h;
+}
+afterAll(async () => {
+  for (const h of harnesses) await h.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `call` until it succeeds; a throttled call must recover once its bucket refills. */
+async function eventually<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt > 100) throw err;
+      await sleep(50);
+    }
+  }
+}
+
+describe('throttling', () => {
+  // One token a second: slow enough that three back-to-back calls cannot see a refill, fast enough to wait for.
+  const tiny = { capacity: 2, refillPerSecond: 1 };
+
+  it.each([
+    ['sts', 'Throttling', 400, (h: CloudHarness) => h.sts(HUB).send(new GetCallerIdentityCommand({}))],
+    ['organizations', 'TooManyRequestsException', 400, (h: CloudHarness) => h.organizations(MANAGEMENT).send(new ListRootsCommand({}))],
+    ['ram', 'ThrottlingException', 429, (h: CloudHarness) => h.ram(HUB).send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }))],
+  ])('answers %s over its bucket with %s (%d), then succeeds after refill', async (service, code, status, call) => {
+    // Prepare
+    const h = await harness({ throttling: { buckets: { [`${service}:default`]: tiny } } });
+    await h.sts('999999999999').send(new GetCallerIdentityCommand({})); // warm the SDK up outside the bucket under test
+    // Act
+    await call(h);
+    await call(h);
+    const throttled = await rejectionOf(call(h));
+    // Assess
+    expect(throttled.name).toBe(code);
+    expect(throttled.$metadata.httpStatusCode).toBe(status);
+    await expect(eventually(() => call(h))).resolves.toBeDefined();
+    const metrics = h.cloud.metrics().toJSON() as { totals: { throttled: number } };
+    expect(metrics.totals.throttled).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps a bucket per account: one account being throttled does not throttle another', async () => {
+    const h = await harness({ throttling: { buckets: { 'sts:default': { capacity: 1, refillPerSecond: 0.001 } } } });
+    await h.sts(HUB).send(new GetCallerIdentityCommand({}));
+    expect((await rejectionOf(h.sts(HUB).send(new GetCallerIdentityCommand({})))).name).toBe('Throttling');
+    await expect(h.sts('333333333333').send(new GetCallerIdentityCommand({}))).resolves.toBeDefined();
+    // ... and per region.
+    await expect(h.sts(HUB, 'us-east-1').send(new GetCallerIdentityCommand({}))).resolves.toBeDefined();
+  });
+
+  it('can be switched off at run time through /_local/throttling', async () => {
+    const h = await harness({ throttling: { buckets: { 'sts:default': { capacity: 1, refillPerSecond: 0.001 } } } });
+    await h.sts(HUB).send(new GetCallerIdentityCommand({}));
+    const off = await fetch(`${h.cloud.url}/_local/throttling`, { method: 'POST', body: JSON.stringify({ enabled: false }) });
+    expect(await off.json()).toEqual({ enabled: false });
+    for (let i = 0; i < 5; i++) await h.sts(HUB).send(new GetCallerIdentityCommand({}));
+  });
+});
+
+describe('injected faults', () => {
+  async function outcomes(seed: number): Promise<string[]> {
+    const h = await harness({ throttling: false, faults: { seed, errorRate: 0.3 } });
+    const results: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      try {
+        await h.sts(HUB).send(new GetCallerIdentityCommand({}));
+        results.push('ok');
+      } catch (err) {
+        const e = err as { name: string; $metadata: { httpStatusCode?: number } };
+        results.push(`${e.name}/${e.$metadata.httpStatusCode}`);
+      }
+    }
+    return results;
+  }
+
+  it('answers a share of calls with 500/503 in the protocol shape, the same calls for the same seed', async () => {
+    const first = await outcomes(7);
+    const second = await outcomes(7);
+    const other = await outcomes(8);
+    expect(second).toEqual(first);
+    expect(other).not.toEqual(first);
+    expect(new Set(first)).toEqual(new Set(['ok', 'InternalFailure/500', 'ServiceUnavailable/503']));
+  });
+});
+
+describe('events', () => {
+  const putEvents = (h: CloudHarness, count: number) =>
+    (async () => {
+      for (let i = 0; i < count; i++) {
+        await h.eventBridge(HUB).send(
+          new PutEventsCommand({ Entries: [{ Source: 'egress.test', DetailType: 'Probe', Detail: JSON.stringify({ i }), EventBusName: 'hub-bus' }] }),
+        );
+      }
+    })();
+
+  /** Waits until every scheduled delivery has happened, then returns the detail.i of each, in delivery order. */
+  async function delivered(h: CloudHarness): Promise<number[]> {
+    const m = h.cloud.metrics().events;
+    while (m.delivered < m.sent - m.dropped + m.duplicated) await sleep(5);
+    return h.events.map((d) => (d.event.detail as { i: number }).i);
+  }
+
+  it('PutEvents turns each entry into an event on the named bus of the caller account and region', async () => {
+    const h = await harness();
+    const out = await h.eventBridge(HUB).send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'egress.control-plane', DetailType: 'Onboard Account', Detail: '{"accountId":"333333333333"}', EventBusName: 'hub-bus', Resources: ['arn:x'] },
+          { Source: 'egress.control-plane', DetailType: 'Broken', Detail: '{not json' },
+        ],
+      }),
+    );
+    expect(out.FailedEntryCount).toBe(1);
+    expect(out.Entries?.[0]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.Entries?.[1]).toMatchObject({ ErrorCode: 'MalformedDetail' });
+    const event = await h.waitForEvent((e) => e['detail-type'] === 'Onboard Account');
+    expect(event).toMatchObject({
+      version: '0',
+      id: out.Entries?.[0]?.EventId,
+      source: 'egress.control-plane',
+      account: HUB,
+      region: REGION,
+      resources: ['arn:x'],
+      detail: { accountId: '333333333333' },
+    });
+    expect(h.events.find((d) => d.event === event)?.bus).toBe('hub-bus');
+  });
+
+  it('drops and duplicates deliveries reproducibly for a seed', async () => {
+    const run = async (seed: number) => {
+      const h = await harness({ faults: { seed, eventDrop: 0.2, eventDuplicate: 0.2 } });
+      await putEvents(h, 30);
+      return delivered(h);
+    };
+    const first = await run(3);
+    expect(await run(3)).toEqual(first);
+    const counts = new Map<number, number>();
+    for (const i of first) counts.set(i, (counts.get(i) ?? 0) + 1);
+    expect([...counts.values()]).toContain(2);
+    expect(counts.size).toBeLessThan(30);
+  });
+
+  it('delays deliveries by a random amount, which reorders them', async () => {
+    const h = await harness({ timeScale: 100, faults: { seed: 5, eventDelayMs: [0, 2_000] } });
+    await putEvents(h, 20);
+    const order = await delivered(h);
+    expect([...order].sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(order).not.toEqual([...Array(20).keys()]);
+  });
+
+  it('delivers to sinks set after start', async () => {
+    const h = await harness();
+    const late: string[] = [];
+    h.cloud.setSinks({ onEvent: (e) => late.push(e['detail-type']), onNotification: () => undefined });
+    await putEvents(h, 1);
+    while (late.length === 0) await sleep(5);
+    expect(late).toEqual(['Probe']);
+  });
+});
+
+describe('routing and the /_local endpoints', () => {
+  it('answers unsigned requests and unknown services with clear errors', async () => {
+    const h = await harness();
+    const unsigned = await fetch(h.cloud.url, { method: 'POST', body: 'Action=GetCallerIdentity' });
+    expect(unsigned.status).toBe(403);
+    const unknown = await fetch(h.cloud.url, {
+      method: 'POST',
+      headers: { authorization: `AWS4-HMAC-SHA256 Credential=${HUB}/20261121/${REGION}/lambda/aws4_request, SignedHeaders=host, Signature=x` },
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ __type: 'UnknownServiceException' });
+  });
+
+  it('serves state with accounts, roles and every service, and counts calls in metrics', async () => {
+    const h = await harness();
+    const created = await fetch(`${h.cloud.url}/_local/accounts`, { method: 'POST', body: JSON.stringify({ id: '444444444444', name: 'outsider' }) });
+    expect(await created.json()).toMatchObject({ id: '444444444444', name: 'outsider', spokeRoleEnabled: true });
+    await h.sts(HUB).send(new GetCallerIdentityCommand({}));
+
+    const state = (await (await fetch(`${h.cloud.url}/_local/state`)).json()) as Record<string, unknown>;
+    expect(state).toMatchObject({ managementAccountId: MANAGEMENT, hubAccountId: HUB });
+    expect((state.accounts as { id: string }[]).map((a) => a.id)).toEqual(expect.arrayContaining([MANAGEMENT, HUB, '444444444444']));
+    expect((state.roles as { arn: string }[]).map((r) => r.arn)).toContain('arn:aws:iam::444444444444:role/EgressProxySpokeRole');
+    expect(Object.keys(state)).toEqual(expect.arrayContaining(['ec2', 'sts', 'organizations', 'ram', 'events']));
+    // A non-member account: it exists, but outside the organization.
+    expect((state.organizations as { members: { Id: string }[] }).members.map((m) => m.Id)).not.toContain('444444444444');
+
+    const metrics = (await (await fetch(`${h.cloud.url}/_local/metrics`)).json()) as { calls: Record<string, number> };
+    expect(metrics.calls['sts:GetCallerIdentity']).toBe(1);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * "Every policy line has a test that would fail if the line were removed", checked mechanically:
+ * each line of squid.conf's POLICY section is deleted in turn (and a few values and flags within
+ * lines are), a real Squid starts with the mutated config, and the probe battery must notice.
+ * A mutant nobody notices is a line the tests do not really cover; the only ones allowed are
+ * listed below with the reason they cannot be observed.
+ */
+import { describeWithSquid } from './support/availability';
+import { TestNamespace } from './support/namespace';
+import { POLICY_PROBES, unexpectedObservations } from './support/policy-probes';
+import { SquidInstance, SquidStartError } from './support/squid-instance';
+import { createWorkDir } from './support/squid-world';
+import { rmSync } from 'node:fs';
+import { readShippedSquidConf } from './support/render-config';
+
+interface Mutation {
+  readonly description: string;
+  readonly apply: (conf: string) => string;
+}
+
+/**
+ * Mutants that cannot change observable behaviour, with the reason. Keep this list honest: the
+ * test fails if one of these is killed after all (then delete it from here).
+ */
+const EQUIVALENT_MUTANTS: Readonly<Record<string, string>> = {};
+
+const CONCURRENCY = 3;
+const FIRST_PORT = 21000;
+
+function policySection(conf: string): string {
+  const begin = conf.indexOf('POLICY BEGIN');
+  const end = conf.indexOf('POLICY END');
+  if (begin < 0 || end < begin) throw new Error('squid.conf has lost its POLICY BEGIN / POLICY END markers');
+  return conf.slice(begin, end);
+}
+
+function replaceOnce(conf: string, from: string | RegExp, to: string): string {
+  const mutated = conf.replace(from, to);
+  if (mutated === conf) throw new Error(`mutation did not apply: ${String(from)}`);
+  return mutated;
+}
+
+function lineRemovals(shipped: string): Mutation[] {
+  return policySection(shipped)
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => ({ description: `remove: ${line}`, apply: (conf: string) => replaceOnce(conf, `\n${line}\n`, '\n') }));
+}
+
+function valueAndFlagMutations(shipped: string): Mutation[] {
+  const privateLine = /^acl private_destinations dst (.*)$/m.exec(shipped)?.[1];
+  if (!privateLine) throw new Error('no private_destinations ACL in squid.conf');
+  const rangeRemovals = privateLine.split(' ').map((range) => ({
+    description: `private_destinations without ${range}`,
+    apply: (conf: string) => replaceOnce(conf, `acl private_destinations dst ${privateLine}`, `acl private_destinations dst ${privateLine.split(' ').filter((value) => value !== range).join(' ')}`),
+  }));
+  return [
+    ...rangeRemovals,
+    { description: 'dstdomain without -n', apply: (conf) => replaceOnce(conf, 'dstdomain -n ', 'dstdomain ') },
+    { description: 'proxy port without require-proxy-header', apply: (conf) => replaceOnce(conf, ' require-proxy-header', '') },
+    { description: 'PROXY headers trusted from anywhere', apply: (conf) => replaceOnce(conf, /^acl hub_vpc src .*$/m, 'acl hub_vpc src 0.0.0.0/0') },
+    { description: 'host logged without %-encoding', apply: (conf) => replaceOnce(conf, '%#>rd', "%'>rd") },
+    { description: 'endpoint id logged raw', apply: (conf) => replaceOnce(conf, '%#proxy_protocol::>h{234}', "%'proxy_protocol::>h{234}") },
+  ];
+}
+
+async function inPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+describeWithSquid('policy mutations', { needNamespaces: true })('policy mutations (real Squid)', () => {
+  let workDir: string | undefined;
+  let namespace: TestNamespace | undefined;
+
+  beforeAll(async () => {
+    workDir = createWorkDir();
+    namespace = await TestNamespace.create('mutants', workDir);
+  });
+
+  afterAll(async () => {
+    await namespace?.destroy();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  /** Starts Squid with `mutate` applied; returns the probes that noticed, or why it did not start. */
+  async function verdict(mutate: ((conf: string) => string) | undefined, port: number): Promise<string[]> {
+    if (!namespace || !workDir) throw new Error('namespace not created');
+    let squid: SquidInstance;
+    try {
+      squid = await SquidInstance.start({ namespace, workDir, proxyPort: port, healthPort: port + 1, readiness: 'listening', ...(mutate ? { mutate } : {}) });
+    } catch (error) {
+      if (error instanceof SquidStartError) return [`squid refused the config: ${error.message.split('\n').find((line) => /FATAL|ERROR/.test(line)) ?? error.message.split('\n')[0] ?? ''}`];
+      throw error;
+    }
+    try {
+      return await unexpectedObservations(squid, `p${port}`);
+    } finally {
+      await squid.stop();
+    }
+  }
+
+  test('the probe battery passes against the shipped policy', async () => {
+    expect(POLICY_PROBES.length).toBeGreaterThan(25);
+
+    expect(await verdict(undefined, FIRST_PORT - 2)).toEqual([]);
+  });
+
+  test('removing any policy line, range, flag or encoding is noticed by at least one probe', async () => {
+    // Prepare
+    const shipped = readShippedSquidConf();
+    const mutations = [...lineRemovals(shipped), ...valueAndFlagMutations(shipped)];
+
+    // Act
+    const verdicts = await inPool(mutations, CONCURRENCY, async (mutation, index) => ({
+      mutation: mutation.description,
+      noticedBy: await verdict(mutation.apply, FIRST_PORT + 2 * index),
+    }));
+
+    // Assess
+    const survivors = verdicts.filter((v) => v.noticedBy.length === 0).map((v) => v.mutation);
+    expect(survivors.sort()).toEqual(Object.keys(EQUIVALENT_MUTANTS).sort());
+    expect(verdicts.length).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Runs inside the test's network namespace (`ip netns exec NS tsx namespace-agent.ts SOCKET`).
+ *
+ * 1. Stand-in origin servers on every address of the namespace: HTTP on ports 80 and 8080 that
+ *    echo the request they received (so tests can see which headers reached the origin), and
+ *    plain TCP "banner" servers on 443 and 22 for CONNECT tunnels.
+ * 2. A relay on a Unix socket, which is not bound to a network namespace: the jest process connects
+ *    to it, sends one JSON line `{"from": ip, "to": ip, "port": n}`, and from then on its bytes
+ *    flow over a TCP connection opened inside the namespace from that source address.
+ *
+ * Prints "ready" on stdout once everything listens.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { BANNER_ORIGIN_PORTS, HTTP_ORIGIN_PORTS, type OriginEcho, type RelayTarget } from './agent-protocol';
+
+const hitsByUrl = new Map<string, number>();
+
+function echo(req: IncomingMessage, res: ServerResponse): void {
+  const key = `${req.socket.localAddress ?? ''}:${req.socket.localPort ?? 0}${req.url ?? ''}`;
+  const hits = (hitsByUrl.get(key) ?? 0) + 1;
+  hitsByUrl.set(key, hits);
+  const body: OriginEcho = {
+    localAddress: stripMappedPrefix(req.socket.localAddress ?? ''),
+    localPort: req.socket.localPort ?? 0,
+    method: req.method ?? '',
+    url: req.url ?? '',
+    headers: req.headers,
+    hits,
+  };
+  // Cacheable on purpose: only `cache deny all` stops Squid from answering a repeat itself.
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
+  res.end(JSON.stringify(body));
+}
+
+function stripMappedPrefix(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+function bannerServer(): Server {
+  return createServer((socket) => {
+    socket.write(`banner ${stripMappedPrefix(socket.localAddress ?? '')}:${socket.localPort ?? 0}\n`);
+    socket.pipe(socket);
+    socket.on('error', () => socket.destroy());
+  });
+}
+
+function parseTarget(line: string): RelayTarget {
+  const parsed = JSON.parse(line) as Partial<RelayTarget>;
+  if (typeof parsed.from !== 'string' || typeof parsed.to !== 'string' || typeof parsed.port !== 'number') {
+    throw new Error(`bad relay target line: ${line}`);
+  }
+  return { from: parsed.from, to: parsed.to, port: parsed.port };
+}
+
+function relay(client: Socket): void {
+  let buffered = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    buffered = Buffer.concat([buffered, chunk]);
+    const newline = buffered.indexOf(0x0a);
+    if (newline < 0) return;
+    client.off('data', onData);
+    client.pause();
+    const target = parseTarget(buffered.subarray(0, newline).toString('utf8'));
+    const rest = buffered.subarray(newline + 1);
+    const upstream = connect({ host: target.to, port: target.port, localAddress: target.from });
+    upstream.on('connect', () => {
+      if (rest.length > 0) upstream.write(rest);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+    // Half-closes travel through (end -> end) so "server closed the connection" stays observable.
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('close', () => client.end());
+  };
+  client.on('data', onData);
+}
+
+async function main(): Promise<void> {
+  const socketPath = process.argv[2];
+  if (!socketPath) throw new Error('usage: namespace-agent.ts <unix-socket-path>');
+  const listening: Promise<unknown>[] = [];
+  for (const port of HTTP_ORIGIN_PORTS) {
+    const server = createHttpServer(echo).listen({ host: '::', port, ipv6Only: false });
+    listening.push(once(server, 'listening'));
+  }
+  for (const port of BANNER_ORIGIN_PORTS) {
+    const server = bannerServer().listen({ host: '::', port, ipv6Only: false });
+    listening.push(once(server, 'listening'));
+  }
+  const relayServer = createServer(relay).listen(socketPath);
+  listening.push(once(relayServer, 'listening'));
+  await Promise.all(listening);
+  process.stdout.write('ready\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

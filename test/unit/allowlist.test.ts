@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkAllowlist, formatProblems } from '../../squid-config/allowlist';
+
+const ROOT = join(__dirname, '..', '..');
+
+function problemsOf(text: string): { line: number; message: string }[] {
+  return [...checkAllowlist(text).problems];
+}
+
+describe('checkAllowlist', () => {
+  test('accepts leading-dot domains, exact names, IPv4 literals, comments and blank lines', () => {
+    // Prepare
+    const text = '# comment\n\n.example.com\napi.example.net\n  \n198.51.100.20\n   # indented comment\nxn--bcher-kva.example\n';
+
+    // Act
+    const result = checkAllowlist(text);
+
+    // Assess
+    expect(result.problems).toEqual([]);
+    expect(result.entries).toEqual([
+      { line: 3, value: '.example.com', includesSubdomains: true, name: 'example.com' },
+      { line: 4, value: 'api.example.net', includesSubdomains: false, name: 'api.example.net' },
+      { line: 6, value: '198.51.100.20', includesSubdomains: false, name: '198.51.100.20' },
+      { line: 8, value: 'xn--bcher-kva.example', includesSubdomains: false, name: 'xn--bcher-kva.example' },
+    ]);
+  });
+
+  test('accepts Windows line endings', () => {
+    expect(problemsOf('.example.com\r\napi.example.net\r\n')).toEqual([]);
+  });
+
+  test.each([
+    ['*.example.com', /wildcards are not supported/],
+    ['https://example.com/', /not a URL/],
+    ['example.com/path', /not a URL/],
+    ['example.com:443', /ports and IPv6 literals are not supported/],
+    ['2001:db8::1', /ports and IPv6 literals are not supported/],
+    ['Example.com', /use lowercase/],
+    ['.', /lone "\." would allow every destination/],
+    ['.com', /top-level domain or a single label/],
+    ['localhost', /top-level domain or a single label/],
+    ['example.com.', /trailing dot/],
+    ['-bad.example.com', /not a valid DNS label/],
+    ['bad-.example.com', /not a valid DNS label/],
+    ['a..example.com', /not a valid DNS label/],
+    ['under_score.example.com', /not a valid DNS label/],
+    [`${'a'.repeat(64)}.example.com`, /not a valid DNS label/],
+    [`${'a.'.repeat(130)}com`, /at most 253 characters/],
+    ['.198.51.100.20', /leading dot makes no sense on an IP address/],
+    ['198.51.100.256', /not a valid IPv4 address/],
+    ['example.com # inline comment', /one entry per line/],
+    ['example.com example.net', /one entry per line/],
+  ])('rejects %s', (entry, message) => {
+    const problems = problemsOf(`# header\n${entry}\n`);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.line).toBe(2);
+    expect(problems[0]?.message).toMatch(message);
+  });
+
+  test('rejects a duplicate, naming the first occurrence', () => {
+    expect(problemsOf('api.example.com\n\napi.example.com\n')).toEqual([{ line: 3, message: '"api.example.com" duplicates line 1' }]);
+  });
+
+  test.each([
+    ['an exact name under a leading-dot entry', '.example.com\nwww.example.com\n', 2, '.example.com', 1],
+    ['the apex itself under its leading-dot entry', 'example.com\n.example.com\n', 1, '.example.com', 2],
+    ['a leading-dot entry under a leading-dot parent', '.example.com\n.eu.example.com\n', 2, '.example.com', 1],
+    ['a deep name under a distant parent', '.example.com\na.b.c.example.com\n', 2, '.example.com', 1],
+  ])('rejects %s', (_case, text, shadowedLine, parent, parentLine) => {
+    const problems = problemsOf(text);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toEqual({ line: shadowedLine, message: expect.stringContaining(`covered by "${parent}" on line ${parentLine}`) as unknown });
+  });
+
+  test('does not treat look-alikes as covered', () => {
+    // evilexample.com is not a subdomain of example.com; example.com.evil.test is not either.
+    expect(problemsOf('.example.com\nevilexample.com\nexample.com.evil.test\n')).toEqual([]);
+  });
+
+  test('an exact name does not cover its subdomains', () => {
+    expect(problemsOf('example.com\nwww.example.com\n')).toEqual([]);
+  });
+
+  test('reports every problem, sorted by line', () => {
+    const lines = problemsOf('Bad.com\n.example.com\nwww.example.com\n*.x.com\n').map((problem) => problem.line);
+
+    expect(lines).toEqual([1, 3, 4]);
+  });
+
+  test('formatProblems prints file:line: message', () => {
+    expect(formatProblems('allowlist.txt', [{ line: 7, message: 'boom' }])).toBe('allowlist.txt:7: boom');
+  });
+
+  test('the shipped allowlist passes', () => {
+    const shipped = readFileSync(join(ROOT, 'squid-config', 'allowlist.txt'), 'utf8');
+
+    const result = checkAllowlist(shipped);
+
+    expect(result.problems).toEqual([]);
+    expect(result.entries.length).toBeGreaterThan(0);
+  });
+});
+
+describe('check-allowlist CLI', () => {
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const cli = join(ROOT, 'squid-config', 'check-allowlist.ts');
+
+  function runCli(content: string): { status: number | null; stdout: string; stderr: string } {
+    const file = join(mkdtempSync(join(tmpdir(), 'allowlist-')), 'allowlist.txt');
+    writeFileSync(file, content);
+    const result = spawnSync(tsx, [cli, file], { encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr.replaceAll(file, 'FILE') };
+  }
+
+  test('exits 0 on a valid file', () => {
+    const result = runCli('.example.com\n');
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('1 entries OK');
+  });
+
+  test('exits 1 and prints file:line for each problem', () => {
+    const result = runCli('.example.com\nwww.example.com\nBAD.com\n');
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('FILE:2: "www.example.com" is already covered by ".example.com" on line 1');
+    expect(result.stderr).toContain('FILE:3: "BAD.com": use lowercase');
+  });
+
+  test('exits 1 on a file with no entries (the proxy would refuse everything)', () => {
+    expect(runCli('# nothing yet\n').status).toBe(1);
+  });
+});

@@ -1,0 +1,31 @@
+import { chunk, decideConnection } from '../../../functions/core/connections';
+
+const connection = { endpointId: 'vpce-0abc', ownerAccountId: '123456789012', state: 'pendingAcceptance' };
+const inScope = { inScope: true as const, reason: 'active member' };
+
+describe('decideConnection', () => {
+  it('accepts an in-scope owner whose VPC carries the tag', () => {
+    expect(decideConnection(connection, inScope, { vpcId: 'vpc-1', tagged: true }, 'egress-proxy=enabled').verdict).toBe('accept');
+  });
+
+  it('rejects an out-of-scope owner whatever the VPC says', () => {
+    const verdict = decideConnection(connection, { inScope: false, reason: 'not a member' }, { vpcId: 'vpc-1', tagged: true }, 'x=y');
+    expect(verdict).toEqual({ verdict: 'reject', reason: 'not a member' });
+  });
+
+  it('rejects an endpoint in an untagged VPC (created by hand)', () => {
+    const verdict = decideConnection(connection, inScope, { vpcId: 'vpc-1', tagged: false }, 'egress-proxy=enabled');
+    expect(verdict).toEqual({ verdict: 'reject', reason: 'VPC vpc-1 is not tagged egress-proxy=enabled' });
+  });
+
+  it('rejects an endpoint the owner account does not show', () => {
+    expect(decideConnection(connection, inScope, undefined, 'x=y').verdict).toBe('reject');
+  });
+});
+
+describe('chunk', () => {
+  it('splits into pieces of at most the given size', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunk([], 100)).toEqual([]);
+  });
+});

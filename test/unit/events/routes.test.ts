@@ -1,0 +1,79 @@
+/**
+ * The route and queue definitions obey the limits AWS enforces when CDK deploys them, and the topology
+ * is complete: every hub queue is fed, every forward lands on the hub bus.
+ */
+import { CONTROL_PLANE_SOURCE, vpcProxyTagChangePattern } from '../../../events/patterns';
+import { buildRoutes, QUEUE_NAMES, QUEUES, RECONCILER_SCHEDULE, routesOn } from '../../../events/routes';
+import { compilePattern, scheduleIntervalSeconds } from '../../../local/bus';
+
+describe('routes', () => {
+  const routes = buildRoutes();
+
+  it('compile as valid EventBridge patterns with unique ids', () => {
+    for (const route of routes) expect(() => compilePattern(route.pattern)).not.toThrow();
+    expect(new Set(routes.map((route) => route.id)).size).toBe(routes.length);
+  });
+
+  it('forward only from default buses, and feed every hub queue from the hub bus', () => {
+    expect(routesOn(routes, 'management-default').map((r) => r.target)).toEqual([{ kind: 'hub-bus' }]);
+    expect(routesOn(routes, 'spoke-default').map((r) => r.target)).toEqual([{ kind: 'hub-bus' }]);
+    const fed = routesOn(routes, 'hub').map((route) => (route.target.kind === 'queue' ? route.target.queue : 'hub-bus'));
+    expect(fed.sort()).toEqual([...QUEUE_NAMES].sort());
+  });
+
+  it('forward exactly what the hub rules consume', () => {
+    const hubPatterns = routesOn(routes, 'hub').map((route) => JSON.stringify(route.pattern));
+    for (const forward of [...routesOn(routes, 'management-default'), ...routesOn(routes, 'spoke-default')]) {
+      expect(hubPatterns).toContain(JSON.stringify(forward.pattern));
+    }
+  });
+
+  it('use a custom event source that AWS accepts from PutEvents', () => {
+    expect(CONTROL_PLANE_SOURCE.startsWith('aws.')).toBe(false);
+  });
+
+  it.each([[''], ['aws:cloudformation:stack-name'], ['x'.repeat(129)]])('reject the proxy tag key %j', (key) => {
+    expect(() => vpcProxyTagChangePattern(key)).toThrow('proxy tag key');
+    expect(() => buildRoutes({ proxyTagKey: key })).toThrow('proxy tag key');
+  });
+});
+
+describe('queue definitions', () => {
+  it.each(QUEUE_NAMES)('%s respects the SQS event source and redrive limits', (name) => {
+    const queue = QUEUES[name];
+    expect(queue.name).toBe(name);
+    expect(queue.batchSize).toBeGreaterThanOrEqual(1);
+    expect(queue.batchSize).toBeLessThanOrEqual(10_000);
+    // More than 10 messages per batch requires a batching window of at least one second.
+    expect(queue.batchSize <= 10 || queue.batchingWindowSeconds >= 1).toBe(true);
+    expect(queue.batchingWindowSeconds).toBeLessThanOrEqual(300);
+    expect(queue.maxConcurrency).toBeGreaterThanOrEqual(2);
+    expect(queue.maxConcurrency).toBeLessThanOrEqual(1000);
+    expect(queue.maxReceiveCount).toBeGreaterThanOrEqual(1);
+    expect(queue.maxReceiveCount).toBeLessThanOrEqual(1000);
+    // The event source mapping refuses a queue whose visibility timeout is below the function timeout.
+    expect(queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(queue.functionTimeoutSeconds);
+    expect(queue.visibilityTimeoutSeconds).toBeLessThanOrEqual(43_200);
+  });
+
+  it('subscribe only the acceptance queue to connection notifications', () => {
+    expect(QUEUE_NAMES.filter((name) => QUEUES[name].subscribesToConnectionNotifications)).toEqual(['connection-acceptance']);
+  });
+});
+
+describe('reconciler schedule', () => {
+  it('is a rate expression the local bus can run', () => {
+    expect(scheduleIntervalSeconds(RECONCILER_SCHEDULE.expression)).toBe(3600);
+  });
+
+  it.each([
+    ['rate(5 minutes)', 300],
+    ['rate(1 day)', 86_400],
+  ])('reads %s', (expression, seconds) => {
+    expect(scheduleIntervalSeconds(expression)).toBe(seconds);
+  });
+
+  it.each([['cron(0 * * * ? *)'], ['rate(0 hours)'], ['rate(1 hours)'], ['rate(2 hour)']])('rejects %s', (expression) => {
+    expect(() => scheduleIntervalSeconds(expression)).toThrow(expression);
+  });
+});

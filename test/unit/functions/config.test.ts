@@ -1,0 +1,44 @@
+import { ConfigurationError, loadConfig } from '../../../functions/shared/config';
+
+const valid = {
+  HUB_SERVICE_ID: 'vpce-svc-0123456789abcdef0',
+  HUB_SERVICE_NAME: 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0',
+  HUB_EVENT_BUS_NAME: 'egress-control-plane',
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      spokeRoleName: 'EgressProxySpokeRole',
+      proxyTag: { key: 'egress-proxy', value: 'enabled' },
+      proxyPort: 3128,
+      maxAttempts: 5,
+      reconcileConcurrency: 8,
+      orgReadRoleArn: undefined,
+      ramShareArn: undefined,
+      scope: { inScopeOuIds: [], excludedAccountIds: [] },
+    });
+  });
+
+  it('splits comma lists and ignores blanks', () => {
+    const config = loadConfig({ ...valid, IN_SCOPE_OU_IDS: 'ou-ab12-11111111, ,r-ab12', EXCLUDED_ACCOUNT_IDS: '123456789012,' });
+    expect(config.scope).toEqual({ inScopeOuIds: ['ou-ab12-11111111', 'r-ab12'], excludedAccountIds: ['123456789012'] });
+  });
+
+  it('treats an empty optional ARN as unset', () => {
+    expect(loadConfig({ ...valid, ORG_READ_ROLE_ARN: '' }).orgReadRoleArn).toBeUndefined();
+  });
+
+  it.each([
+    ['HUB_SERVICE_ID', { HUB_SERVICE_ID: undefined }],
+    ['HUB_SERVICE_ID', { HUB_SERVICE_ID: 'svc-123' }],
+    ['EXCLUDED_ACCOUNT_IDS', { EXCLUDED_ACCOUNT_IDS: '1234' }],
+    ['ORG_READ_ROLE_ARN', { ORG_READ_ROLE_ARN: 'not-an-arn' }],
+    ['AWS_MAX_ATTEMPTS', { AWS_MAX_ATTEMPTS: 'many' }],
+    ['PROXY_TAG_KEY', { PROXY_TAG_KEY: 'egress-proxy-managed:x' }],
+  ])('names %s when it is invalid', (variable, override) => {
+    expect(() => loadConfig({ ...valid, ...override })).toThrow(ConfigurationError);
+    expect(() => loadConfig({ ...valid, ...override })).toThrow(variable);
+  });
+});
