@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeAvailabilityZonesCommand, DescribeSubnetsCommand, DescribeTagsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 
 const REGION = 'eu-west-2';
@@ -51,13 +52,24 @@ interface Workload {
 
 interface Result {
   name: string;
+  /** CPU ms the server process spent per call (from /_local/metrics), independent of machine load. */
+  serverCpuMsPerCall: number;
   calls: number;
   seconds: number;
   errors: number;
   latencies: number[];
 }
 
+interface ServerMetrics {
+  totals: Record<string, number>;
+  process: { cpuMs: number; rssMb: number };
+}
+
+let metricsUrl = '';
+const serverMetrics = async () => (await (await fetch(`${metricsUrl}/_local/metrics`)).json()) as ServerMetrics;
+
 async function run(workload: Workload): Promise<Result> {
+  const before = await serverMetrics();
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -76,7 +88,10 @@ async function run(workload: Workload): Promise<Result> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { name: workload.name, calls: totalCalls, seconds: (performance.now() - started) / 1000, errors, latencies };
+  const seconds = (performance.now() - started) / 1000;
+  const after = await serverMetrics();
+  const serverCpuMsPerCall = (after.process.cpuMs - before.process.cpuMs) / totalCalls;
+  return { name: workload.name, serverCpuMsPerCall, calls: totalCalls, seconds, errors, latencies };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -86,12 +101,14 @@ function report(result: Result): void {
   console.log(
     `${result.name.padEnd(4)} ${String(result.calls).padStart(6)} calls in ${result.seconds.toFixed(2)} s = ` +
       `${Math.round(result.calls / result.seconds)} calls/s   latency p50 ${percentile(sorted, 0.5).toFixed(1)} ms, ` +
-      `p99 ${percentile(sorted, 0.99).toFixed(1)} ms   errors ${result.errors}`,
+      `p99 ${percentile(sorted, 0.99).toFixed(1)} ms   errors ${result.errors}\n` +
+      `     server CPU ${result.serverCpuMsPerCall.toFixed(3)} ms/call = capacity ~${Math.round(1000 / result.serverCpuMsPerCall)} calls/s on one free core`,
   );
 }
 
 async function main(): Promise<void> {
   const { url, child } = await startServer();
+  metricsUrl = url;
   try {
     const clients = new Map(
       accounts.map((id) => [id, new EC2Client({ endpoint: url, region: REGION, credentials: { accessKeyId: id, secretAccessKey: 'local' }, maxAttempts: 1 })]),
@@ -163,8 +180,9 @@ async function main(): Promise<void> {
     console.log(`DescribeAvailabilityZones), ${accountCount} accounts, concurrency ${concurrency}, throttling off, server in its own process`);
     report(sdk);
     report(raw);
-    const metrics = (await (await fetch(`${url}/_local/metrics`)).json()) as { totals: Record<string, number> };
-    console.log(`server counted: ${JSON.stringify(metrics.totals)}`);
+    const metrics = await serverMetrics();
+    console.log(`server counted: ${JSON.stringify(metrics.totals)}, rss ${metrics.process.rssMb} MB`);
+    console.log(`machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (figures above shrink with load)`);
   } finally {
     child.kill('SIGTERM');
   }

@@ -19,14 +19,13 @@ const ENVELOPE_FIELDS: Record<string, keyof events.EventPattern> = {
 };
 
 export function toCdkEventPattern(pattern: EventPattern): events.EventPattern {
-  const result: events.EventPattern & Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(pattern)) {
+  const fields = Object.entries(pattern).map(([field, value]) => {
     const cdkField = ENVELOPE_FIELDS[field];
     if (!cdkField) {
       // CDK's EventPattern has no place for other top-level fields (nor a top-level $or).
       throw new Error(`pattern field "${field}" cannot be expressed in a CDK EventPattern; move it under detail`);
     }
-    result[cdkField] = value;
-  }
-  return result;
+    return [cdkField, value];
+  });
+  return Object.fromEntries(fields) as events.EventPattern;
 }

@@ -1,4 +1,5 @@
 import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -23,3 +24,23 @@ export function nagRef(resource: CfnResource): string {
   const stack = Stack.of(resource);
   return `<${String(stack.resolve(stack.getLogicalId(resource)))}>`;
 }
+
+/**
+ * The wildcards CodeBuild's generated role always carries: its log streams and report groups are named
+ * at run time, so the grants end in a wildcard, limited to this project's name.
+ */
+export function acknowledgeCodeBuildWildcards(project: codebuild.Project): void {
+  const stack = Stack.of(project);
+  const name = nagRef(project.node.defaultChild as CfnResource);
+  acknowledgeIamWildcards(
+    project,
+    [
+      `Resource::arn:<AWS::Partition>:codebuild:${stack.region}:${stack.account}:report-group/${name}-*`,
+      `Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:/aws/codebuild/${name}:*`,
+    ],
+    'CodeBuild names report groups and log streams at run time; the patterns are limited to this project.',
+  );
+}
+
+/** The S3 read actions CDK grants as wildcards (GetObject*, GetBucket*, List*) on one bucket or asset. */
+export const S3_READ_WILDCARDS = ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'] as const;

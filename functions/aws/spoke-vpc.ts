@@ -83,9 +83,9 @@ export function cidrBlocksOf(vpc: Vpc): string[] {
   const v6 = (vpc.Ipv6CidrBlockAssociationSet ?? [])
     .filter((a) => a.Ipv6CidrBlockState?.State === undefined || a.Ipv6CidrBlockState.State === 'associated')
     .flatMap((a) => (a.Ipv6CidrBlock === undefined ? [] : [a.Ipv6CidrBlock]));
-  const blocks = [...v4, ...v6];
-  if (blocks.length === 0 && vpc.CidrBlock !== undefined) blocks.push(vpc.CidrBlock);
-  return [...new Set(blocks)].sort();
+  // Some answers (and emulators) carry only the primary block, without the association set.
+  if (v4.length === 0 && vpc.CidrBlock !== undefined) v4.push(vpc.CidrBlock);
+  return [...new Set([...v4, ...v6])].sort();
 }
 
 async function readDnsAttributes(ec2: EC2Client, vpcId: string) {

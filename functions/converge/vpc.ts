@@ -1,6 +1,16 @@
 import { decideAccountScope, type ScopeDecision } from '../core/scope';
 import { proxyUrl } from '../core/private-dns';
-import { isLiveEndpoint, planVpc, writeBackTags, type AbsentPlan, type PresentPlan, type VpcPlan, type VpcSnapshot } from '../core/vpc-plan';
+import { successorClientToken } from '../core/client-token';
+import {
+  isLiveEndpoint,
+  planVpc,
+  writeBackTags,
+  type AbsentPlan,
+  type EndpointFacts,
+  type PresentPlan,
+  type VpcPlan,
+  type VpcSnapshot,
+} from '../core/vpc-plan';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EndpointCreatedDetail } from '../aws/hub-bus';
 import { readAccount } from '../aws/organizations';
@@ -97,6 +107,23 @@ export async function convergeVpc(
 
 type AuditBase = { scope: AuditScope; dryRun: boolean; correlationId: string };
 
+/** Replacements of dead endpoints asked for in one run before giving up (each one deleted by hand in turn). */
+const MAX_DEAD_ANSWERS = 5;
+
+/**
+ * Same token, earlier request: EC2 answers with the endpoint that token created, which may be long dead (deleted by
+ * hand, so the plan never saw it). Ask again under a token that supersedes the dead one.
+ */
+async function createLiveEndpoint(ec2: EC2Client, input: Parameters<typeof createEndpoint>[1]): Promise<EndpointFacts> {
+  let clientToken = input.clientToken;
+  for (let attempt = 0; attempt < MAX_DEAD_ANSWERS; attempt++) {
+    const created = await createEndpoint(ec2, { ...input, clientToken });
+    if (isLiveEndpoint(created)) return created;
+    clientToken = successorClientToken(clientToken, created.endpointId);
+  }
+  throw new Error(`CreateVpcEndpoint in ${input.vpcId} kept returning dead endpoints (${MAX_DEAD_ANSWERS} tokens tried)`);
+}
+
 async function applyAbsent(ec2: EC2Client, request: VpcRequest, snapshot: VpcSnapshot, plan: AbsentPlan, base: AuditBase) {
   if (plan.deleteEndpointIds.length + plan.deleteSecurityGroupIds.length + plan.removeTagKeys.length === 0) {
     audit({ ...base, action: 'vpc.converge', decision: 'noop', reason: `${plan.reason}; nothing of ours to remove` });
@@ -156,16 +183,16 @@ async function applyPresent(
   if (endpointPlan.action === 'create') {
     audit({ ...base, action: 'vpc.endpoint', decision: 'create', reason: plan.reason, after: endpointPlan });
     if (dryRun || groupId === undefined) return {};
-    const created = await createEndpoint(ec2, {
+    const created = await createLiveEndpoint(ec2, {
       vpcId: request.vpcId,
       serviceName: runtime.config.hubServiceName,
       subnetIds: endpointPlan.subnetIds,
       securityGroupId: groupId,
       privateDnsEnabled: endpointPlan.privateDnsEnabled,
-      clientToken: endpointPlan.clientToken,
+      // The group is part of the request: once recreated (untag, then tag again) it has a new id, and the plan's
+      // token alone would then be IdempotentParameterMismatch.
+      clientToken: successorClientToken(endpointPlan.clientToken, groupId),
     });
-    // Same token, earlier request: EC2 answers with the endpoint that token created, which may be long dead.
-    if (!isLiveEndpoint(created)) throw new Error(`CreateVpcEndpoint returned ${created.endpointId} in state ${created.state}`);
     audit({ ...base, scope: { ...base.scope, endpointId: created.endpointId }, action: 'vpc.endpoint', decision: 'create', reason: 'endpoint created', after: created });
     await writeBack(runtime, ec2, request, snapshot, created, base);
     return { awaitingAcceptance: handOff(request, created.endpointId, runtime.config.hubServiceId) };

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeIamWildcards, nagRef, nagReference } from '../nag-acknowledgements';
+import { acknowledgeCodeBuildWildcards, acknowledgeIamWildcards, nagReference, S3_READ_WILDCARDS } from '../nag-acknowledgements';
 import type { PipelineSourceConfig } from '../config';
 import { SQUID_CONTRACT } from '../squid-contract';
 import { SquidPipelineSource } from './squid-pipeline-source';
@@ -79,12 +79,10 @@ export class SquidPipeline extends Construct {
    * by name. They are scoped to this pipeline's bucket, key, project and log group.
    */
   private acknowledgeGrantWildcards(artifactBucket: s3.Bucket): void {
-    const stack = Stack.of(this);
     const bucket = nagReference(artifactBucket.node.defaultChild as CfnResource, 'Arn');
-    const project = nagRef(this.project.node.defaultChild as CfnResource);
     acknowledgeIamWildcards(
       this,
-      ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${bucket}/*`],
+      [...S3_READ_WILDCARDS, 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${bucket}/*`],
       'CDK artifact grants: read and write objects of this pipeline\'s own artifact bucket, whose keys are created per execution.',
     );
     acknowledgeIamWildcards(
@@ -92,14 +90,7 @@ export class SquidPipeline extends Construct {
       ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
       'CDK key grants on this pipeline\'s own artifact key (the statement names the key ARN).',
     );
-    acknowledgeIamWildcards(
-      this,
-      [
-        `Resource::arn:<AWS::Partition>:codebuild:${stack.region}:${stack.account}:report-group/${project}-*`,
-        `Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:/aws/codebuild/${project}:*`,
-      ],
-      'CodeBuild names report groups and log streams at run time; the patterns are limited to this project.',
-    );
+    acknowledgeCodeBuildWildcards(this.project);
     acknowledgeIamWildcards(
       this,
       ['Resource::*'],

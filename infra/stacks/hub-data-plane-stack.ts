@@ -4,6 +4,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HubConfig } from '../config';
+import { BootstrapImageBuild } from '../constructs/bootstrap-image-build';
 import { HubNetwork } from '../constructs/hub-network';
 import { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
 import { SquidFleet } from '../constructs/squid-fleet';
@@ -40,6 +41,14 @@ export class HubDataPlaneStack extends Stack {
       logRetention,
     });
     this.service = fleet.service;
+    // The service starts from `squidImageTag`, so that image must exist before the service is created.
+    const bootstrap = new BootstrapImageBuild(this, 'BootstrapImage', {
+      repository: this.repository,
+      imageTag: config.fleet.imageTag,
+      hubVpcCidr: config.vpcCidr,
+      logRetention,
+    });
+    this.service.node.addDependency(bootstrap.imageReady);
     this.endpointService = new ProxyEndpointService(this, 'EndpointService', {
       loadBalancer: fleet.loadBalancer,
       allowedPrincipals: config.allowedPrincipals,

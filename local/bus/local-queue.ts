@@ -6,6 +6,7 @@
  * (ReportBatchItemFailures): only the listed items are retried; an unknown identifier fails the batch.
  * Order is not guaranteed (standard queue): with a random source, batches are drawn in random order.
  */
+import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueDefinition } from '../../events/routes';
 import { createLambdaContext } from './lambda-context';
@@ -87,7 +88,6 @@ export class LocalQueue {
   private inFlightMessages = 0;
   private cancelWindow: (() => void) | undefined;
   private windowElapsed = false;
-  private nextId = 0;
   private readonly counters = { sent: 0, delivered: 0, invocations: 0, succeeded: 0, retried: 0, deadLettered: 0, largestBatch: 0 };
 
   constructor(
@@ -113,7 +113,7 @@ export class LocalQueue {
   }
 
   send(body: string, senderId: string): string {
-    const messageId = `${this.address.name}-${(this.nextId++).toString(36)}-${Math.random().toString(16).slice(2, 10)}`;
+    const messageId = randomUUID();
     this.visible.push({ messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [] });
     this.counters.sent++;
     this.pump();

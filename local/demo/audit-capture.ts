@@ -32,7 +32,7 @@ export function captureAuditRecords(rawLogPath: string): AuditCapture {
   // Powertools writes INFO to stdout and WARN/ERROR to stderr, as Lambda's runtime expects.
   const streams = [process.stdout, process.stderr];
   const originalWrites = streams.map((stream) => stream.write.bind(stream));
-  const originalWrite = originalWrites[0] ?? ((text: string) => process.stdout.write(text));
+  const originalWrite = (text: string) => originalWrites[0]?.(text);
   let pending = '';
 
   const consume = (text: string) => {
@@ -60,12 +60,13 @@ export function captureAuditRecords(rawLogPath: string): AuditCapture {
   };
 
   for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const capture = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       consume(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
       callback?.();
       return true;
-    }) as typeof stream.write;
+    };
+    stream.write = capture;
   }
 
   return {
@@ -81,7 +82,8 @@ export function captureAuditRecords(rawLogPath: string): AuditCapture {
     restore: () => {
       if (pending !== '') handleLine(pending);
       streams.forEach((stream, index) => {
-        stream.write = originalWrites[index] ?? stream.write;
+        const original = originalWrites[index];
+        if (original) stream.write = original;
       });
     },
   };
@@ -92,9 +94,13 @@ function parseLogLine(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const parsed: unknown = JSON.parse(line);
-    if (typeof parsed === 'object' && parsed !== null && 'level' in parsed && 'message' in parsed) return parsed as Record<string, unknown>;
+    if (isLogRecord(parsed)) return parsed;
   } catch {
     // Not JSON: someone else's output; shown as it is.
   }
   return undefined;
+}
+
+function isLogRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && 'level' in value && 'message' in value;
 }

@@ -22,6 +22,11 @@ export interface LocalControlPlaneOptions {
   settings?: Record<string, string>;
   /** Run the reconciler on its schedule (off by default: tests and the demo invoke it explicitly). */
   schedule?: boolean;
+  /**
+   * Runs once the cloud and the hub exist, before the handlers' cold start: what an operator creates before
+   * deploying (OUs, accounts to exclude). The settings it returns are merged over `settings`.
+   */
+  beforeHandlers?: (cloud: LocalCloud, hub: HubResources) => Promise<Record<string, string> | void>;
 }
 
 export interface LocalControlPlane {
@@ -50,6 +55,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     const hubRoot: Credentials = { accessKeyId: hubAccountId, secretAccessKey: 'local' };
     const hub = await bootstrapHub({ endpoint: cloud.url, region, hubAccountId, credentials: hubRoot });
     const roleCredentials = await assumeControlPlaneRole(cloud.url, region, hubAccountId, hubRoot);
+    const settings: Record<string, string> = { ...options.settings, ...(await options.beforeHandlers?.(cloud, hub)) };
 
     const environment: Record<string, string> = {
       AWS_ENDPOINT_URL: cloud.url,
@@ -62,7 +68,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       RAM_SHARE_ARN: hub.discoveryShareArn,
       SPOKE_ROLE_NAME: LOCAL_DEFAULTS.spokeRoleName,
       POWERTOOLS_SERVICE_NAME: 'egress-control-plane',
-      ...options.settings,
+      ...settings,
     };
     Object.assign(process.env, environment, {
       AWS_ACCESS_KEY_ID: roleCredentials.accessKeyId,
@@ -75,7 +81,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       managementAccountId,
       hubAccountId,
       hubRegion: region,
-      ...(options.settings?.PROXY_TAG_KEY ? { proxyTagKey: options.settings.PROXY_TAG_KEY } : {}),
+      ...(settings.PROXY_TAG_KEY ? { proxyTagKey: settings.PROXY_TAG_KEY } : {}),
       connectionNotificationTopicArns: [hub.notificationTopicArn],
     });
     cloud.setSinks(bus);

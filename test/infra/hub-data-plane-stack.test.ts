@@ -1,18 +1,17 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { EgressApp } from '../../infra/app';
 import { SQUID_CONTRACT } from '../../infra/squid-contract';
 import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
-import { buildTestApp, SPOKE_PRINCIPALS } from './support/synth-app';
+import { buildHubTestApp, SPOKE_PRINCIPALS, type HubTestApp } from './support/synth-app';
 
 describe('hub data plane stack', () => {
-  let egress: EgressApp;
+  let egress: HubTestApp;
   let template: Template;
 
   beforeAll(() => {
     // Overrides arrive as strings, the way `cdk synth -c key=value` delivers them.
-    egress = buildTestApp({
+    egress = buildHubTestApp({
       allowedPrincipals: SPOKE_PRINCIPALS.join(','),
       privateDnsName: 'proxy.egress.example.com',
       minTasks: '4',
@@ -25,7 +24,8 @@ describe('hub data plane stack', () => {
   });
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged, and has no warnings', () => {
-    expect(unacknowledgedFindings(egress.app)).toEqual([]);
+    expect(unacknowledgedFindings(egress.app, egress.hub)).toEqual([]);
+    expect(unacknowledgedFindings(egress.app, egress.pipeline)).toEqual([]);
     expect(errorAndWarningAnnotations(egress)).toEqual([]);
   });
 
@@ -124,6 +124,31 @@ describe('hub data plane stack', () => {
         expect.objectContaining({ CidrIp: '10.0.0.0/16', FromPort: 3128, ToPort: 3128, IpProtocol: 'tcp' }),
         expect.objectContaining({ CidrIp: '10.0.0.0/16', FromPort: 3129, ToPort: 3129, IpProtocol: 'tcp' }),
       ]);
+    });
+  });
+
+  describe('bootstrap image', () => {
+    it('creates the service only after the first image build has signalled success', () => {
+      const waits = Object.keys(template.findResources('AWS::CloudFormation::WaitCondition'));
+      expect(waits).toHaveLength(1);
+      const [service] = Object.values(template.findResources('AWS::ECS::Service')) as { DependsOn?: string[] }[];
+      expect(service?.DependsOn).toEqual(expect.arrayContaining(waits));
+    });
+
+    it('starts a privileged build of squid-config that pushes the configured tag and signals the wait handle', () => {
+      template.hasResourceProperties('AWS::CodeBuild::Project', {
+        Source: Match.objectLike({ Type: 'S3', BuildSpec: Match.stringLikeRegexp('WAIT_HANDLE_URL') }),
+        Environment: Match.objectLike({
+          PrivilegedMode: true,
+          EnvironmentVariables: Match.arrayWith([
+            { Name: 'IMAGE_TAG', Type: 'PLAINTEXT', Value: 'bootstrap-2' },
+            { Name: 'HUB_VPC_CIDR', Type: 'PLAINTEXT', Value: '10.0.0.0/16' },
+          ]),
+        }),
+      });
+      template.hasResourceProperties('Custom::AWS', {
+        Create: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"action":"startBuild"')])] }),
+      });
     });
   });
 

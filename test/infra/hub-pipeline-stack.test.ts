@@ -1,10 +1,9 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { EgressApp } from '../../infra/app';
 import { SQUID_CONTRACT } from '../../infra/squid-contract';
 import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
-import { buildTestApp, CODECONNECTIONS_CONTEXT } from './support/synth-app';
+import { buildHubTestApp, CODECONNECTIONS_CONTEXT, type HubTestApp } from './support/synth-app';
 
 interface PipelineStage {
   Name: string;
@@ -20,16 +19,17 @@ function pipelineStages(template: Template): PipelineStage[] {
 }
 
 describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () => {
-  let egress: EgressApp;
+  let egress: HubTestApp;
   let template: Template;
 
   beforeAll(() => {
-    egress = buildTestApp();
+    egress = buildHubTestApp();
     template = Template.fromStack(egress.pipeline);
   });
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged, and has no warnings', () => {
-    expect(unacknowledgedFindings(egress.app)).toEqual([]);
+    expect(unacknowledgedFindings(egress.app, egress.hub)).toEqual([]);
+    expect(unacknowledgedFindings(egress.app, egress.pipeline)).toEqual([]);
     expect(errorAndWarningAnnotations(egress)).toEqual([]);
   });
 
@@ -102,16 +102,17 @@ describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () 
 });
 
 describe('hub pipeline stack with a CodeConnections source', () => {
-  let egress: EgressApp;
+  let egress: HubTestApp;
   let template: Template;
 
   beforeAll(() => {
-    egress = buildTestApp(CODECONNECTIONS_CONTEXT);
+    egress = buildHubTestApp(CODECONNECTIONS_CONTEXT);
     template = Template.fromStack(egress.pipeline);
   });
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged, and has no warnings', () => {
-    expect(unacknowledgedFindings(egress.app)).toEqual([]);
+    expect(unacknowledgedFindings(egress.app, egress.hub)).toEqual([]);
+    expect(unacknowledgedFindings(egress.app, egress.pipeline)).toEqual([]);
     expect(errorAndWarningAnnotations(egress)).toEqual([]);
   });
 

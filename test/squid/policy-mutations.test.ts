@@ -31,7 +31,8 @@ function policySection(conf: string): string {
   const begin = conf.indexOf('POLICY BEGIN');
   const end = conf.indexOf('POLICY END');
   if (begin < 0 || end < begin) throw new Error('squid.conf has lost its POLICY BEGIN / POLICY END markers');
-  return conf.slice(begin, end);
+  // From the line after the BEGIN marker to the start of the END marker's line.
+  return conf.slice(conf.indexOf('\n', begin) + 1, conf.lastIndexOf('\n', end) + 1);
 }
 
 function replaceOnce(conf: string, from: string | RegExp, to: string): string {
@@ -99,11 +100,12 @@ describeWithSquid('policy mutations', { needNamespaces: true })('policy mutation
     try {
       squid = await SquidInstance.start({ namespace, workDir, proxyPort: port, healthPort: port + 1, readiness: 'listening', ...(mutate ? { mutate } : {}) });
     } catch (error) {
-      if (error instanceof SquidStartError) return [`squid refused the config: ${error.message.split('\n').find((line) => /FATAL|ERROR/.test(line)) ?? error.message.split('\n')[0] ?? ''}`];
+      // Refusing to start is a loud, observable failure: the mutant counts as noticed.
+      if (error instanceof SquidStartError) return [`squid did not start: ${error.message.split('\n').find((line) => /FATAL|ERROR|entrypoint:/.test(line)) ?? error.message}`];
       throw error;
     }
     try {
-      return await unexpectedObservations(squid, `p${port}`);
+      return await unexpectedObservations(squid, `p${port}`, { stopAtFirst: mutate !== undefined });
     } finally {
       await squid.stop();
     }

@@ -79,6 +79,15 @@ describeWithSquid('proxy protocol and logging', { needNamespaces: true })('PROXY
       expect(entry).toMatchObject({ client_ip: SPOKE_CLIENT_ADDRESS, status: 403, squid_status: 'TCP_DENIED', decision: 'deny', rule: 'not_allowlisted' });
     });
 
+    test('keeps flowing to stdout after a reconfigure closes and reopens the log FIFO', async () => {
+      await squid().reconfigure();
+
+      await proxyRequest(squid(), 'http://allowed.example.com/after-reconfigure');
+
+      const entry = await squid().waitForLogLine((line) => line.url === 'http://allowed.example.com/after-reconfigure');
+      expect(entry).toMatchObject({ status: 200, decision: 'allow' });
+    });
+
     test('hostile request bytes cannot break the JSON of any log line', async () => {
       const hostile = [
         'GET http://allowed.example.com/q"uote\\back%22 HTTP/1.1\r\nHost: allowed.example.com\r\nConnection: close\r\n\r\n',

@@ -22,7 +22,7 @@ function policyLines(conf: string): string[] {
   const end = conf.indexOf('POLICY END');
   if (begin < 0 || end < begin) throw new Error('squid.conf has lost its POLICY BEGIN / POLICY END markers');
   return conf
-    .slice(begin, end)
+    .slice(conf.indexOf('\n', begin) + 1, conf.lastIndexOf('\n', end) + 1)
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('#'));
 }

@@ -8,16 +8,11 @@ export interface BucketSpec {
 }
 
 /**
- * Default buckets by `service:class`. EC2's are AWS's published numbers (aws-facts.md); the others
- * are modest guesses, since AWS publishes no token buckets for them.
+ * Buckets for services that do not declare their own (ServiceModule.throttleBuckets). EC2 declares
+ * AWS's published numbers itself (aws-facts.md); AWS publishes no token buckets for these, so they
+ * are modest guesses.
  */
 export const DEFAULT_BUCKETS: Readonly<Record<string, BucketSpec>> = {
-  'ec2:non-mutating': { capacity: 100, refillPerSecond: 20 },
-  'ec2:unfiltered-non-mutating': { capacity: 50, refillPerSecond: 10 },
-  'ec2:mutating': { capacity: 50, refillPerSecond: 5 },
-  'ec2:endpoint-connections': { capacity: 10, refillPerSecond: 1 },
-  'ec2:vpc-endpoints': { capacity: 4, refillPerSecond: 0.3 },
-  'ec2:endpoint-service-configuration': { capacity: 10, refillPerSecond: 1 },
   'organizations:default': { capacity: 20, refillPerSecond: 10 },
   'ram:default': { capacity: 20, refillPerSecond: 10 },
   'sts:default': { capacity: 100, refillPerSecond: 50 },

@@ -1,7 +1,4 @@
-/**
- * The provider's view of endpoint connections: describe, accept, reject, and the SNS connection
- * notifications AWS sends for Connect / Accept / Reject / Delete.
- */
+/** The provider's view of endpoint connections: describe, accept, reject. */
 import { AwsError } from '../framework';
 import type { Call, Handler } from './context';
 import { endpointNotFoundMessage, invalidParameter } from './errors';
@@ -82,79 +79,8 @@ function decide(call: Call, decision: Decision): XmlObject {
   return { unsuccessful };
 }
 
-const EVENTS: ReadonlySet<string> = new Set<ConnectionEvent>(['Connect', 'Accept', 'Reject', 'Delete']);
-const SNS_TOPIC_ARN = /^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-
-function notificationXml(n: ConnectionNotification): XmlObject {
-  return {
-    connectionNotificationId: n.id,
-    serviceId: n.serviceId,
-    vpcEndpointId: n.endpointId,
-    connectionNotificationType: 'Topic',
-    connectionNotificationArn: n.topicArn,
-    connectionEvents: n.events,
-    connectionNotificationState: 'Enabled',
-  };
-}
-
-const createNotification: Handler = (call) => {
-  const serviceId = optional(call.p, 'ServiceId');
-  const endpointId = optional(call.p, 'VpcEndpointId');
-  if ((serviceId === undefined) === (endpointId === undefined)) {
-    throw invalidParameter('Specify exactly one of ServiceId or VpcEndpointId.');
-  }
-  if (serviceId !== undefined) ownService(call, serviceId);
-  if (endpointId !== undefined) {
-    const endpoint = call.rs.endpoints.get(endpointId);
-    if (!endpoint || endpoint.state === 'deleted') throw new AwsError('InvalidVpcEndpointId.NotFound', endpointNotFoundMessage(endpointId));
-  }
-  const topicArn = required(call.p, 'ConnectionNotificationArn');
-  if (!SNS_TOPIC_ARN.test(topicArn)) throw invalidParameter(`Invalid SNS topic ARN: ${topicArn}`);
-  const events = list(call.p, 'ConnectionEvents');
-  if (events.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter ConnectionEvents');
-  for (const event of events) {
-    if (!EVENTS.has(event)) throw invalidParameter(`Invalid connection event '${event}'. Valid events: Connect, Accept, Reject, Delete.`);
-  }
-  const notification: ConnectionNotification = {
-    id: call.world.newId('vpce-nfn'),
-    ownerId: call.ctx.accountId,
-    region: call.ctx.region,
-    serviceId,
-    endpointId,
-    topicArn,
-    events: [...new Set(events)] as ConnectionEvent[],
-  };
-  call.rs.notifications.set(notification.id, notification);
-  return { connectionNotification: notificationXml(notification), clientToken: optional(call.p, 'ClientToken') };
-};
-
-const NOTIFICATION_FILTERS: FilterFields<ConnectionNotification> = {
-  'connection-notification-arn': (n) => n.topicArn,
-  'connection-notification-id': (n) => n.id,
-  'connection-notification-state': () => 'Enabled',
-  'connection-notification-type': () => 'Topic',
-  'service-id': (n) => n.serviceId,
-  'vpc-endpoint-id': (n) => n.endpointId,
-};
-
-const describeNotifications: Handler = (call) => {
-  const id = optional(call.p, 'ConnectionNotificationId');
-  let candidates = [...call.rs.notifications.values()];
-  if (id !== undefined) {
-    candidates = candidates.filter((n) => n.id === id);
-    if (candidates.length === 0) {
-      throw new AwsError('InvalidConnectionNotification', `The connection notification '${id}' does not exist`);
-    }
-  }
-  const matches = compileFilters(filters(call.p), NOTIFICATION_FILTERS);
-  const page = paginate(call.p, candidates.filter(matches), PAGE_5_TO_1000);
-  return { connectionNotificationSet: page.items.map(notificationXml), nextToken: page.nextToken };
-};
-
 export const connectionHandlers: Record<string, Handler> = {
   DescribeVpcEndpointConnections: describeConnections,
   AcceptVpcEndpointConnections: (call) => decide(call, 'Accept'),
   RejectVpcEndpointConnections: (call) => decide(call, 'Reject'),
-  CreateVpcEndpointConnectionNotification: createNotification,
-  DescribeVpcEndpointConnectionNotifications: describeNotifications,
 };

@@ -1,77 +1,18 @@
-/** The consumer side of PrivateLink: CreateVpcEndpoint, DescribeVpcEndpoints, DeleteVpcEndpoints. */
+/** The consumer side of PrivateLink: Create, Describe, Modify and Delete VPC endpoints. */
 import { AwsError } from '../framework';
 import { clientToken } from './client-token';
 import type { Call, Handler } from './context';
-import { endpointNotFound, endpointNotFoundMessage, invalidParameter, serviceNameInvalid } from './errors';
+import { resolveGroups, resolvePrivateDns, resolveService, resolveSubnets } from './endpoint-inputs';
+import { endpointNotFound, endpointNotFoundMessage, invalidParameter } from './errors';
 import { compileFilters, exactFilterValues } from './filters';
 import type { FilterFields } from './filters';
 import { endpointState, notifyConnectionEvent, startPending } from './lifecycle';
-import { findGroup, findSubnet, findVpc } from './lookups';
+import { findVpc } from './lookups';
 import { PAGE_UP_TO_1000, paginate } from './paging';
 import { bool, filters, list, optional, required, tagSpecifications } from './query';
 import { endpointXml } from './render';
-import { isAllowed } from './services';
-import type { EndpointService, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './state';
+import type { VpcEndpoint } from './state';
 import { setTags } from './tagging';
-
-function resolveService(call: Call, name: string): EndpointService {
-  const service = call.state.servicesByName.get(name);
-  // AWS answers the same whether the service does not exist or the caller is not an allowed principal.
-  if (!service || service.region !== call.ctx.region || !isAllowed(service, call.ctx)) throw serviceNameInvalid(name);
-  return service;
-}
-
-function resolveSubnets(call: Call, vpc: Vpc, service: EndpointService): Subnet[] {
-  const subnetIds = list(call.p, 'SubnetId');
-  if (subnetIds.length === 0) throw invalidParameter('An interface endpoint needs at least one subnet (SubnetIds).');
-  const zonesSeen = new Set<string>();
-  return subnetIds.map((id) => {
-    const subnet = findSubnet(call, id);
-    if (subnet.vpcId !== vpc.id) throw invalidParameter(`The subnet ID '${id}' does not belong to the VPC '${vpc.id}'.`);
-    if (zonesSeen.has(subnet.zone.id)) {
-      throw new AwsError(
-        'DuplicateSubnetsInSameZone',
-        `Found another VPC endpoint subnet in the availability zone of ${id}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.`,
-      );
-    }
-    zonesSeen.add(subnet.zone.id);
-    if (!service.zoneIds.includes(subnet.zone.id)) {
-      throw invalidParameter(`The VPC endpoint service ${service.name} does not support the availability zone of the subnet: ${id}.`);
-    }
-    return subnet;
-  });
-}
-
-function resolveGroups(call: Call, vpc: Vpc): SecurityGroup[] {
-  const ids = list(call.p, 'SecurityGroupId');
-  if (ids.length === 0) return [findGroup(call, vpc.defaultSecurityGroupId)];
-  return ids.map((id) => {
-    const group = findGroup(call, id);
-    if (group.vpcId !== vpc.id) {
-      throw invalidParameter(`The security group '${id}' does not belong to the VPC '${vpc.id}'.`);
-    }
-    return group;
-  });
-}
-
-/**
- * Private DNS needs a verified name on the service and both DNS attributes on the VPC. Left out, it
- * defaults to on exactly when it can work, so a plain CreateVpcEndpoint never fails over it.
- */
-function resolvePrivateDns(call: Call, vpc: Vpc, service: EndpointService): boolean {
-  const requested = bool(call.p, 'PrivateDnsEnabled');
-  const serviceHasName = service.privateDnsName !== undefined && service.privateDnsState === 'verified';
-  const vpcReady = vpc.enableDnsSupport && vpc.enableDnsHostnames;
-  if (requested === undefined) return serviceHasName && vpcReady;
-  if (!requested) return false;
-  if (!vpcReady) {
-    throw invalidParameter(`Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${vpc.id}`);
-  }
-  if (!serviceHasName) {
-    throw invalidParameter(`Private DNS can't be enabled because the service ${service.name} does not provide a verified private DNS name.`);
-  }
-  return true;
-}
 
 const countsTowardLimit = (endpoint: VpcEndpoint) => endpoint.state !== 'deleted' && endpoint.state !== 'rejected';
 
@@ -87,9 +28,9 @@ const createVpcEndpoint: Handler = (call) => {
   if (type !== 'Interface') {
     throw invalidParameter(`The Vpc Endpoint Service '${service.name}' does not support the VPC endpoint type ${type}.`);
   }
-  const subnets = resolveSubnets(call, vpc, service);
-  const groups = resolveGroups(call, vpc);
-  const privateDnsEnabled = resolvePrivateDns(call, vpc, service);
+  const subnets = resolveSubnets(call, vpc, service, list(call.p, 'SubnetId'));
+  const groups = resolveGroups(call, vpc, list(call.p, 'SecurityGroupId'));
+  const privateDnsEnabled = resolvePrivateDns(vpc, service, bool(call.p, 'PrivateDnsEnabled'));
   const tags = tagSpecifications(call.p, 'vpc-endpoint');
   const inVpc = call.rs.endpointsByVpc.get(vpc.id) ?? new Set<VpcEndpoint>();
   let active = 0;
@@ -145,11 +86,7 @@ const describeVpcEndpoints: Handler = (call) => {
   const filterList = filters(call.p);
   let candidates: VpcEndpoint[];
   if (ids.length > 0) {
-    candidates = ids.map((id) => {
-      const endpoint = call.rs.endpoints.get(id);
-      if (!endpoint || endpoint.state === 'deleted') throw endpointNotFound(id);
-      return endpoint;
-    });
+    candidates = ids.map((id) => ownEndpoint(call, id));
   } else {
     // Index lookups keep per-VPC reads cheap when an account holds thousands of endpoints.
     const vpcIds = exactFilterValues(filterList, 'vpc-id');
@@ -166,6 +103,44 @@ const describeVpcEndpoints: Handler = (call) => {
   const visible = candidates.filter((e) => e.state !== 'deleted' && matches(e));
   const page = paginate(call.p, visible, PAGE_UP_TO_1000);
   return { vpcEndpointSet: page.items.map((e) => endpointXml(e, now)), nextToken: page.nextToken };
+};
+
+function ownEndpoint(call: Call, id: string): VpcEndpoint {
+  const endpoint = call.rs.endpoints.get(id);
+  if (!endpoint || endpoint.state === 'deleted') throw endpointNotFound(id);
+  return endpoint;
+}
+
+/** Replace `current` ids by `current - remove + add`, refusing to remove what is not there. */
+function changedIds(call: Call, current: string[], addName: string, removeName: string, endpointId: string): string[] {
+  const remove = new Set(list(call.p, removeName));
+  for (const id of remove) {
+    if (!current.includes(id)) throw invalidParameter(`${id} is not associated with the VPC endpoint ${endpointId}.`);
+  }
+  return [...current.filter((id) => !remove.has(id)), ...list(call.p, addName).filter((id) => !current.includes(id) || remove.has(id))];
+}
+
+/** Subnets, security groups and private DNS of an existing endpoint (how a reconciler repairs drift). */
+const modifyVpcEndpoint: Handler = (call) => {
+  const endpoint = ownEndpoint(call, required(call.p, 'VpcEndpointId'));
+  const vpc = findVpc(call, endpoint.vpcId);
+  const subnetIds = changedIds(call, endpoint.subnets.map((s) => s.id), 'AddSubnetId', 'RemoveSubnetId', endpoint.id);
+  const groupIds = changedIds(call, endpoint.groups.map((g) => g.id), 'AddSecurityGroupId', 'RemoveSecurityGroupId', endpoint.id);
+  if (groupIds.length === 0) throw invalidParameter('An interface endpoint must keep at least one security group.');
+  const subnets = resolveSubnets(call, vpc, endpoint.service, subnetIds);
+  const groups = resolveGroups(call, vpc, groupIds);
+  const requestedDns = bool(call.p, 'PrivateDnsEnabled');
+  const privateDnsEnabled = requestedDns === undefined ? endpoint.privateDnsEnabled : resolvePrivateDns(vpc, endpoint.service, requestedDns);
+
+  // A subnet that stays keeps its network interface; a new one gets a new interface.
+  const interfaceBySubnet = new Map(endpoint.subnets.map((s, i) => [s.id, endpoint.networkInterfaceIds[i]]));
+  endpoint.networkInterfaceIds = subnets.map((s) => interfaceBySubnet.get(s.id) ?? call.world.newId('eni'));
+  endpoint.subnets = subnets;
+  for (const group of endpoint.groups) group.usedBy.delete(endpoint.id);
+  for (const group of groups) group.usedBy.add(endpoint.id);
+  endpoint.groups = groups;
+  endpoint.privateDnsEnabled = privateDnsEnabled;
+  return { return: true };
 };
 
 const deleteVpcEndpoints: Handler = (call) => {
@@ -192,5 +167,6 @@ const deleteVpcEndpoints: Handler = (call) => {
 export const endpointHandlers: Record<string, Handler> = {
   CreateVpcEndpoint: createVpcEndpoint,
   DescribeVpcEndpoints: describeVpcEndpoints,
+  ModifyVpcEndpoint: modifyVpcEndpoint,
   DeleteVpcEndpoints: deleteVpcEndpoints,
 };

@@ -9,6 +9,8 @@ import type { Ec2Options, Handler, ResolvedOptions } from './context';
 import { endpointHandlers } from './endpoints';
 import { isBoundedRead, parseParams } from './query';
 import type { Params } from './query';
+import { notificationHandlers } from './notifications';
+import { permissionHandlers } from './permissions';
 import { securityGroupHandlers } from './security-groups';
 import { serviceHandlers } from './services';
 import { Ec2State } from './state';
@@ -52,8 +54,10 @@ const HANDLERS: Record<string, Handler> = {
   ...securityGroupHandlers,
   ...tagHandlers,
   ...serviceHandlers,
+  ...permissionHandlers,
   ...endpointHandlers,
   ...connectionHandlers,
+  ...notificationHandlers,
 };
 
 export interface Ec2ServiceModule extends ServiceModule {

@@ -7,12 +7,14 @@ import type { CallContext } from '../framework';
 import { clientToken } from './client-token';
 import type { Call, Handler } from './context';
 import { invalidParameter, serviceIdNotFound, serviceNameInvalid } from './errors';
-import { compileFilters, exactFilterValues } from './filters';
+import { compileFilters } from './filters';
 import type { FilterFields } from './filters';
 import { PAGE_5_TO_1000, PAGE_UP_TO_1000, paginate } from './paging';
 import { bool, filters, list, optional, required, tagSpecifications } from './query';
 import { serviceConfigurationXml, serviceDetailXml } from './render';
-import type { EndpointService, ServicePermission } from './state';
+import { endpointState } from './lifecycle';
+import type { EndpointService } from './state';
+import type { XmlObject } from './xml';
 import { setTags } from './tagging';
 import { accountZones } from './zones';
 
@@ -40,6 +42,13 @@ export function isAllowed(service: EndpointService, ctx: CallContext): boolean {
 
 const NLB_ARN = /^arn:aws:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer\/net\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{1,32}$/;
 
+function validateNlbArn(call: Call, arn: string): void {
+  const match = NLB_ARN.exec(arn);
+  if (!match || match[1] !== call.ctx.region || match[2] !== call.ctx.accountId) {
+    throw invalidParameter(`The load balancer ARN '${arn}' is not valid for account ${call.ctx.accountId} in ${call.ctx.region}.`);
+  }
+}
+
 const createServiceConfiguration: Handler = (call) => {
   const action = 'CreateVpcEndpointServiceConfiguration';
   const idempotency = clientToken(call, action);
@@ -51,12 +60,7 @@ const createServiceConfiguration: Handler = (call) => {
     throw invalidParameter('Gateway Load Balancer endpoint services are not emulated by the local cloud.');
   }
   if (nlbArns.length === 0) throw invalidParameter('At least one network load balancer ARN must be specified.');
-  for (const arn of nlbArns) {
-    const match = NLB_ARN.exec(arn);
-    if (!match || match[1] !== call.ctx.region || match[2] !== call.ctx.accountId) {
-      throw invalidParameter(`The load balancer ARN '${arn}' is not valid for account ${call.ctx.accountId} in ${call.ctx.region}.`);
-    }
-  }
+  nlbArns.forEach((arn) => validateNlbArn(call, arn));
   const privateDnsName = optional(call.p, 'PrivateDnsName');
   const tags = tagSpecifications(call.p, 'vpc-endpoint-service');
   const id = call.world.newId('vpce-svc');
@@ -131,69 +135,55 @@ const describeServices: Handler = (call) => {
   };
 };
 
-/** Account roots, IAM roles and users without a path, or `*` (AWS refuses ARNs with paths). */
-const PRINCIPAL = /^arn:aws:iam::(\d{12}):(root|role\/[\w+=,.@-]+|user\/[\w+=,.@-]+)$/;
-
-function principalType(principal: string): ServicePermission['principalType'] {
-  if (principal === '*') return 'All';
-  const match = PRINCIPAL.exec(principal);
-  if (!match?.[2]) throw new AwsError('InvalidPrincipal', `Invalid principal '${principal}'. Principals must be an account root, IAM role or user ARN without a path, or '*'.`);
-  if (match[2] === 'root') return 'Account';
-  return match[2].startsWith('role/') ? 'Role' : 'User';
-}
-
-const modifyPermissions: Handler = (call) => {
+const modifyServiceConfiguration: Handler = (call) => {
   const service = ownService(call, required(call.p, 'ServiceId'));
-  const additions = list(call.p, 'AddAllowedPrincipals');
-  const removals = list(call.p, 'RemoveAllowedPrincipals');
-  if (additions.length === 0 && removals.length === 0) {
-    throw invalidParameter('At least one of AddAllowedPrincipals or RemoveAllowedPrincipals must be specified.');
+  const acceptanceRequired = bool(call.p, 'AcceptanceRequired');
+  const privateDnsName = optional(call.p, 'PrivateDnsName');
+  const removePrivateDnsName = bool(call.p, 'RemovePrivateDnsName');
+  if (privateDnsName !== undefined && removePrivateDnsName) {
+    throw new AwsError('InvalidParameterCombination', 'PrivateDnsName and RemovePrivateDnsName cannot be used together.');
   }
-  // Validate every principal before changing anything.
-  const types = additions.map(principalType);
-  removals.forEach(principalType);
-  const added = additions.map((principal, i) => {
-    let permission = service.permissions.get(principal);
-    if (!permission) {
-      permission = { id: call.world.newId('vpce-svc-perm'), principal, principalType: types[i] ?? 'Account' };
-      service.permissions.set(principal, permission);
+  const remove = new Set(list(call.p, 'RemoveNetworkLoadBalancerArn'));
+  const add = list(call.p, 'AddNetworkLoadBalancerArn');
+  add.forEach((arn) => validateNlbArn(call, arn));
+  const nlbArns = [...service.networkLoadBalancerArns.filter((arn) => !remove.has(arn)), ...add.filter((arn) => !service.networkLoadBalancerArns.includes(arn))];
+  if (nlbArns.length === 0) throw invalidParameter('An endpoint service must keep at least one network load balancer.');
+
+  service.networkLoadBalancerArns = nlbArns;
+  if (acceptanceRequired !== undefined) service.acceptanceRequired = acceptanceRequired;
+  if (removePrivateDnsName) service.privateDnsName = undefined;
+  if (privateDnsName !== undefined && privateDnsName !== service.privateDnsName) {
+    // A new name must be verified again, as in AWS.
+    service.privateDnsName = privateDnsName;
+    service.privateDnsState = 'pendingVerification';
+  }
+  return { return: true };
+};
+
+/** Connections in these states keep a service from being deleted. */
+const LIVE_STATES: ReadonlySet<string> = new Set(['pendingAcceptance', 'pending', 'available']);
+
+const deleteServiceConfigurations: Handler = (call) => {
+  const ids = list(call.p, 'ServiceId');
+  if (ids.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter ServiceId');
+  const now = call.world.clock.now();
+  const unsuccessful: XmlObject[] = [];
+  for (const id of ids) {
+    const service = call.rs.services.get(id);
+    if (!service) {
+      const { code, message } = serviceIdNotFound(id);
+      unsuccessful.push({ error: { code, message }, resourceId: id });
+      continue;
     }
-    return permission;
-  });
-  // Removing a principal leaves its existing connections alone, as in AWS.
-  for (const principal of removals) service.permissions.delete(principal);
-  return {
-    addedPrincipalSet: added.length > 0
-      ? added.map((p) => ({ principalType: p.principalType, principal: p.principal, servicePermissionId: p.id, serviceId: service.id }))
-      : undefined,
-    return: true,
-  };
-};
-
-const PERMISSION_FILTERS: FilterFields<ServicePermission> = {
-  principal: (p) => p.principal,
-  'principal-type': (p) => p.principalType,
-};
-
-const describePermissions: Handler = (call) => {
-  const service = ownService(call, required(call.p, 'ServiceId'));
-  const filterList = filters(call.p);
-  const matches = compileFilters(filterList, PERMISSION_FILTERS);
-  // "Is this account allowed yet?" is asked per account of a large organization: answer from the map.
-  const principals = exactFilterValues(filterList, 'principal');
-  const candidates = principals
-    ? principals.flatMap((p) => { const permission = service.permissions.get(p); return permission ? [permission] : []; })
-    : [...service.permissions.values()];
-  const page = paginate(call.p, candidates.filter(matches), PAGE_5_TO_1000);
-  return {
-    allowedPrincipals: page.items.map((p) => ({
-      principalType: p.principalType,
-      principal: p.principal,
-      servicePermissionId: p.id,
-      serviceId: service.id,
-    })),
-    nextToken: page.nextToken,
-  };
+    if ([...service.endpoints.values()].some((e) => LIVE_STATES.has(endpointState(e, now)))) {
+      unsuccessful.push({ error: { code: 'ExistingVpcEndpointConnections', message: 'Service has existing active VPC Endpoint connections!' }, resourceId: id });
+      continue;
+    }
+    call.rs.unregister(call.rs.services, service);
+    call.state.servicesById.delete(service.id);
+    call.state.servicesByName.delete(service.name);
+  }
+  return { unsuccessful };
 };
 
 /** The local cloud cannot look up DNS TXT records: verification succeeds at once. */
@@ -207,8 +197,8 @@ const startPrivateDnsVerification: Handler = (call) => {
 export const serviceHandlers: Record<string, Handler> = {
   CreateVpcEndpointServiceConfiguration: createServiceConfiguration,
   DescribeVpcEndpointServiceConfigurations: describeServiceConfigurations,
+  ModifyVpcEndpointServiceConfiguration: modifyServiceConfiguration,
+  DeleteVpcEndpointServiceConfigurations: deleteServiceConfigurations,
   DescribeVpcEndpointServices: describeServices,
-  ModifyVpcEndpointServicePermissions: modifyPermissions,
-  DescribeVpcEndpointServicePermissions: describePermissions,
   StartVpcEndpointServicePrivateDnsVerification: startPrivateDnsVerification,
 };

@@ -9,6 +9,9 @@ import { exchange, parseHttpResponse } from './relay-client';
 import { proxyConnect, sendToProxy } from './spoke-client';
 import type { SquidInstance } from './squid-instance';
 
+/** Squid logs a transaction as it ends; a line missing this long after the response is missing. */
+const LOG_LINE_LIMIT_MS = 2000;
+
 export interface Probe {
   readonly name: string;
   readonly expected: string;
@@ -19,7 +22,7 @@ export interface ProbeContext {
   readonly squid: SquidInstance;
   /** Unique per Squid instance, so URLs (and origin hit counters) never collide between instances. */
   readonly tag: string;
-  /** Finds this instance's log line for `loggedUrl`; gives up quickly once the log proved silent. */
+  /** Finds this instance's log line for `loggedUrl`, waiting a bounded time for it. */
   readonly logFor: (loggedUrl: string) => Promise<Record<string, unknown> | undefined>;
 }
 
@@ -34,7 +37,8 @@ function ruleOf(entry: Record<string, unknown> | undefined): string {
 
 async function statusAndRule(context: ProbeContext, url: string): Promise<string> {
   const result = await sendToProxy(context.squid, request(url));
-  const status = result.received.length === 0 ? 'closed' : String(parseHttpResponse(result.received).status);
+  if (result.received.length === 0) return 'closed';
+  const status = String(parseHttpResponse(result.received).status);
   const entry = await context.logFor(url);
   return `${status} ${ruleOf(entry)}`;
 }
@@ -191,19 +195,20 @@ export const POLICY_PROBES: readonly Probe[] = [
   },
 ];
 
-/** Runs every probe; returns the probes whose observation differs from the expected one. */
-export async function unexpectedObservations(squid: SquidInstance, tag: string): Promise<string[]> {
-  let logSilent = false;
-  const logFor = async (loggedUrl: string): Promise<Record<string, unknown> | undefined> => {
-    const entry = await squid.findLogLine((line) => line.url === loggedUrl, logSilent ? 0 : 3000);
-    if (!entry && squid.rawLogLines().length === 0) logSilent = true;
-    return entry;
-  };
+/**
+ * Runs the probes in order and returns those whose observation differs from the expected one.
+ * With `stopAtFirst`, returns as soon as one differs: enough to show a mutant was noticed.
+ */
+export async function unexpectedObservations(squid: SquidInstance, tag: string, { stopAtFirst = false } = {}): Promise<string[]> {
+  const logFor = (loggedUrl: string): Promise<Record<string, unknown> | undefined> => squid.findLogLine((line) => line.url === loggedUrl, LOG_LINE_LIMIT_MS);
   const context: ProbeContext = { squid, tag, logFor };
   const differences: string[] = [];
   for (const probe of POLICY_PROBES) {
     const observed = await probe.observe(context).catch((error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`);
-    if (observed !== probe.expected) differences.push(`${probe.name}: expected "${probe.expected}", observed "${observed}"`);
+    if (observed !== probe.expected) {
+      differences.push(`${probe.name}: expected "${probe.expected}", observed "${observed}"`);
+      if (stopAtFirst) break;
+    }
   }
   return differences;
 }

@@ -99,6 +99,7 @@ export class SquidInstance {
     const deadline = Date.now() + READY_LIMIT_MS;
     while (Date.now() < deadline) {
       if (this.process.exitCode !== null || this.process.signalCode !== null) {
+        await this.stop(); // the log relay may still be running
         throw new SquidStartError(`squid exited during startup (${this.process.exitCode ?? this.process.signalCode}):\n${this.stderr}`);
       }
       if (await ready()) return;
@@ -161,6 +162,16 @@ export class SquidInstance {
         return [];
       }
     });
+  }
+
+  /** `squid -k reconfigure`: Squid re-reads its config and closes and reopens its access log. */
+  async reconfigure(): Promise<void> {
+    const count = (marker: string): number => this.stderr.split(marker).length - 1;
+    const opens = count('Logfile: opening log');
+    const listens = count('Accepting HTTP Socket connections');
+    if (this.process.pid !== undefined) process.kill(this.process.pid, 'SIGHUP');
+    // Done when the log is reopened and both ports (proxy and health) listen again.
+    await this.waitUntil(() => count('Logfile: opening log') > opens && count('Accepting HTTP Socket connections') >= listens + 2, 'finish reconfiguring');
   }
 
   /** Freezes Squid without stopping it: a wedged proxy whose sockets still accept connections. */

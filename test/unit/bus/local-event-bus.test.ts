@@ -11,7 +11,7 @@ import {
   parseVpcOnboardingMessage,
 } from '../../../events/schemas';
 import type { BusActivity } from '../../../local/bus';
-import { cloudEvent, distinctEvent, fastBus, recorder } from './helpers';
+import { cloudEvent, distinctEvent, fastBus, ManualTimers, recorder } from './helpers';
 
 const HUB_BUS_ARN = `arn:aws:events:eu-west-2:222222222222:event-bus/${HUB_BUS_NAME}`;
 const TOPIC_ARN = 'arn:aws:sns:eu-west-2:222222222222:egress-endpoint-connections';
@@ -236,6 +236,27 @@ describe('local event bus: the reconciler schedule', () => {
 
     await expect(bus.fireSchedule()).rejects.toThrow('organization unreachable');
     expect(bus.stats().schedule).toEqual({ invocations: 1, failures: 1 });
+  });
+
+  it('runs the schedule on its rate once started, and idle() waits for the run', async () => {
+    // Prepare
+    const timers = new ManualTimers();
+    const bus = fastBus({ timers });
+    const sources: unknown[] = [];
+    bus.setScheduledFunction(async (event) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      sources.push((event as { source?: unknown }).source);
+    });
+
+    // Act
+    bus.startSchedule();
+    const interval = timers.pendingDelays();
+    timers.fireAll();
+    await bus.idle();
+
+    // Assess
+    expect(interval).toEqual([3600]);
+    expect(sources).toEqual(['aws.events']);
   });
 
   it('refuses to fire without a registered function', async () => {

@@ -245,3 +245,20 @@ describe('local queue: failures', () => {
     expect([...fake.deliveries.values()].every((count) => count === 1)).toBe(true);
   });
 });
+
+describe('local queue: engine failures', () => {
+  it('rejects idle() instead of hanging when the engine itself fails', async () => {
+    // Prepare: an activity listener with a bug breaks a delivery
+    const bus = fastBus();
+    bus.setConsumer('account-onboarding', recorder().consumer);
+    bus.onActivity((activity) => {
+      if (activity.type === 'batch') throw new Error('listener bug');
+    });
+
+    // Act
+    sendAccountEvents(bus, 1);
+
+    // Assess
+    await expect(bus.idle()).rejects.toThrow('listener bug');
+  });
+});

@@ -1,0 +1,10 @@
+import { buildApp } from './infra/app';
+import { readCdkJsonContext } from './infra/cdk-json-context';
+import { AwsSolutionsChecks } from 'cdk-nag';
+const t0 = Date.now();
+const egress = buildApp({ context: { ...readCdkJsonContext(), 'aws:cdk:bundling-stacks': [], enableRamSharingWithOrganization: true }, outdir: '/tmp/cp/out2' });
+console.log('built', Date.now() - t0);
+egress.app.synth();
+console.log('synth', Date.now() - t0);
+const report = new AwsSolutionsChecks(egress.app).validateScope(egress.app);
+for (const v of report.violations) for (const r of v.violatingResources) console.log(v.ruleName, r.templatePath.split('/').pop(), r.resourceLogicalId, JSON.stringify(v).slice(0,0));

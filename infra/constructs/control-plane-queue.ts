@@ -1,0 +1,34 @@
+import { Duration } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { QueueDefinition } from '../../events/routes';
+
+export interface ControlPlaneQueueProps {
+  readonly definition: QueueDefinition;
+}
+
+/**
+ * One function's input queue and its dead-letter queue. SQS-managed encryption rather than a customer key: both
+ * EventBridge and SNS deliver to it without key-policy grants, and nothing outside the hub reads these messages.
+ */
+export class ControlPlaneQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: ControlPlaneQueueProps) {
+    super(scope, id);
+    const { definition } = props;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The maximum: a poisoned event stays inspectable for two weeks.
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+    });
+  }
+}

@@ -1,0 +1,176 @@
+import { DEFAULT_PROXY_TAG_KEY } from '../events/patterns';
+import { MANAGED_TAG_PREFIX } from '../functions/core/managed-tags';
+import { HUB_BUS_NAME } from '../events/routes';
+import type { ContextSource, HubConfig } from './config';
+import { ConfigError } from './validation/config-error';
+import * as validate from './validation/validators';
+
+/**
+ * Settings of the control plane, the spoke baseline and the management-account forwarder. They extend the hub's
+ * settings (infra/config.ts): the hub account and region, the deployment name and the log retention come from there.
+ */
+export interface ControlPlaneConfig {
+  readonly hub: HubConfig;
+  /** The organization whose members may send events to the hub bus and be onboarded (`o-...`). */
+  readonly organizationId: string;
+  /** The management account: Organizations events appear only there (us-east-1), and it hosts the read role. */
+  readonly managementAccount: string;
+  /** OUs (or the root) whose accounts receive the spoke baseline and are in scope for the proxy. */
+  readonly spokeOrganizationalUnitIds: readonly string[];
+  readonly excludedAccountIds: readonly string[];
+  readonly proxyTag: { readonly key: string; readonly value: string };
+  /** Who creates the StackSet: the management account itself, or a delegated StackSets administrator. */
+  readonly stackSet: { readonly callAs: 'SELF' | 'DELEGATED_ADMIN'; readonly account: string };
+  /** Calls ram:EnableSharingWithAwsOrganization from the management account (once per organization). */
+  readonly enableRamSharingWithOrganization: boolean;
+  readonly roleNames: {
+    readonly spoke: string;
+    readonly organizationsRead: string;
+  };
+}
+
+/** Organizations events are delivered only in us-east-1, so the forwarder and the read role live there. */
+export const MANAGEMENT_REGION = 'us-east-1';
+
+/**
+ * Example values used when cdk.json does not set a key, so `npm run synth` works from a fresh clone. They fail
+ * closed if deployed unchanged: no real principal belongs to the example organization.
+ */
+export const CONTROL_PLANE_CONTEXT_DEFAULTS: Readonly<Record<ControlPlaneContextKey, unknown>> = {
+  organizationId: 'o-exampleorg1',
+  managementAccount: '111111111111',
+  spokeOrganizationalUnitIds: ['ou-exam-pleou111'],
+  excludedAccountIds: [],
+  proxyTagKey: DEFAULT_PROXY_TAG_KEY,
+  proxyTagValue: 'enabled',
+  stackSetCallAs: 'SELF',
+  stackSetAccount: '',
+  enableRamSharingWithOrganization: false,
+  spokeRoleName: 'EgressProxySpokeRole',
+  organizationsReadRoleName: 'EgressOrganizationsReadRole',
+};
+
+export const CONTROL_PLANE_CONTEXT_KEYS = [
+  'organizationId',
+  'managementAccount',
+  'spokeOrganizationalUnitIds',
+  'excludedAccountIds',
+  'proxyTagKey',
+  'proxyTagValue',
+  'stackSetCallAs',
+  'stackSetAccount',
+  'enableRamSharingWithOrganization',
+  'spokeRoleName',
+  'organizationsReadRoleName',
+] as const;
+
+export type ControlPlaneContextKey = (typeof CONTROL_PLANE_CONTEXT_KEYS)[number];
+
+export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): ControlPlaneConfig {
+  const read = (key: ControlPlaneContextKey): unknown => {
+    const value = context(key);
+    return value === undefined ? CONTROL_PLANE_CONTEXT_DEFAULTS[key] : value;
+  };
+  const managementAccount = validate.accountId('managementAccount', read('managementAccount'));
+  const stackSetAccountRaw = read('stackSetAccount');
+  return {
+    hub,
+    organizationId: organizationId(read('organizationId')),
+    managementAccount,
+    spokeOrganizationalUnitIds: organizationalUnitIds(read('spokeOrganizationalUnitIds')),
+    excludedAccountIds: validate
+      .stringList('excludedAccountIds', read('excludedAccountIds'))
+      .map((id) => validate.accountId('excludedAccountIds', id)),
+    proxyTag: { key: proxyTagKey(read('proxyTagKey')), value: proxyTagValue(read('proxyTagValue')) },
+    stackSet: {
+      callAs: validate.oneOf('stackSetCallAs', read('stackSetCallAs'), ['SELF', 'DELEGATED_ADMIN'] as const),
+      account:
+        stackSetAccountRaw === '' || stackSetAccountRaw === undefined
+          ? managementAccount
+          : validate.accountId('stackSetAccount', stackSetAccountRaw),
+    },
+    enableRamSharingWithOrganization: booleanSetting('enableRamSharingWithOrganization', read('enableRamSharingWithOrganization')),
+    roleNames: {
+      spoke: roleName('spokeRoleName', read('spokeRoleName')),
+      organizationsRead: roleName('organizationsReadRoleName', read('organizationsReadRoleName')),
+    },
+  };
+}
+
+/** The four functions of the control plane; each gets its own execution role. */
+export const CONTROL_PLANE_FUNCTIONS = ['account-onboarding', 'vpc-onboarding', 'connection-acceptance', 'reconciler'] as const;
+export type ControlPlaneFunction = (typeof CONTROL_PLANE_FUNCTIONS)[number];
+
+/** The functions that act in spoke accounts through the spoke role (VPC reads and writes, tag checks). */
+export const SPOKE_ACTING_FUNCTIONS: readonly ControlPlaneFunction[] = ['vpc-onboarding', 'connection-acceptance', 'reconciler'];
+
+/**
+ * Execution role names are fixed (derived from the deployment name) because the spoke role and the Organizations
+ * read role live in other accounts and must name them in their trust policies before the hub stack exists.
+ */
+export function controlPlaneRoleName(config: ControlPlaneConfig, fn: ControlPlaneFunction): string {
+  return `${config.hub.deploymentName}-cp-${fn}`;
+}
+
+export function controlPlaneRoleArn(config: ControlPlaneConfig, fn: ControlPlaneFunction): string {
+  return `arn:aws:iam::${config.hub.env.account}:role/${controlPlaneRoleName(config, fn)}`;
+}
+
+/** Named per deployment, so two deployments in one hub account do not share a bus. */
+export function hubBusName(config: ControlPlaneConfig): string {
+  return `${config.hub.deploymentName}-${HUB_BUS_NAME}`;
+}
+
+export function hubBusArn(config: ControlPlaneConfig): string {
+  return `arn:aws:events:${config.hub.env.region}:${config.hub.env.account}:event-bus/${hubBusName(config)}`;
+}
+
+export function organizationsReadRoleArn(config: ControlPlaneConfig): string {
+  return `arn:aws:iam::${config.managementAccount}:role/${config.roleNames.organizationsRead}`;
+}
+
+function organizationId(raw: unknown): string {
+  const value = validate.requireString('organizationId', raw);
+  if (!/^o-[a-z0-9]{10,32}$/.test(value)) {
+    throw new ConfigError('organizationId', raw, 'must be an organization id: "o-" and 10-32 lowercase letters or digits');
+  }
+  return value;
+}
+
+function organizationalUnitIds(raw: unknown): string[] {
+  const ids = validate.stringList('spokeOrganizationalUnitIds', raw);
+  if (ids.length === 0) throw new ConfigError('spokeOrganizationalUnitIds', raw, 'must list at least one OU or root id');
+  const bad = ids.find((id) => !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(id));
+  if (bad !== undefined) throw new ConfigError('spokeOrganizationalUnitIds', raw, `"${bad}" is not an OU id (ou-...) or root id (r-...)`);
+  if (new Set(ids).size !== ids.length) throw new ConfigError('spokeOrganizationalUnitIds', raw, 'lists an id twice');
+  return ids;
+}
+
+function proxyTagKey(raw: unknown): string {
+  const key = validate.requireString('proxyTagKey', raw);
+  if (key.length > 128 || key.toLowerCase().startsWith('aws:')) {
+    throw new ConfigError('proxyTagKey', raw, 'must be a tag key of 1-128 characters not starting with "aws:"');
+  }
+  if (key.startsWith(MANAGED_TAG_PREFIX)) {
+    throw new ConfigError('proxyTagKey', raw, `must not start with "${MANAGED_TAG_PREFIX}" (the control plane's own tags)`);
+  }
+  return key;
+}
+
+function proxyTagValue(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length > 256) throw new ConfigError('proxyTagValue', raw, 'must be a tag value of at most 256 characters');
+  return raw;
+}
+
+function roleName(setting: string, raw: unknown): string {
+  const value = validate.requireString(setting, raw);
+  if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new ConfigError(setting, raw, 'must be an IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])');
+  return value;
+}
+
+function booleanSetting(setting: string, raw: unknown): boolean {
+  // `-c key=true` arrives as a string.
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new ConfigError(setting, raw, 'must be true or false');
+}

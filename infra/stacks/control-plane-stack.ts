@@ -1,0 +1,190 @@
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { toCdkEventPattern } from '../../events/cdk-pattern';
+import { buildRoutes, QUEUES, QUEUE_NAMES, RECONCILER_SCHEDULE, routesOn, type QueueName } from '../../events/routes';
+import {
+  CONTROL_PLANE_FUNCTIONS,
+  controlPlaneRoleName,
+  hubBusName,
+  organizationsReadRoleArn,
+  type ControlPlaneConfig,
+  type ControlPlaneFunction as FunctionName,
+} from '../control-plane-config';
+import { AuditQueryDefinitions } from '../constructs/audit-queries';
+import { ConnectionNotifications } from '../constructs/connection-notifications';
+import { ControlPlaneAlarms } from '../constructs/control-plane-alarms';
+import { ControlPlaneFunction } from '../constructs/control-plane-function';
+import { acknowledgeControlPlaneWildcards, controlPlaneStatements } from '../constructs/control-plane-permissions';
+import { ControlPlaneQueue } from '../constructs/control-plane-queue';
+import { DiscoveryShare } from '../constructs/discovery-share';
+import { HubEventBus } from '../constructs/hub-event-bus';
+import type { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
+import { SQUID_CONTRACT } from '../squid-contract';
+
+export interface ControlPlaneStackProps extends StackProps {
+  readonly config: ControlPlaneConfig;
+  /** The hub data plane's endpoint service: its id, name and discovery parameters. */
+  readonly endpointService: ProxyEndpointService;
+}
+
+/** How long the reconciler may run: a whole-organization pass pages through every account and VPC. */
+const RECONCILER_TIMEOUT = Duration.minutes(15);
+
+/**
+ * The hub's control plane: the bus spoke and management accounts forward to, the rules from events/routes.ts, a
+ * queue per function, the four functions, the connection notifications, the reconciler's schedule, and the alarms.
+ */
+export class ControlPlaneStack extends Stack {
+  readonly bus: HubEventBus;
+  readonly queues: Record<QueueName, ControlPlaneQueue>;
+  readonly functions: Record<FunctionName, ControlPlaneFunction>;
+  readonly rules: Record<string, events.Rule>;
+  readonly reconcilerSchedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
+    super(scope, id, props);
+    const { config, endpointService } = props;
+    const logRetention: logs.RetentionDays = config.hub.logRetentionDays;
+
+    this.bus = new HubEventBus(this, 'HubBus', { eventBusName: hubBusName(config), organizationId: config.organizationId });
+    const share = new DiscoveryShare(this, 'DiscoveryShare', {
+      name: `${config.hub.deploymentName}-egress-proxy-discovery`,
+      parameterArns: Object.values(endpointService.parameters).map((parameter) => parameter.parameterArn),
+    });
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, new ControlPlaneQueue(this, `${name}-queue`, { definition: QUEUES[name] })]),
+    ) as Record<QueueName, ControlPlaneQueue>;
+
+    const endpointServiceArn = this.formatArn({
+      service: 'ec2',
+      resource: 'vpc-endpoint-service',
+      resourceName: endpointService.serviceId,
+    });
+    const environment = {
+      HUB_SERVICE_ID: endpointService.serviceId,
+      HUB_SERVICE_NAME: endpointService.serviceName,
+      HUB_EVENT_BUS_NAME: this.bus.bus.eventBusName,
+      ORG_READ_ROLE_ARN: organizationsReadRoleArn(config),
+      RAM_SHARE_ARN: share.shareArn,
+      IN_SCOPE_OU_IDS: config.spokeOrganizationalUnitIds.join(','),
+      EXCLUDED_ACCOUNT_IDS: config.excludedAccountIds.join(','),
+      SPOKE_ROLE_NAME: config.roleNames.spoke,
+      PROXY_TAG_KEY: config.proxyTag.key,
+      PROXY_TAG_VALUE: config.proxyTag.value,
+      PROXY_PORT: String(SQUID_CONTRACT.proxyPort),
+    };
+    const resources = {
+      endpointServiceArn,
+      hubBusArn: this.bus.bus.eventBusArn,
+      resourceShareArn: share.shareArn,
+      organizationsReadRoleArn: organizationsReadRoleArn(config),
+      spokeRoleName: config.roleNames.spoke,
+      organizationId: config.organizationId,
+    };
+    const describe: Record<FunctionName, string> = {
+      'account-onboarding': 'Allows in-scope accounts on the egress proxy endpoint service and shares its discovery parameters',
+      'vpc-onboarding': 'Creates or deletes the egress proxy endpoint in VPCs tagged for the proxy',
+      'connection-acceptance': 'Accepts endpoint connections from onboarded VPCs and rejects the rest',
+      reconciler: 'Converges the whole organization to the desired state (scheduled; invoke with {"dryRun":true} for a plan)',
+    };
+    this.functions = Object.fromEntries(
+      CONTROL_PLANE_FUNCTIONS.map((name) => {
+        const queue = name === 'reconciler' ? undefined : QUEUES[name];
+        const fn = new ControlPlaneFunction(this, name, {
+          name,
+          roleName: controlPlaneRoleName(config, name),
+          description: describe[name],
+          environment,
+          timeout: queue === undefined ? RECONCILER_TIMEOUT : Duration.seconds(queue.functionTimeoutSeconds),
+          memorySize: name === 'reconciler' ? 1024 : 512,
+          logRetention,
+          statements: controlPlaneStatements(name, resources),
+        });
+        acknowledgeControlPlaneWildcards(fn.role, name, resources);
+        return [name, fn];
+      }),
+    ) as Record<FunctionName, ControlPlaneFunction>;
+
+    for (const name of QUEUE_NAMES) {
+      const definition = QUEUES[name];
+      this.functions[name].function.addEventSource(
+        new SqsEventSource(this.queues[name].queue, {
+          batchSize: definition.batchSize,
+          maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds),
+          reportBatchItemFailures: true,
+          maxConcurrency: definition.maxConcurrency,
+        }),
+      );
+    }
+
+    this.rules = {};
+    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key }), 'hub')) {
+      if (route.target.kind !== 'queue') throw new Error(`hub route ${route.id} must target a queue`);
+      const queue = this.queues[route.target.queue];
+      this.rules[route.id] = new events.Rule(this, route.id, {
+        eventBus: this.bus.bus,
+        description: route.description,
+        eventPattern: toCdkEventPattern(route.pattern),
+        // Delivery failures (for example a queue policy problem) land next to processing failures.
+        targets: [new targets.SqsQueue(queue.queue, { deadLetterQueue: queue.deadLetterQueue })],
+      });
+    }
+
+    const connectionQueues = QUEUE_NAMES.filter((name) => QUEUES[name].subscribesToConnectionNotifications);
+    for (const name of connectionQueues) {
+      new ConnectionNotifications(this, `${name}-notifications`, { serviceId: endpointService.serviceId, queue: this.queues[name].queue });
+    }
+
+    const reconcilerDeadLetters = new sqs.Queue(this, 'ReconcilerScheduleDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(reconcilerDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is a dead-letter queue itself (the schedule target\'s), which cdk-nag cannot tell from a rule target DLQ',
+    });
+    this.reconcilerSchedule = new events.Rule(this, RECONCILER_SCHEDULE.id, {
+      description: RECONCILER_SCHEDULE.description,
+      schedule: events.Schedule.expression(RECONCILER_SCHEDULE.expression),
+      targets: [
+        new targets.LambdaFunction(this.functions.reconciler.function, {
+          deadLetterQueue: reconcilerDeadLetters,
+          retryAttempts: 2,
+          // A missed run is repaired by the next one; an hour-old trigger only adds load.
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+
+    const monitored = CONTROL_PLANE_FUNCTIONS.map((name) => ({
+      name,
+      function: this.functions[name].function,
+      logGroup: this.functions[name].logGroup,
+    }));
+    new AuditQueryDefinitions(this, 'AuditQueries', { logGroups: monitored.map((m) => m.logGroup), folder: config.hub.deploymentName });
+    const alarms = new ControlPlaneAlarms(this, 'Alarms', {
+      functions: monitored,
+      queues: QUEUE_NAMES.map((name) => ({ name, ...this.queues[name] })),
+      otherDeadLetterQueues: [{ name: 'reconciler-schedule', queue: reconcilerDeadLetters }],
+      dashboardName: `${config.hub.deploymentName}-control-plane`,
+    });
+
+    const reconciler = this.functions.reconciler.function.functionName;
+    new CfnOutput(this, 'HubEventBusArn', { value: this.bus.bus.eventBusArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe operators to the alarms' });
+    new CfnOutput(this, 'ReconcileDryRun', {
+      description: 'Prints the plan for the whole organization without changing anything',
+      value: `aws lambda invoke --function-name ${reconciler} --cli-binary-format raw-in-base64-out --payload '{"dryRun":true}' plan.json`,
+    });
+    new CfnOutput(this, 'ReconcileApply', {
+      description: 'Converges the whole organization now instead of waiting for the schedule',
+      value: `aws lambda invoke --function-name ${reconciler} --cli-binary-format raw-in-base64-out --payload '{"dryRun":false}' plan.json`,
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The reconciler, invoked as an operator would (`{ "dryRun": true }`, or for named accounts): it computes the plan
+ * with the same core decisions as the event handlers, returns it, and applies it unless dry run. Runs are
+ * restricted to the test's own accounts so tests sharing the control plane cannot see each other's drift.
+ */
+import type { ReconcilePlan } from '../../../functions/converge/organization';
+import { onboardedMember, type Member } from '../support/accounts';
+import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
+import { connectionsOf, isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
+import { createVpc, deleteEndpointByHand, liveEndpointsOf, securityGroupsOf, tagVpc, type SpokeVpc } from '../support/spoke';
+
+let fx: ControlPlaneFixture;
+
+beforeAll(async () => {
+  fx = await startControlPlaneFixture();
+});
+
+afterAll(async () => {
+  await fx?.stop();
+});
+
+const reconcile = async (input: { dryRun?: boolean; accountIds: string[] }) => (await fx.cp.reconcile(input)) as ReconcilePlan;
+const allowed = (accountId: string) => isAllowedPrincipal(fx.hubEc2, fx.cp.hub.serviceId, accountId);
+
+/** A member whose tagged VPC has an available endpoint, onboarded through events. */
+async function onboardedVpc(label: string): Promise<{ member: Member; vpc: SpokeVpc; endpointId: string }> {
+  const member = await onboardedMember(fx, label);
+  const vpc = await createVpc(member.ec2, { name: label, azIds: SUPPORTED_AZ_IDS });
+  await tagVpc(member.ec2, vpc.vpcId, 'egress-proxy', 'enabled');
+  let endpointId = '';
+  await fx.until(`the endpoint of ${label} is available`, async () => {
+    endpointId = (await liveEndpointsOf(member.ec2, vpc.vpcId)).find((e) => String(e.State) === 'available')?.VpcEndpointId ?? '';
+    return endpointId !== '';
+  });
+  await fx.cp.idle();
+  return { member, vpc, endpointId };
+}
+
+describe('the reconciler', () => {
+  it('returns the plan of a dry run and changes nothing', async () => {
+    // Prepare: drift on both sides, made by hand.
+    const { member, vpc, endpointId } = await onboardedVpc('dry-run');
+    await removePrincipalByHand(fx.hubEc2, fx.cp.hub.serviceId, member.accountId);
+    await deleteEndpointByHand(member.ec2, endpointId);
+    await fx.cp.idle();
+
+    // Act
+    const plan = await reconcile({ dryRun: true, accountIds: [member.accountId] });
+
+    // Assess: the plan names the repairs...
+    expect(plan.dryRun).toBe(true);
+    expect(plan.errors).toEqual([]);
+    expect(plan.actions.map((action) => [action.action, action.scope.accountId, action.scope.vpcId])).toEqual(
+      expect.arrayContaining([
+        ['endpoint-service.allow-principal', member.accountId, undefined],
+        ['vpc.create-endpoint', member.accountId, vpc.vpcId],
+      ]),
+    );
+    // ...and nothing happened.
+    expect(await allowed(member.accountId)).toBe(false);
+    expect(await liveEndpointsOf(member.ec2, vpc.vpcId)).toEqual([]);
+    const dryRunRecords = fx.logs.audits({ accountId: member.accountId, correlationId: plan.correlationId });
+    expect(dryRunRecords.length).toBeGreaterThan(0);
+    expect(dryRunRecords.every((record) => record.dryRun)).toBe(true);
+  });
+
+  it('repairs drift when applied: a principal removed and an endpoint deleted by hand come back', async () => {
+    // Prepare
+    const { member, vpc, endpointId } = await onboardedVpc('drift');
+    await removePrincipalByHand(fx.hubEc2, fx.cp.hub.serviceId, member.accountId);
+    await deleteEndpointByHand(member.ec2, endpointId);
+    await fx.cp.idle();
+
+    // Act
+    const plan = await reconcile({ accountIds: [member.accountId] });
+    await fx.until('the new endpoint is available', async () => (await liveEndpointsOf(member.ec2, vpc.vpcId)).some((e) => String(e.State) === 'available'));
+
+    // Assess
+    expect(plan.dryRun).toBe(false);
+    expect(plan.errors).toEqual([]);
+    expect(await allowed(member.accountId)).toBe(true);
+    const live = await liveEndpointsOf(member.ec2, vpc.vpcId);
+    expect(live).toHaveLength(1);
+    expect(live[0]?.VpcEndpointId).not.toBe(endpointId);
+    expect(await securityGroupsOf(member.ec2, vpc.vpcId)).toHaveLength(1);
+    const replacement = live[0]?.VpcEndpointId ?? '';
+    expect((await connectionsOf(fx.hubEc2, fx.cp.hub.serviceId, member.accountId)).find((c) => c.endpointId === replacement)?.state).toBe('available');
+
+    // Converged: a second run has nothing left to do.
+    const again = await reconcile({ dryRun: true, accountIds: [member.accountId] });
+    expect(again.actions).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+/** Events as AWS delivers them, built from the real-shaped samples in events/samples with the test's own ids. */
+import { randomUUID } from 'node:crypto';
+import type { CloudEvent } from '../../../local/cloud/api';
+import { sample, type SampleName } from '../../../events/samples';
+
+/** A "Tag Change on Resource" event for a VPC claiming `tags` (after the change) and `changedKeys`. */
+export function vpcTagChangeEvent(input: {
+  accountId: string;
+  region: string;
+  vpcId: string;
+  tags: Record<string, string>;
+  changedKeys: string[];
+  id?: string;
+}): CloudEvent {
+  const event = sample('tags/vpc-proxy-tag-added') as CloudEvent;
+  return {
+    ...event,
+    id: input.id ?? randomUUID(),
+    account: input.accountId,
+    region: input.region,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    resources: [`arn:aws:ec2:${input.region}:${input.accountId}:vpc/${input.vpcId}`],
+    detail: { ...event.detail, 'changed-tag-keys': input.changedKeys, tags: input.tags },
+  };
+}
+
+/** A sample event as it is, with a fresh id so its records are told apart from other tests'. */
+export function sampleEvent(name: SampleName): CloudEvent {
+  return { ...(sample(name) as CloudEvent), id: randomUUID() };
+}

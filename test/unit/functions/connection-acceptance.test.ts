@@ -1,0 +1,131 @@
+import {
+  AcceptVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  RejectVpcEndpointConnectionsCommand,
+  type State,
+} from '@aws-sdk/client-ec2';
+import { DescribeAccountCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { sample } from '../../../events/samples';
+import { connectionAcceptanceHandler } from '../../../functions/handlers/connection-acceptance';
+import { awsError, HUB_SERVICE_ID, lambdaContext, sqsEvent, testRuntime } from './harness';
+
+const ec2Mock = mockClient(EC2Client);
+const orgMock = mockClient(OrganizationsClient);
+const stsMock = mockClient(STSClient);
+
+const SPOKE = '333333333333';
+const STRANGER = '999999999999';
+const TAGGED_ENDPOINT = 'vpce-0123456789abcdef0'; // named by both samples
+const UNTAGGED_ENDPOINT = 'vpce-0aaaaaaaaaaaaaaa1';
+const FOREIGN_ENDPOINT = 'vpce-0bbbbbbbbbbbbbbb2';
+const pending = 'pendingAcceptance' as State;
+
+beforeEach(() => {
+  ec2Mock.reset();
+  orgMock.reset();
+  stsMock.reset();
+  orgMock
+    .on(DescribeAccountCommand, { AccountId: SPOKE })
+    .resolves({ Account: { Id: SPOKE, State: 'ACTIVE' } })
+    .on(DescribeAccountCommand, { AccountId: STRANGER })
+    .rejects(awsError('AccountNotFoundException'))
+    .on(ListParentsCommand)
+    .resolves({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] });
+  stsMock.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'AKIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) } });
+  ec2Mock
+    .on(DescribeVpcEndpointConnectionsCommand)
+    .resolves({
+      VpcEndpointConnections: [
+        { VpcEndpointId: TAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending },
+        { VpcEndpointId: UNTAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending },
+        { VpcEndpointId: FOREIGN_ENDPOINT, VpcEndpointOwner: STRANGER, VpcEndpointState: pending },
+      ],
+    })
+    .on(DescribeVpcEndpointsCommand)
+    .resolves({
+      VpcEndpoints: [
+        { VpcEndpointId: TAGGED_ENDPOINT, VpcId: 'vpc-0000000000000000a' },
+        { VpcEndpointId: UNTAGGED_ENDPOINT, VpcId: 'vpc-0000000000000000b' },
+      ],
+    })
+    .on(DescribeVpcsCommand)
+    .resolves({
+      Vpcs: [
+        { VpcId: 'vpc-0000000000000000a', Tags: [{ Key: 'egress-proxy', Value: 'enabled' }] },
+        { VpcId: 'vpc-0000000000000000b', Tags: [{ Key: 'Name', Value: 'hand-made' }] },
+      ],
+    })
+    .on(AcceptVpcEndpointConnectionsCommand)
+    .resolves({ Unsuccessful: [] })
+    .on(RejectVpcEndpointConnectionsCommand)
+    .resolves({ Unsuccessful: [] });
+});
+
+describe('connection acceptance handler', () => {
+  it('decides every pending connection and makes one Accept and one Reject call for the batch', async () => {
+    // Prepare
+    const handler = connectionAcceptanceHandler(testRuntime());
+    const event = sqsEvent([sample('control-plane/endpoint-created'), sample('sns/connection-notification')]);
+
+    // Act
+    const response = await handler(event, lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointConnectionsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointConnectionsCommand, {
+      Filters: [
+        { Name: 'service-id', Values: [HUB_SERVICE_ID] },
+        { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
+      ],
+      MaxResults: 1000,
+    });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointsCommand, {
+      Filters: [{ Name: 'vpc-endpoint-id', Values: [TAGGED_ENDPOINT, UNTAGGED_ENDPOINT] }],
+    });
+    expect(ec2Mock).toHaveReceivedCommandTimes(AcceptVpcEndpointConnectionsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { ServiceId: HUB_SERVICE_ID, VpcEndpointIds: [TAGGED_ENDPOINT] });
+    expect(ec2Mock).toHaveReceivedCommandTimes(RejectVpcEndpointConnectionsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, {
+      ServiceId: HUB_SERVICE_ID,
+      VpcEndpointIds: [UNTAGGED_ENDPOINT, FOREIGN_ENDPOINT].sort(),
+    });
+    // The stranger's VPC is never read: its account is not ours to look into.
+    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+  });
+
+  it('fails the records naming an endpoint EC2 reported as Unsuccessful, and a malformed record', async () => {
+    ec2Mock.on(AcceptVpcEndpointConnectionsCommand).resolves({
+      Unsuccessful: [{ ResourceId: TAGGED_ENDPOINT, Error: { Code: 'InvalidVpcEndpointId.NotFound', Message: 'gone' } }],
+    });
+    const handler = connectionAcceptanceHandler(testRuntime());
+    const handOffForRejected = sample('control-plane/endpoint-created') as { detail: { vpcEndpointId: string } };
+    handOffForRejected.detail.vpcEndpointId = UNTAGGED_ENDPOINT;
+    const event = sqsEvent([
+      sample('control-plane/endpoint-created'),
+      sample('sns/malformed-notification-no-topic'),
+      sample('sns/connection-notification'),
+      handOffForRejected,
+    ]);
+
+    const response = await handler(event, lambdaContext);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
+  });
+
+  it('leaves connections pending when the owner cannot be read, and fails the triggers', async () => {
+    stsMock.on(AssumeRoleCommand).rejects(awsError('AccessDenied'));
+    const handler = connectionAcceptanceHandler(testRuntime());
+
+    await expect(handler(sqsEvent([sample('control-plane/endpoint-created')]), lambdaContext)).rejects.toThrow('All records failed');
+
+    expect(ec2Mock).not.toHaveReceivedCommand(AcceptVpcEndpointConnectionsCommand);
+    // The stranger's connection is still rejected: that decision needs no spoke read.
+    expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { VpcEndpointIds: [FOREIGN_ENDPOINT] });
+  });
+});
