@@ -18,7 +18,7 @@ rm -f "$fifo"
 mkfifo -m 600 "$fifo"
 # Opened read-write, the relay never sees end-of-file when Squid closes and reopens its log
 # (squid -k reconfigure), and Squid's own open for writing never blocks.
-cat <"$fifo" &
+cat <>"$fifo" &
 
 # -N: stay in the foreground as the container's main process; -d 1: important messages to stderr
 # (cache_log is /dev/null for the same /dev/stdout reason as above).
