@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   throttling ${opts.throttling ? 'on' : 'off'}, time scale ${opts.timeScale}, injected error rate ${opts.errorRate}
 
 Point the AWS SDK or CLI at it; a 12-digit access key id acts as that account:
-  export AWS_ENDPOINT_URL=${cloud.url} AWS_REGION=${LOCAL_DEFAULTS.hubRegion}
+  export AWS_ENDPOINT_URL=${cloud.url} AWS_REGION=${LOCAL_DEFAULTS.hubRegion} AWS_DEFAULT_REGION=${LOCAL_DEFAULTS.hubRegion}
   export AWS_ACCESS_KEY_ID=${hub} AWS_SECRET_ACCESS_KEY=local
   aws sts get-caller-identity
   aws organizations list-accounts   # as the management account: AWS_ACCESS_KEY_ID=${management}

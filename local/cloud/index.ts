@@ -38,6 +38,8 @@ export interface LocalCloud {
   /** Replace where events and notifications go (the local event bus subscribes here). */
   setSinks(sinks: LocalCloudSinks | undefined): void;
   setThrottling(enabled: boolean): void;
+  /** Change the share of calls answered with an injected 5xx (e.g. 0 while a test reads back what happened). */
+  setErrorRate(rate: number): void;
   /** What GET /_local/state returns. */
   snapshot(): Record<string, unknown>;
   metrics(): Metrics;
@@ -107,7 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     errorRate: settings.faults.errorRate,
     errorServices: settings.faults.errorServices,
   };
-  const admin = { world, metrics, throttler, snapshot };
+  const admin = { world, metrics, throttler, snapshot, admitToOrganization: (id: string) => organizations.admitInvited(id) };
   const { server, port } = await listen(
     (req) => (req.path.startsWith('/_local/') ? handleAdmin(admin, req) : dispatch(deps, req)),
     settings.host,
@@ -123,6 +125,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     setSinks: (sinks) => delivery.setSinks(sinks),
     setThrottling: (enabled) => {
       throttler.enabled = enabled;
+    },
+    setErrorRate: (rate) => {
+      if (!(rate >= 0 && rate <= 1)) throw new Error(`error rate must be between 0 and 1, got ${rate}`);
+      deps.errorRate = rate;
     },
     snapshot,
     metrics: () => metrics,

@@ -2,6 +2,7 @@
  * The emulator's own endpoints under /_local/: what AWS does out of band (an account that exists
  * outside the organization, a spoke role deleted by hand) and what tests and benchmarks observe.
  */
+import { AwsError } from '../framework';
 import type { RawRequest, RawResponse } from '../framework';
 import type { Metrics } from './metrics';
 import type { Throttler } from './throttle';
@@ -12,6 +13,8 @@ export interface AdminDeps {
   metrics: Metrics;
   throttler: Throttler;
   snapshot: () => unknown;
+  /** An existing account joins the organization as an invited member (throws AwsError when it cannot). */
+  admitToOrganization: (accountId: string) => void;
 }
 
 const json = (status: number, body: unknown): RawResponse => ({
@@ -58,6 +61,18 @@ export function handleAdmin(deps: AdminDeps, req: RawRequest): RawResponse {
     if (typeof body.enabled !== 'boolean') return json(400, { error: 'body must be {"enabled": true|false}' });
     if (!world.accounts.has(accountId)) return json(404, { error: `no account ${accountId}` });
     return json(200, world.setSpokeRole(accountId, body.enabled));
+  }
+
+  const join = /^POST \/_local\/accounts\/(\d{12})\/join-organization$/.exec(route);
+  if (join) {
+    const accountId = join[1] ?? '';
+    try {
+      deps.admitToOrganization(accountId);
+    } catch (err) {
+      if (err instanceof AwsError) return json(err.code === 'AccountNotFoundException' ? 404 : 409, { error: err.message });
+      throw err;
+    }
+    return json(200, { accountId, joinedMethod: 'INVITED' });
   }
 
   if (route === 'POST /_local/throttling') {

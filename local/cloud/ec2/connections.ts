@@ -1,15 +1,15 @@
 /** The provider's view of endpoint connections: describe, accept, reject. */
 import { AwsError } from '../framework';
 import type { Call, Handler } from './context';
-import { endpointNotFoundMessage, invalidParameter } from './errors';
+import { endpointNotFoundMessage } from './errors';
 import { compileFilters, exactFilterValues } from './filters';
 import type { FilterFields } from './filters';
 import { endpointState, notifyConnectionEvent, startPending } from './lifecycle';
 import { PAGE_5_TO_1000, paginate } from './paging';
-import { filters, list, optional, required } from './query';
+import { filters, list, required } from './query';
 import { connectionXml } from './render';
 import { ownService } from './services';
-import type { ConnectionEvent, ConnectionNotification, EndpointService, VpcEndpoint } from './state';
+import type { EndpointService, VpcEndpoint } from './state';
 import type { XmlObject } from './xml';
 
 function connectionFilters(now: number): FilterFields<VpcEndpoint> {

@@ -114,6 +114,23 @@ const authorizeIngress: Handler = (call) => {
   return { return: true, securityGroupRuleSet: atoms.map((atom) => ruleXml(group, atom, false)) };
 };
 
+const revokeIngress: Handler = (call) => {
+  const group = findGroup(call, required(call.p, 'GroupId'));
+  const atoms = structPrefixes(call.p, 'IpPermissions', ['IpProtocol']).flatMap((prefix) => ruleAtoms(call, call.p, prefix, 'IpProtocol'));
+  if (call.p.has('IpProtocol')) atoms.push(...ruleAtoms(call, call.p, '', 'IpProtocol'));
+  const unknown = atoms.filter((atom) => !group.ingress.some((r) => sameRule(r, atom)));
+  if (atoms.length > 0 && unknown.length === atoms.length) {
+    throw new AwsError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+  }
+  group.ingress = group.ingress.filter((r) => !atoms.some((atom) => sameRule(r, atom)));
+  return {
+    return: true,
+    unknownIpPermissionSet: unknown.length > 0
+      ? unknown.map((r) => ({ ipProtocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, ipRanges: r.cidrIpv4 ? [{ cidrIp: r.cidrIpv4 }] : undefined }))
+      : undefined,
+  };
+};
+
 const GROUP_FILTERS: FilterFields<SecurityGroup> = {
   'group-id': (g) => g.id,
   'group-name': (g) => g.name,
@@ -168,6 +185,7 @@ const deleteGroup: Handler = (call) => {
 export const securityGroupHandlers: Record<string, Handler> = {
   CreateSecurityGroup: createGroup,
   AuthorizeSecurityGroupIngress: authorizeIngress,
+  RevokeSecurityGroupIngress: revokeIngress,
   DescribeSecurityGroups: describeGroups,
   DeleteSecurityGroup: deleteGroup,
 };

@@ -10,7 +10,8 @@ import { filters, list, optional, required, tagSpecifications } from './query';
 import { subnetXml } from './render';
 import type { Subnet } from './state';
 import { setTags } from './tagging';
-import { findVpc } from './lookups';
+import { endpointState } from './lifecycle';
+import { findSubnet, findVpc } from './lookups';
 import { accountZones, zoneById, zoneByName } from './zones';
 import type { Zone } from './zones';
 
@@ -59,6 +60,18 @@ const createSubnet: Handler = (call) => {
   });
   if (tags.size > 0) setTags(call.world, subnet, tags);
   return { subnet: subnetXml(subnet) };
+};
+
+const deleteSubnet: Handler = (call) => {
+  const subnet = findSubnet(call, required(call.p, 'SubnetId'));
+  const now = call.world.clock.now();
+  for (const endpoint of call.rs.endpointsByVpc.get(subnet.vpcId) ?? []) {
+    if (endpointState(endpoint, now) !== 'deleted' && endpoint.subnets.includes(subnet)) {
+      throw new AwsError('DependencyViolation', `The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
+    }
+  }
+  call.rs.unregister(call.rs.subnets, subnet);
+  return { return: true };
 };
 
 const SUBNET_FILTERS: FilterFields<Subnet> = {
@@ -134,5 +147,6 @@ const describeAvailabilityZones: Handler = (call) => {
 export const subnetHandlers: Record<string, Handler> = {
   CreateSubnet: createSubnet,
   DescribeSubnets: describeSubnets,
+  DeleteSubnet: deleteSubnet,
   DescribeAvailabilityZones: describeAvailabilityZones,
 };

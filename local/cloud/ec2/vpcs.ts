@@ -3,6 +3,7 @@ import { AwsError } from '../framework';
 import { contains, overlaps, parseCidr } from './cidr';
 import type { Handler } from './context';
 import { invalidParameterValue, vpcNotFound } from './errors';
+import { endpointState } from './lifecycle';
 import { findVpc } from './lookups';
 import { compileFilters, exactFilterValues } from './filters';
 import type { FilterFields } from './filters';
@@ -105,6 +106,23 @@ const describeVpcAttribute: Handler = (call) => {
   throw invalidParameterValue(`Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`);
 };
 
+/** A VPC goes only once its subnets, its own security groups and its endpoints are gone, as in AWS. */
+const deleteVpc: Handler = (call) => {
+  const vpc = findVpc(call, required(call.p, 'VpcId'));
+  const now = call.world.clock.now();
+  const hasSubnets = [...call.rs.subnets.values()].some((s) => s.vpcId === vpc.id);
+  const hasGroups = [...call.rs.securityGroups.values()].some((g) => g.vpcId === vpc.id && g.id !== vpc.defaultSecurityGroupId);
+  const hasEndpoints = [...(call.rs.endpointsByVpc.get(vpc.id) ?? [])].some((e) => endpointState(e, now) !== 'deleted');
+  if (hasSubnets || hasGroups || hasEndpoints) {
+    throw new AwsError('DependencyViolation', `The vpc '${vpc.id}' has dependencies and cannot be deleted.`);
+  }
+  const defaultGroup = call.rs.securityGroups.get(vpc.defaultSecurityGroupId);
+  if (defaultGroup) call.rs.unregister(call.rs.securityGroups, defaultGroup);
+  call.rs.endpointsByVpc.delete(vpc.id);
+  call.rs.unregister(call.rs.vpcs, vpc);
+  return { return: true };
+};
+
 const MAX_CIDRS_PER_VPC = 5;
 
 const associateVpcCidrBlock: Handler = (call) => {
@@ -135,4 +153,5 @@ export const vpcHandlers: Record<string, Handler> = {
   ModifyVpcAttribute: modifyVpcAttribute,
   DescribeVpcAttribute: describeVpcAttribute,
   AssociateVpcCidrBlock: associateVpcCidrBlock,
+  DeleteVpc: deleteVpc,
 };

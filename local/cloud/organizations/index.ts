@@ -216,9 +216,21 @@ export function createOrganizationsService(world: LocalWorld, options: Organizat
     },
   };
 
-  const service: ServiceModule & { readonly model: OrganizationModel } = {
+  /**
+   * An existing account joins as if it had accepted an invitation (the handshake itself is not
+   * emulated): the account is a member under the root and AccountJoinedOrganization says "Invited".
+   */
+  function admitInvited(accountId: string): void {
+    if (!world.accounts.has(accountId)) throw orgErrors.accountNotFound(accountId);
+    if (org.members.has(accountId)) throw new AwsError('DuplicateAccountException', 'That account is already a member of the organization.');
+    org.join(accountId, 'INVITED', world.clock.now());
+    events.serviceEvent('AccountJoinedOrganization', { accountId, joinedMethod: 'Invited', joinedTime: world.isoNow(), organizationId: org.id });
+  }
+
+  const service: ServiceModule & { readonly model: OrganizationModel; admitInvited(accountId: string): void } = {
     signingName: 'organizations',
     model: org,
+    admitInvited,
     actionOf: (req: RawRequest) => targetAction(req),
     throttleClass: () => 'default',
     handle(req, ctx) {

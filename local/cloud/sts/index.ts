@@ -99,7 +99,7 @@ export function createStsService(world: LocalWorld): ServiceModule {
           AccessKeyId: session.accessKeyId,
           SecretAccessKey: session.secretAccessKey,
           SessionToken: session.sessionToken,
-          Expiration: new Date(session.expiration).toISOString(),
+          Expiration: new Date(session.expiration).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         },
         AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: session.assumedRoleArn },
         PackedPolicySize: params.has('Policy') ? 6 : undefined,

@@ -183,6 +183,25 @@ describe('OUs and moving accounts', () => {
   });
 });
 
+describe('invited accounts', () => {
+  it('admits an existing non-member account through the local join endpoint, announcing it as Invited', async () => {
+    // Prepare: an account that exists outside the organization (e.g. one that already has VPCs).
+    const created = await fetch(`${h.cloud.url}/_local/accounts`, { method: 'POST', body: JSON.stringify({ name: 'legacy' }) });
+    const { id } = (await created.json()) as { id: string };
+    expect((await rejectionOf(org.send(new DescribeAccountCommand({ AccountId: id })))).name).toBe('AccountNotFoundException');
+    // Act
+    const joined = await fetch(`${h.cloud.url}/_local/accounts/${id}/join-organization`, { method: 'POST' });
+    // Assess
+    expect(joined.status).toBe(200);
+    const event = await h.waitForEvent((e) => isOrgEvent('AccountJoinedOrganization')(e) && (e.detail.serviceEventDetails as { accountId: string }).accountId === id);
+    expect(event.detail.serviceEventDetails).toMatchObject({ joinedMethod: 'Invited' });
+    const { Account } = await org.send(new DescribeAccountCommand({ AccountId: id }));
+    expect(Account).toMatchObject({ Name: 'legacy', JoinedMethod: 'INVITED', Status: 'ACTIVE' });
+    const again = await fetch(`${h.cloud.url}/_local/accounts/${id}/join-organization`, { method: 'POST' });
+    expect(again.status).toBe(409);
+  });
+});
+
 describe('leaving and closing', () => {
   it('removes an account from the organization with an API-call event; it stays a non-member account', async () => {
     const account = await createAccount('leaver');
