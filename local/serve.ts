@@ -1,11 +1,13 @@
 /**
- * `npm run local`: serves the local cloud until SIGINT/SIGTERM. Events and notifications have no
- * subscriber here (the local event bus embeds the cloud itself); they are printed so a developer
- * driving the emulator with the AWS CLI can watch them.
+ * `npm run local`: serves the local cloud until SIGINT/SIGTERM, with the control plane wired (the local
+ * event bus and the real handlers), so an external client can create an account, tag a VPC and watch the
+ * endpoint appear, be accepted and become available. `--no-control-plane` serves the bare emulator and
+ * prints the events it emits instead.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { LOCAL_DEFAULTS } from './cloud/api';
-import { startLocalCloud } from './cloud';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
+import { startLocalControlPlane } from './runner/control-plane';
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -21,25 +23,42 @@ const program = new Command('local')
   .option('--no-throttling', 'turn the token buckets off')
   .option('--error-rate <share>', 'share of calls answered with injected 500/503 errors', number('error-rate'), 0)
   .option('--seed <seed>', 'seed of the fault generator', number('seed'), 1)
-  .option('--quiet', 'do not print events and notifications')
+  .option('--no-control-plane', 'serve the bare emulator, without the event bus and handlers')
+  .option('--quiet', 'do not print events, notifications and handler logs')
   .parse();
 
-const opts = program.opts<{ port?: number; host: string; timeScale: number; throttling: boolean; errorRate: number; seed: number; quiet?: boolean }>();
+const opts = program.opts<{ port?: number; host: string; timeScale: number; throttling: boolean; errorRate: number; seed: number; quiet?: boolean; controlPlane: boolean }>();
 
 async function main(): Promise<void> {
-  const cloud = await startLocalCloud({
-    port: opts.port,
+  const cloudOptions: LocalCloudOptions = {
+    ...(opts.port === undefined ? {} : { port: opts.port }),
     host: opts.host,
     timeScale: opts.timeScale,
     throttling: opts.throttling,
     faults: { seed: opts.seed, errorRate: opts.errorRate },
-    sinks: opts.quiet
-      ? undefined
-      : {
-          onEvent: (event, bus) => console.log(`event  ${event.account} ${event.region} bus=${bus} ${event.source} "${event['detail-type']}" ${JSON.stringify(event.detail)}`),
-          onNotification: (topicArn, message) => console.log(`sns    ${topicArn} ${message}`),
-        },
-  });
+  };
+  let cloud: LocalCloud;
+  let stop: () => Promise<void>;
+  let controlPlaneLine = 'control plane: off (--no-control-plane); events are printed below';
+  if (opts.controlPlane) {
+    if (opts.quiet) process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    const cp = await startLocalControlPlane({ cloud: cloudOptions, bus: { timeScale: opts.timeScale }, schedule: true });
+    cloud = cp.cloud;
+    stop = () => cp.stop();
+    controlPlaneLine = `control plane: on; endpoint service ${cp.hub.serviceName} (${cp.hub.serviceId}), hub bus ${cp.bus.hubBusArn}
+  tag a VPC ${'egress-proxy'}=enabled in a member account and watch DescribeVpcEndpoints; handler logs (JSON) follow`;
+  } else {
+    cloud = await startLocalCloud({
+      ...cloudOptions,
+      sinks: opts.quiet
+        ? undefined
+        : {
+            onEvent: (event, bus) => console.log(`event  ${event.account} ${event.region} bus=${bus} ${event.source} "${event['detail-type']}" ${JSON.stringify(event.detail)}`),
+            onNotification: (topicArn, message) => console.log(`sns    ${topicArn} ${message}`),
+          },
+    });
+    stop = () => cloud.stop();
+  }
 
   const management = cloud.world.managementAccountId;
   const hub = cloud.world.hubAccountId;
@@ -53,14 +72,15 @@ Point the AWS SDK or CLI at it; a 12-digit access key id acts as that account:
   export AWS_ACCESS_KEY_ID=${hub} AWS_SECRET_ACCESS_KEY=local
   aws sts get-caller-identity
   aws organizations list-accounts   # as the management account: AWS_ACCESS_KEY_ID=${management}
-State: curl ${cloud.url}/_local/state   Metrics: curl ${cloud.url}/_local/metrics`);
+State: curl ${cloud.url}/_local/state   Metrics: curl ${cloud.url}/_local/metrics
+${controlPlaneLine}`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local cloud`);
-    cloud.stop().then(
+    stop().then(
       () => process.exit(0),
       (err: unknown) => {
         console.error('local cloud: stop failed', err);

@@ -1,7 +1,7 @@
 /**
  * Real-shaped sample events (see ../shared/reference/aws-facts.md), keyed by file path without
  * ".json". Files named malformed-* must be rejected by their parser; the others parse.
- * Generated list: keep in step with the files (a test checks every file is listed).
+ * Add a line here for each new file (test/unit/events/samples.test.ts checks every file is listed).
  */
 import controlPlaneEndpointCreated from './control-plane/endpoint-created.json';
 import controlPlaneMalformedEndpointCreatedNoEndpoint from './control-plane/malformed-endpoint-created-no-endpoint.json';

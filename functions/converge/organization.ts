@@ -1,7 +1,7 @@
 import { REJECTABLE_STATES, type ConnectionFacts } from '../core/connections';
 import { planAllPrincipals, planPrincipalChanges, planShareChanges, type PrincipalChanges } from '../core/principals';
 import { accountIdOfRootPrincipal, decideAccountScope, type ScopeDecision } from '../core/scope';
-import type { VpcPlan } from '../core/vpc-plan';
+import { vpcPlanActions, type PlannedAction } from '../core/plan-actions';
 import {
   acceptConnections,
   listAllowedPrincipals,
@@ -18,12 +18,7 @@ import { mapSettled, toError } from './bounded';
 import { decideConnections } from './connections';
 import { convergeVpc } from './vpc';
 
-export interface PlannedAction {
-  readonly action: string;
-  readonly scope: AuditScope;
-  readonly reason: string;
-  readonly details?: unknown;
-}
+export type { PlannedAction };
 
 export interface ReconcilePlan {
   readonly correlationId: string;
@@ -62,9 +57,13 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
 
   await step(plan, { accountId: 'organization' }, () => reconcilePrincipals(runtime, plan, decisions, options));
   const shareArn = runtime.config.ramShareArn;
-  if (shareArn !== undefined) await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+  if (shareArn !== undefined) {
+    await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+  }
 
-  const scopeOf = (accountId: string) => Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, byId.get(accountId), runtime.config.scope));
+  // Decided once for the whole run from the tree walk: every step sees the same membership.
+  const scopeOf = (accountId: string) =>
+    Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, byId.get(accountId), runtime.config.scope));
   await mapSettled(inScopeIds, runtime.config.reconcileConcurrency, (accountId) =>
     step(plan, { accountId }, () => reconcileAccount(runtime, plan, accountId, scopeOf, options)),
   );
@@ -92,7 +91,7 @@ export async function reconcileAccount(
         scopeOf,
         { dryRun: options.dryRun, ec2 },
       );
-      if (outcome.plan !== undefined) plan.actions.push(...vpcActions(accountId, vpcId, outcome.plan));
+      if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
     });
   }
 }
@@ -112,8 +111,9 @@ async function reconcilePrincipals(
     for (const principal of principals) {
       const accountId = accountIdOfRootPrincipal(principal) ?? principal;
       const reason = decisions.get(accountId)?.reason ?? 'not an in-scope account of the organization';
-      plan.actions.push({ action: `endpoint-service.${decision}-principal`, scope: { accountId }, reason, details: { principal } });
-      audit({ action: 'endpoint-service.allowed-principal', scope: { accountId }, decision, reason, dryRun: options.dryRun, correlationId: options.correlationId });
+      const scope = { accountId };
+      plan.actions.push({ action: `endpoint-service.${decision}-principal`, scope, reason, details: { principal } });
+      audit({ action: 'endpoint-service.allowed-principal', scope, decision, reason, ...auditRun(options) });
     }
   }
   if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);
@@ -134,8 +134,9 @@ async function reconcileShare(
   for (const [ids, decision] of [[change.associate, 'allow'], [change.disassociate, 'remove']] as const) {
     for (const accountId of ids) {
       const reason = decisions.get(accountId)?.reason ?? 'not a member of the organization';
-      plan.actions.push({ action: `resource-share.${decision === 'allow' ? 'associate' : 'disassociate'}`, scope: { accountId }, reason });
-      audit({ action: 'resource-share.principal', scope: { accountId }, decision, reason, dryRun: options.dryRun, correlationId: options.correlationId });
+      const action = `resource-share.${decision === 'allow' ? 'associate' : 'disassociate'}`;
+      plan.actions.push({ action, scope: { accountId }, reason });
+      audit({ action: 'resource-share.principal', scope: { accountId }, decision, reason, ...auditRun(options) });
     }
   }
   if (!options.dryRun) await modifySharePrincipals(runtime.ram, shareArn, change);
@@ -156,18 +157,22 @@ async function reconcileConnections(
   const pending = relevant.filter((c) => c.state === 'pendingAcceptance');
   const decided = await decideConnections(runtime, pending, scopeOf, options.correlationId);
   for (const [endpointId, error] of decided.errors) {
-    plan.errors.push({ scope: { accountId: pending.find((c) => c.endpointId === endpointId)?.ownerAccountId ?? 'unknown', endpointId }, error: error.message });
+    const accountId = pending.find((c) => c.endpointId === endpointId)?.ownerAccountId ?? 'unknown';
+    plan.errors.push({ scope: { accountId, endpointId }, error: error.message });
   }
   const verdicts: { connection: ConnectionFacts; verdict: 'accept' | 'reject'; reason: string }[] = [
     ...decided.decisions.map((d) => ({ connection: d.connection, verdict: d.verdict.verdict, reason: d.verdict.reason })),
     ...relevant
       .filter((c) => c.state !== 'pendingAcceptance')
       .flatMap((c) => {
-        const scope = decisions.get(c.ownerAccountId) ?? { inScope: false, reason: `account ${c.ownerAccountId} is not a member of the organization` };
-        return scope.inScope ? [] : [{ connection: c, verdict: 'reject' as const, reason: scope.reason }];
+        const scope = decisions.get(c.ownerAccountId);
+        if (scope?.inScope === true) return [];
+        const reason = scope?.reason ?? `account ${c.ownerAccountId} is not a member of the organization`;
+        return [{ connection: c, verdict: 'reject' as const, reason }];
       }),
   ];
-  const ids = (verdict: 'accept' | 'reject') => verdicts.filter((v) => v.verdict === verdict).map((v) => v.connection.endpointId);
+  const ids = (verdict: 'accept' | 'reject') =>
+    verdicts.filter((v) => v.verdict === verdict).map((v) => v.connection.endpointId);
   const failures = options.dryRun
     ? new Map<string, string>()
     : new Map([
@@ -195,37 +200,14 @@ async function reconcileConnections(
 async function step(plan: ReconcilePlan, scope: AuditScope, work: () => Promise<void>): Promise<void> {
   try {
     await work();
-  } catch (reason) {
-    const error = toError(reason);
-    plan.errors.push({ scope, error: `${error.name}: ${error.message}` });
-    audit({ action: 'reconcile.step', scope, decision: 'error', reason: `${error.name}: ${error.message}`, dryRun: plan.dryRun, correlationId: plan.correlationId });
+  } catch (thrown) {
+    const error = toError(thrown);
+    const reason = `${error.name}: ${error.message}`;
+    plan.errors.push({ scope, error: reason });
+    audit({ action: 'reconcile.step', scope, decision: 'error', reason, dryRun: plan.dryRun, correlationId: plan.correlationId });
   }
 }
 
-function vpcActions(accountId: string, vpcId: string, vpcPlan: VpcPlan): PlannedAction[] {
-  const scope = { accountId, vpcId };
-  switch (vpcPlan.kind) {
-    case 'blocked':
-      return [];
-    case 'absent': {
-      const actions: PlannedAction[] = [];
-      for (const endpointId of vpcPlan.deleteEndpointIds) actions.push({ action: 'vpc.delete-endpoint', scope: { ...scope, endpointId }, reason: vpcPlan.reason });
-      for (const groupId of vpcPlan.deleteSecurityGroupIds) actions.push({ action: 'vpc.delete-security-group', scope, reason: vpcPlan.reason, details: { groupId } });
-      if (vpcPlan.removeTagKeys.length > 0) actions.push({ action: 'vpc.remove-tags', scope, reason: vpcPlan.reason, details: { keys: vpcPlan.removeTagKeys } });
-      return actions;
-    }
-    case 'present': {
-      const actions: PlannedAction[] = [];
-      const sg = vpcPlan.securityGroup;
-      if (sg.groupId === undefined) actions.push({ action: 'vpc.create-security-group', scope, reason: vpcPlan.reason, details: { authorize: sg.authorize } });
-      else if (sg.authorize.length + sg.revoke.length > 0) actions.push({ action: 'vpc.update-security-group', scope, reason: 'CIDR blocks changed', details: sg });
-      for (const endpointId of vpcPlan.deleteEndpointIds) actions.push({ action: 'vpc.delete-endpoint', scope: { ...scope, endpointId }, reason: 'superseded managed endpoint' });
-      const endpoint = vpcPlan.endpoint;
-      if (endpoint.action === 'create') actions.push({ action: 'vpc.create-endpoint', scope, reason: vpcPlan.reason, details: endpoint });
-      else if (endpoint.addSubnetIds.length > 0) {
-        actions.push({ action: 'vpc.add-endpoint-subnets', scope: { ...scope, endpointId: endpoint.current.endpointId }, reason: 'cover newly supported AZs', details: { add: endpoint.addSubnetIds } });
-      }
-      return actions;
-    }
-  }
+function auditRun(options: ReconcileOptions) {
+  return { dryRun: options.dryRun, correlationId: options.correlationId };
 }

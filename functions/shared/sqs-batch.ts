@@ -11,8 +11,6 @@ export interface ParsedRecord<TScope> {
 /** Per message id, the error that fails that record (and only that record). */
 export type RecordFailures = Map<string, Error>;
 
-const processor = new BatchProcessor(EventType.SQS);
-
 /**
  * The shape of every SQS-fed handler: parse every record first, then do the work for all well-formed records at
  * once (so hub-side calls are batched), then report per record through Powertools' partial batch response.
@@ -42,6 +40,8 @@ export async function processBatch<TScope>(
   for (const [messageId, error] of failures) {
     logger.warn('record failed', { messageId, error: error.message, errorName: error.name });
   }
+  // A processor per call: it holds the batch's state, and the local runner invokes several handlers in one process.
+  const processor = new BatchProcessor(EventType.SQS);
   return processPartialResponse(
     event,
     (record: SQSRecord) => {

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { PipelineSourceConfig } from '../config';
 
@@ -46,8 +47,15 @@ export class SquidPipelineSource extends Construct {
       this.triggers = [];
       return;
     }
+    // CDK grants codestar-connections:UseConnection only, but IAM matches the action's prefix to the
+    // resource ARN's: connections created since 2024 have codeconnections ARNs and need that prefix.
+    const role = new iam.Role(this, 'ActionRole', { assumedBy: new iam.AccountRootPrincipal() });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [source.connectionArn] }),
+    );
     const action = new actions.CodeStarConnectionsSourceAction({
       actionName: 'Source',
+      role,
       connectionArn: source.connectionArn,
       owner: source.owner,
       repo: source.repository,

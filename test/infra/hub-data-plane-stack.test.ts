@@ -3,6 +3,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SQUID_CONTRACT } from '../../infra/squid-contract';
 import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
+import { literalPhysicalNames } from './support/physical-names';
 import { buildHubTestApp, SPOKE_PRINCIPALS, type HubTestApp } from './support/synth-app';
 
 describe('hub data plane stack', () => {
@@ -27,6 +28,14 @@ describe('hub data plane stack', () => {
     expect(unacknowledgedFindings(egress.app, egress.hub)).toEqual([]);
     expect(unacknowledgedFindings(egress.app, egress.pipeline)).toEqual([]);
     expect(errorAndWarningAnnotations(egress)).toEqual([]);
+  });
+
+  it('names physical resources only from the deployment name, so a second deployment can coexist', () => {
+    expect(literalPhysicalNames(template)).toEqual([
+      'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/name',
+      'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/service-id',
+      'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/proxy-port',
+    ]);
   });
 
   describe('network', () => {

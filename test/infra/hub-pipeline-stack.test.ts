@@ -3,6 +3,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SQUID_CONTRACT } from '../../infra/squid-contract';
 import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
+import { literalPhysicalNames } from './support/physical-names';
 import { buildHubTestApp, CODECONNECTIONS_CONTEXT, type HubTestApp } from './support/synth-app';
 
 interface PipelineStage {
@@ -31,6 +32,10 @@ describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () 
     expect(unacknowledgedFindings(egress.app, egress.hub)).toEqual([]);
     expect(unacknowledgedFindings(egress.app, egress.pipeline)).toEqual([]);
     expect(errorAndWarningAnnotations(egress)).toEqual([]);
+  });
+
+  it('names its repository after the stack and nothing else physically, so a second deployment can coexist', () => {
+    expect(literalPhysicalNames(template)).toEqual(['AWS::CodeCommit::Repository.RepositoryName=EgressProxy-HubPipeline-squid-config']);
   });
 
   it('is a V2 pipeline whose stages run Source, Build, Deploy in that order', () => {
@@ -128,6 +133,16 @@ describe('hub pipeline stack with a CodeConnections source', () => {
       }),
     );
     template.resourceCountIs('AWS::CodeCommit::Repository', 0);
+  });
+
+  it('may use the connection under both IAM prefixes, since the ARN prefix decides which one applies', () => {
+    for (const action of ['codeconnections:UseConnection', 'codestar-connections:UseConnection']) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: CODECONNECTIONS_CONTEXT.connectionArn })]),
+        },
+      });
+    }
   });
 
   it('starts only on pushes to the branch that touch squid-config', () => {

@@ -4,7 +4,7 @@
  * restricted to the test's own accounts so tests sharing the control plane cannot see each other's drift.
  */
 import type { ReconcilePlan } from '../../../functions/converge/organization';
-import { onboardedMember, type Member } from '../support/accounts';
+import { onboardedMember, setSpokeRole, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { connectionsOf, isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
 import { createVpc, deleteEndpointByHand, liveEndpointsOf, securityGroupsOf, tagVpc, type SpokeVpc } from '../support/spoke';
@@ -38,29 +38,31 @@ async function onboardedVpc(label: string): Promise<{ member: Member; vpc: Spoke
 
 describe('the reconciler', () => {
   it('returns the plan of a dry run and changes nothing', async () => {
-    // Prepare: drift on both sides, made by hand.
+    // Prepare: drift on both sides, made by hand. (The principal is removed from an account without VPCs: with its
+    // principal gone, an account's VPCs cannot even see the service, so a dry run reports them as blocked.)
     const { member, vpc, endpointId } = await onboardedVpc('dry-run');
-    await removePrincipalByHand(fx.hubEc2, fx.cp.hub.serviceId, member.accountId);
     await deleteEndpointByHand(member.ec2, endpointId);
+    const other = await onboardedMember(fx, 'dry-run-principal');
+    await removePrincipalByHand(fx.hubEc2, fx.cp.hub.serviceId, other.accountId);
     await fx.cp.idle();
 
     // Act
-    const plan = await reconcile({ dryRun: true, accountIds: [member.accountId] });
+    const plan = await reconcile({ dryRun: true, accountIds: [member.accountId, other.accountId] });
 
     // Assess: the plan names the repairs...
     expect(plan.dryRun).toBe(true);
     expect(plan.errors).toEqual([]);
     expect(plan.actions.map((action) => [action.action, action.scope.accountId, action.scope.vpcId])).toEqual(
       expect.arrayContaining([
-        ['endpoint-service.allow-principal', member.accountId, undefined],
+        ['endpoint-service.allow-principal', other.accountId, undefined],
         ['vpc.create-endpoint', member.accountId, vpc.vpcId],
       ]),
     );
     // ...and nothing happened.
-    expect(await allowed(member.accountId)).toBe(false);
+    expect(await allowed(other.accountId)).toBe(false);
     expect(await liveEndpointsOf(member.ec2, vpc.vpcId)).toEqual([]);
-    const dryRunRecords = fx.logs.audits({ accountId: member.accountId, correlationId: plan.correlationId });
-    expect(dryRunRecords.length).toBeGreaterThan(0);
+    const dryRunRecords = fx.logs.audits({ correlationId: plan.correlationId });
+    expect(dryRunRecords.map((record) => record.scope.accountId)).toEqual(expect.arrayContaining([member.accountId, other.accountId]));
     expect(dryRunRecords.every((record) => record.dryRun)).toBe(true);
   });
 
@@ -89,5 +91,35 @@ describe('the reconciler', () => {
     // Converged: a second run has nothing left to do.
     const again = await reconcile({ dryRun: true, accountIds: [member.accountId] });
     expect(again.actions).toEqual([]);
+  });
+
+  it('completes an onboarding that failed for a missing spoke role once the role exists', async () => {
+    // Prepare: a member whose baseline StackSet has not deployed the spoke role yet.
+    const member = await onboardedMember(fx, 'no-role');
+    await setSpokeRole(fx, member.accountId, false);
+    const vpc = await createVpc(member.ec2, { name: 'no-role', azIds: SUPPORTED_AZ_IDS });
+
+    // Act
+    await tagVpc(member.ec2, vpc.vpcId, 'egress-proxy', 'enabled');
+    await fx.until('the tag event is dead-lettered', () => fx.cp.bus.deadLetters('vpc-onboarding').some((letter) => letter.body.includes(vpc.vpcId)));
+
+    // Assess: every attempt is an audited error naming the role; the event ends in the dead-letter list.
+    const roleArn = `arn:aws:iam::${member.accountId}:role/EgressProxySpokeRole`;
+    const errors = fx.logs.audits({ accountId: member.accountId, vpcId: vpc.vpcId, action: 'vpc.converge', decision: 'error' });
+    expect(errors).toHaveLength(3);
+    for (const error of errors) expect(error.reason).toContain(`SpokeRoleError: cannot assume ${roleArn}`);
+    const [letter] = fx.cp.bus.deadLetters('vpc-onboarding').filter((dead) => dead.body.includes(vpc.vpcId));
+    expect(letter?.receiveCount).toBe(3);
+    expect(await liveEndpointsOf(member.ec2, vpc.vpcId)).toEqual([]);
+
+    // Act: the StackSet catches up; the next reconcile finishes the job.
+    await setSpokeRole(fx, member.accountId, true);
+    const plan = await reconcile({ accountIds: [member.accountId] });
+    await fx.until('the endpoint is available', async () => (await liveEndpointsOf(member.ec2, vpc.vpcId)).some((e) => String(e.State) === 'available'));
+
+    // Assess
+    expect(plan.errors).toEqual([]);
+    expect(plan.actions.map((action) => action.action)).toEqual(expect.arrayContaining(['vpc.create-security-group', 'vpc.create-endpoint']));
+    expect(await liveEndpointsOf(member.ec2, vpc.vpcId)).toHaveLength(1);
   });
 });

@@ -60,7 +60,7 @@ export function captureHandlerLogs(): LogCapture {
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
       callback?.();
       return true;
-    }) as typeof stream.write;
+    });
   });
 
   return {

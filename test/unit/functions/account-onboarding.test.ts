@@ -90,6 +90,23 @@ describe('account onboarding handler', () => {
     expect(ec2Mock).toHaveReceivedCommandWith(ModifyVpcEndpointServicePermissionsCommand, { AddAllowedPrincipals: [`arn:aws:iam::${JOINED}:root`] });
   });
 
+  it('fails every record behind a batched permission change that failed, and ignores events that ask for nothing', async () => {
+    ec2Mock.on(ModifyVpcEndpointServicePermissionsCommand).rejects(awsError('RequestLimitExceeded'));
+    const handler = accountOnboardingHandler(testRuntime());
+    const event = sqsEvent([
+      sample('organizations/account-joined-organization'),
+      sample('organizations/create-account-result-failed'),
+      sample('organizations/remove-account-from-organization'),
+    ]);
+
+    const response = await handler(event, lambdaContext);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm2' }]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyVpcEndpointServicePermissionsCommand, 1);
+    // Nothing is rejected on behalf of an account whose principal change failed: the retry does it all again.
+    expect(ec2Mock).not.toHaveReceivedCommand(RejectVpcEndpointConnectionsCommand);
+  });
+
   it('makes no hub call when every account is already converged', async () => {
     ec2Mock.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: [{ Principal: `arn:aws:iam::${JOINED}:root` }] });
     const handler = accountOnboardingHandler(testRuntime());

@@ -23,7 +23,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { sample } from '../../../events/samples';
 import type { ReconcilePlan } from '../../../functions/converge/organization';
 import { reconcilerHandler } from '../../../functions/handlers/reconciler';
-import { HUB_SERVICE_ID, lambdaContext, testRuntime } from './harness';
+import { HUB_SERVICE_ID, HUB_SERVICE_NAME, lambdaContext, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
 const orgMock = mockClient(OrganizationsClient);
@@ -96,6 +96,29 @@ describe('reconciler handler', () => {
       { action: 'endpoint-service.remove-principal', scope: { accountId: GONE }, reason: 'not an in-scope account of the organization', details: { principal: root(GONE) } },
       { action: 'connection.reject', scope: { accountId: SUSPENDED, endpointId: 'vpce-0000000000000000a' }, reason: `account ${SUSPENDED} is SUSPENDED, not ACTIVE`, details: { state: 'available' } },
     ]);
+    const mutations = ec2Mock.calls().map((call) => call.args[0].constructor.name).filter((name) => !name.startsWith('Describe'));
+    expect(mutations).toEqual([]);
+  });
+
+  it('plans the endpoint of a tagged VPC in a dry run without creating it', async () => {
+    ec2Mock
+      .on(DescribeVpcsCommand)
+      .resolves({ Vpcs: [{ VpcId: 'vpc-0000000000000000c', CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'egress-proxy', Value: 'enabled' }] }] })
+      .on(DescribeSubnetsCommand)
+      .resolves({ Subnets: [{ SubnetId: 'subnet-1', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az1' }] })
+      .on(DescribeVpcEndpointServicesCommand)
+      .resolves({ ServiceDetails: [{ ServiceName: HUB_SERVICE_NAME, AvailabilityZoneIds: ['euw2-az1'] }] });
+    const handler = reconcilerHandler(testRuntime());
+
+    const plan: ReconcilePlan = await handler({ dryRun: true, accountIds: [IN_ROOT] }, lambdaContext);
+
+    expect(plan.actions.filter((a) => a.action.startsWith('vpc.'))).toEqual([
+      expect.objectContaining({ action: 'vpc.create-security-group', scope: { accountId: IN_ROOT, vpcId: 'vpc-0000000000000000c' }, details: { authorize: ['10.0.0.0/16'] } }),
+      expect.objectContaining({ action: 'vpc.create-endpoint', details: expect.objectContaining({ subnetIds: ['subnet-1'], privateDnsEnabled: false }) as object }),
+    ]);
+    // Restricted to one account: only that account's spoke is visited, and other principals are left alone.
+    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(plan.actions.some((a) => a.action === 'endpoint-service.remove-principal')).toBe(false);
     const mutations = ec2Mock.calls().map((call) => call.args[0].constructor.name).filter((name) => !name.startsWith('Describe'));
     expect(mutations).toEqual([]);
   });

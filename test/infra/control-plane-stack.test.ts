@@ -1,0 +1,347 @@
+/* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
+/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { QUEUES, QUEUE_NAMES } from '../../events/routes';
+import type { EgressApp } from '../../infra/app';
+import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
+import { AUDIT_QUERIES } from '../../infra/constructs/audit-queries';
+import type { ControlPlaneStack } from '../../infra/stacks/control-plane-stack';
+import {
+  actionsOf,
+  allActions,
+  buildControlPlaneTestApp,
+  grantsOf,
+  logicalIdOf,
+  resourceOf,
+  resourcesOf,
+  statementsOf,
+  TEST_ORG_ID,
+  type PolicyStatementJson,
+} from './control-plane-app';
+import { unacknowledgedFindings } from './support/nag';
+
+/** What each function may call besides its logs and its own queue (derived from functions/aws/*.ts). */
+const EXPECTED_ACTIONS: Record<ControlPlaneFunction, string[]> = {
+  'account-onboarding': [
+    'ec2:DescribeVpcEndpointConnections',
+    'ec2:DescribeVpcEndpointServicePermissions',
+    'ec2:ModifyVpcEndpointServicePermissions',
+    'ec2:RejectVpcEndpointConnections',
+    'ram:AssociateResourceShare',
+    'ram:DisassociateResourceShare',
+    'ram:GetResourceShareAssociations',
+    'sts:AssumeRole',
+  ],
+  'vpc-onboarding': ['events:PutEvents', 'sts:AssumeRole'],
+  'connection-acceptance': [
+    'ec2:AcceptVpcEndpointConnections',
+    'ec2:DescribeVpcEndpointConnections',
+    'ec2:DescribeVpcEndpointServicePermissions',
+    'ec2:RejectVpcEndpointConnections',
+    'sts:AssumeRole',
+  ],
+  reconciler: [
+    'ec2:AcceptVpcEndpointConnections',
+    'ec2:DescribeVpcEndpointConnections',
+    'ec2:DescribeVpcEndpointServicePermissions',
+    'ec2:ModifyVpcEndpointServicePermissions',
+    'ec2:RejectVpcEndpointConnections',
+    'ram:AssociateResourceShare',
+    'ram:DisassociateResourceShare',
+    'ram:GetResourceShareAssociations',
+    'sts:AssumeRole',
+  ],
+};
+
+const SPOKE_ROLE_ARN = 'arn:aws:iam::*:role/EgressProxySpokeRole';
+const ORG_READ_ROLE_ARN = 'arn:aws:iam::111111111111:role/EgressOrganizationsReadRole';
+
+describe('control plane stack', () => {
+  let egress: EgressApp;
+  let stack: ControlPlaneStack;
+  let template: Template;
+  const statements = {} as Record<ControlPlaneFunction, PolicyStatementJson[]>;
+
+  beforeAll(() => {
+    egress = buildControlPlaneTestApp({ excludedAccountIds: '555555555555' });
+    stack = egress.controlPlane.controlPlane;
+    template = Template.fromStack(stack);
+    for (const name of CONTROL_PLANE_FUNCTIONS) statements[name] = statementsOf(template, stack.functions[name].role);
+  });
+
+  it('passes cdk-nag AwsSolutions in every control-plane stack with every finding acknowledged', () => {
+    const { controlPlane, management, stackSet, spokeTemplate } = egress.controlPlane;
+    for (const scope of [controlPlane, management, stackSet, spokeTemplate]) {
+      expect(unacknowledgedFindings(egress.app, scope)).toEqual([]);
+    }
+  });
+
+  describe('hub event bus', () => {
+    it('accepts PutEvents only from principals of the organization', () => {
+      template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'EgressProxy-egress-control-plane' });
+      template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+        EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] },
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID } },
+        },
+      });
+    });
+  });
+
+  describe.each(QUEUE_NAMES)('the %s queue', (name) => {
+    const definition = QUEUES[name];
+
+    it('is encrypted, refuses plain HTTP, and dead-letters after the configured receives', () => {
+      const { queue, deadLetterQueue } = stack.queues[name];
+      for (const q of [queue, deadLetterQueue]) expect(resourceOf(template, q).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+      expect(resourceOf(template, queue).Properties).toMatchObject({
+        VisibilityTimeout: definition.visibilityTimeoutSeconds,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(deadLetterQueue), 'Arn'] },
+          maxReceiveCount: definition.maxReceiveCount,
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('feeds its function with the batch size, window, concurrency bound and partial batch responses', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] },
+        FunctionName: { Ref: logicalIdOf(stack.functions[name].function) },
+        BatchSize: definition.batchSize,
+        MaximumBatchingWindowInSeconds: definition.batchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: definition.maxConcurrency },
+      });
+    });
+
+    it('admits messages from EventBridge only for its own rule', () => {
+      const rule = Object.values(stack.rules).find((r) =>
+        JSON.stringify(resourceOf(template, r).Properties.Targets).includes(logicalIdOf(stack.queues[name].queue)),
+      );
+      expect(rule).toBeDefined();
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(stack.queues[name].queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: Match.arrayWith(['sqs:SendMessage']),
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalIdOf(rule!), 'Arn'] } } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe.each(CONTROL_PLANE_FUNCTIONS)('the %s function', (name) => {
+    it('runs nodejs22.x on arm64 with its own log group, role and the validated settings', () => {
+      const fn = stack.functions[name];
+      expect(resourceOf(template, fn.function).Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Role: { 'Fn::GetAtt': [logicalIdOf(fn.role), 'Arn'] },
+        LoggingConfig: { LogGroup: { Ref: logicalIdOf(fn.logGroup) } },
+        Environment: {
+          Variables: expect.objectContaining({
+            HUB_EVENT_BUS_NAME: { Ref: logicalIdOf(stack.bus.bus) },
+            ORG_READ_ROLE_ARN: ORG_READ_ROLE_ARN,
+            IN_SCOPE_OU_IDS: 'ou-exam-pleou111',
+            EXCLUDED_ACCOUNT_IDS: '555555555555',
+            SPOKE_ROLE_NAME: 'EgressProxySpokeRole',
+            PROXY_TAG_KEY: 'egress-proxy',
+            PROXY_TAG_VALUE: 'enabled',
+            PROXY_PORT: '3128',
+            NODE_OPTIONS: '--enable-source-maps',
+          }) as unknown,
+        },
+      });
+      expect(resourceOf(template, fn.logGroup).Properties).toMatchObject({ RetentionInDays: 90 });
+      expect(resourceOf(template, fn.role).Properties).toMatchObject({ RoleName: `EgressProxy-cp-${name}` });
+      expect(resourceOf(template, fn.role).Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('may call exactly the actions its code makes', () => {
+      const calls = allActions(statements[name]).filter((a) => !a.startsWith('logs:') && !a.startsWith('sqs:'));
+      expect(calls).toEqual(EXPECTED_ACTIONS[name]);
+    });
+
+    it('uses "*" only for actions without resource-level permissions', () => {
+      const wildcard = statements[name].filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
+      expect(wildcard.filter((a) => !a.startsWith('ec2:Describe') && a !== 'ram:GetResourceShareAssociations')).toEqual([]);
+    });
+
+    it('writes logs only to its own log group and reads only its own queue', () => {
+      const logGroupArn = { 'Fn::GetAtt': [logicalIdOf(stack.functions[name].logGroup), 'Arn'] };
+      for (const s of statements[name].filter((st) => actionsOf(st).some((a) => a.startsWith('logs:')))) {
+        expect(resourcesOf(s)).toEqual([logGroupArn]);
+      }
+      const queueArns = statements[name].filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:'))).flatMap(resourcesOf);
+      // The reconciler has no queue: it runs on its schedule.
+      const ownQueue = name === 'reconciler' ? [] : [{ 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] }];
+      expect([...new Set(queueArns.map((arn) => JSON.stringify(arn)))]).toEqual(ownQueue.map((arn) => JSON.stringify(arn)));
+    });
+  });
+
+  describe('IAM scoping', () => {
+    it('scopes endpoint service writes to the hub service ARN', () => {
+      for (const action of ['ec2:ModifyVpcEndpointServicePermissions', 'ec2:AcceptVpcEndpointConnections', 'ec2:RejectVpcEndpointConnections']) {
+        const grants = CONTROL_PLANE_FUNCTIONS.flatMap((name) => grantsOf(statements[name], action));
+        expect(grants.length).toBeGreaterThan(0);
+        for (const grant of grants) {
+          expect(resourcesOf(grant)).toHaveLength(1);
+          const arn = JSON.stringify(resourcesOf(grant)[0]);
+          expect(arn).toContain(':ec2:eu-west-2:222222222222:vpc-endpoint-service/');
+          expect(arn).toContain('ServiceId');
+        }
+      }
+    });
+
+    it('assumes the spoke role only by its name and only inside the organization', () => {
+      for (const name of ['vpc-onboarding', 'connection-acceptance', 'reconciler'] as const) {
+        const spoke = grantsOf(statements[name], 'sts:AssumeRole').filter((s) => resourcesOf(s).includes(SPOKE_ROLE_ARN));
+        expect(spoke).toEqual([
+          expect.objectContaining({ Resource: SPOKE_ROLE_ARN, Condition: { StringEquals: { 'aws:ResourceOrgID': TEST_ORG_ID } } }),
+        ]);
+      }
+      expect(JSON.stringify(statements['account-onboarding'])).not.toContain('EgressProxySpokeRole');
+    });
+
+    it('assumes nothing else than the spoke role and the Organizations read role', () => {
+      for (const name of CONTROL_PLANE_FUNCTIONS) {
+        const targets = grantsOf(statements[name], 'sts:AssumeRole').flatMap(resourcesOf);
+        expect(targets.every((arn) => arn === SPOKE_ROLE_ARN || arn === ORG_READ_ROLE_ARN)).toBe(true);
+        expect(targets).toContain(ORG_READ_ROLE_ARN);
+      }
+    });
+
+    it('lets only VPC onboarding put events, and only on the hub bus', () => {
+      const grants = CONTROL_PLANE_FUNCTIONS.flatMap((name) => grantsOf(statements[name], 'events:PutEvents'));
+      expect(grants).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] } })]);
+      expect(grantsOf(statements['vpc-onboarding'], 'events:PutEvents')).toHaveLength(1);
+    });
+
+    it('modifies share principals only on the discovery share', () => {
+      for (const name of ['account-onboarding', 'reconciler'] as const) {
+        for (const grant of grantsOf(statements[name], 'ram:AssociateResourceShare')) {
+          expect(resourcesOf(grant)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^DiscoveryShare/) as unknown, 'Arn'] }]);
+        }
+      }
+    });
+  });
+
+  describe('connection notifications', () => {
+    it('notifies an encrypted topic of every connection event of the hub service', () => {
+      template.hasResourceProperties('AWS::EC2::VPCEndpointConnectionNotification', {
+        ConnectionEvents: ['Connect', 'Accept', 'Reject', 'Delete'],
+        ServiceId: Match.anyValue(),
+        ConnectionNotificationArn: { Ref: Match.stringLikeRegexp('^connectionacceptancenotificationsTopic') },
+      });
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^connectionacceptancenotificationsKey'), 'Arn'] },
+      });
+    });
+
+    it('lets only vpce.amazonaws.com of this account publish, through the topic and key policies', () => {
+      const vpce = { Effect: 'Allow', Principal: { Service: 'vpce.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } };
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ ...vpce, Action: 'sns:Publish' })]) },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ ...vpce, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] })]) },
+      });
+    });
+
+    it('delivers SNS envelopes (raw delivery off) to the acceptance queue', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 1);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sqs',
+        Endpoint: { 'Fn::GetAtt': [logicalIdOf(stack.queues['connection-acceptance'].queue), 'Arn'] },
+        RawMessageDelivery: false,
+      });
+    });
+  });
+
+  describe('reconciler', () => {
+    it('runs on the schedule from events/routes.ts with retries and a dead-letter queue', () => {
+      expect(resourceOf(template, stack.reconcilerSchedule).Properties).toMatchObject({
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [
+          expect.objectContaining({
+            Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.reconciler.function), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^ReconcilerScheduleDeadLetters/) as unknown, 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ],
+      });
+      expect(resourceOf(template, stack.functions.reconciler.function).Properties).toMatchObject({ Timeout: 900 });
+    });
+
+    it('documents manual dry-run and apply invocations as outputs', () => {
+      const outputs = template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
+      expect(JSON.stringify(outputs.Outputs.ReconcileDryRun?.Value)).toContain(`--payload '{\\"dryRun\\":true}'`);
+      expect(JSON.stringify(outputs.Outputs.ReconcileApply?.Value)).toContain(`--payload '{\\"dryRun\\":false}'`);
+    });
+  });
+
+  describe('operability', () => {
+    it('saves the three audit-trail queries over every function log group', () => {
+      template.resourceCountIs('AWS::Logs::QueryDefinition', 3);
+      for (const query of Object.values(AUDIT_QUERIES)) {
+        template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+          QueryString: query.toString(),
+          LogGroupNames: CONTROL_PLANE_FUNCTIONS.map((name) => ({ Ref: logicalIdOf(stack.functions[name].logGroup) })),
+        });
+        expect(query.toString()).toContain('message = "audit"');
+      }
+    });
+
+    it('counts audit errors from every function log group', () => {
+      template.resourcePropertiesCountIs(
+        'AWS::Logs::MetricFilter',
+        {
+          FilterPattern: '{ ($.message = "audit") && ($.audit.decision = "error") }',
+          MetricTransformations: [{ MetricName: 'AuditErrors', MetricNamespace: 'EgressControlPlane', MetricValue: '1', DefaultValue: 0 }],
+        },
+        CONTROL_PLANE_FUNCTIONS.length,
+      );
+    });
+
+    it('alarms on audit errors, on every function error and on any message in a dead-letter queue', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuditErrors', Namespace: 'EgressControlPlane', Threshold: 1 });
+      template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, 4);
+      // Three input queues' dead-letter queues and the reconciler schedule's.
+      template.resourcePropertiesCountIs(
+        'AWS::CloudWatch::Alarm',
+        {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+        },
+        4,
+      );
+      for (const name of QUEUE_NAMES) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].deadLetterQueue), 'QueueName'] } }],
+        });
+      }
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    });
+  });
+});

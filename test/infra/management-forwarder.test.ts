@@ -1,0 +1,77 @@
+/* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
+/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { EgressApp } from '../../infra/app';
+import { CONTROL_PLANE_FUNCTIONS } from '../../infra/control-plane-config';
+import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
+import { unacknowledgedFindings } from './support/nag';
+
+const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+
+describe('management forwarder stack', () => {
+  let egress: EgressApp;
+  let template: Template;
+
+  beforeAll(() => {
+    egress = buildControlPlaneTestApp({ managementAccount: '999999999999', enableRamSharingWithOrganization: 'true' });
+    template = Template.fromStack(egress.controlPlane.management);
+  });
+
+  it('lives in the management account in us-east-1, where Organizations events arrive', () => {
+    expect(egress.controlPlane.management.account).toBe('999999999999');
+    expect(egress.controlPlane.management.region).toBe('us-east-1');
+  });
+
+  it('forwards organization membership events to the hub bus with a role limited to PutEvents there', () => {
+    const forwarder = egress.controlPlane.management.forwarders[0]!;
+    expect(resourceOf(template, forwarder.rule).Properties).toMatchObject({
+      EventPattern: { source: ['aws.organizations'] },
+      Targets: [{ Arn: HUB_BUS_ARN, RoleArn: { 'Fn::GetAtt': [logicalIdOf(forwarder.role), 'Arn'] } }],
+    });
+    expect(statementsOf(template, forwarder.role)).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: HUB_BUS_ARN }),
+    ]);
+  });
+
+  it('gives the control plane a read-only Organizations role that only its execution roles can assume', () => {
+    const role = egress.controlPlane.management.readRole.role;
+    expect(resourceOf(template, role).Properties).toMatchObject({
+      RoleName: 'EgressOrganizationsReadRole',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } },
+            Condition: {
+              ArnEquals: { 'aws:PrincipalArn': CONTROL_PLANE_FUNCTIONS.map((fn) => `arn:aws:iam::222222222222:role/EgressProxy-cp-${fn}`) },
+              StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID },
+            },
+          },
+        ],
+      },
+    });
+    // Exactly the calls of functions/aws/organizations.ts; nothing that writes.
+    expect(statementsOf(template, role).flatMap(actionsOf).sort()).toEqual([
+      'organizations:DescribeAccount',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListParents',
+      'organizations:ListRoots',
+    ]);
+  });
+
+  it('enables RAM sharing with the organization when configured, with cdk-nag findings acknowledged', () => {
+    template.hasResourceProperties('Custom::AWS', {
+      Create: Match.serializedJson(Match.objectLike({ service: 'RAM', action: 'enableSharingWithAwsOrganization' })),
+    });
+    expect(unacknowledgedFindings(egress.app, egress.controlPlane.management)).toEqual([]);
+  });
+
+  it('leaves RAM sharing alone by default', () => {
+    // Prepare
+    const defaults = buildControlPlaneTestApp();
+    // Assess
+    Template.fromStack(defaults.controlPlane.management).resourceCountIs('Custom::AWS', 0);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The rules CDK deploys must be the rules the local bus runs: both come from events/routes.ts, and this
+ * pins that the synthesized EventPattern JSON and targets are exactly the route definitions.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildRoutes, routesOn, type Route } from '../../events/routes';
+import type { EgressApp } from '../../infra/app';
+import { buildControlPlaneTestApp, logicalIdOf, resourceOf } from './control-plane-app';
+
+const PROXY_TAG_KEY = 'team-egress';
+const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+
+interface RuleJson {
+  readonly EventPattern: unknown;
+  readonly EventBusName?: unknown;
+  readonly Targets: { Arn: unknown }[];
+}
+
+function rulesOf(template: Template): RuleJson[] {
+  const resources = (template.toJSON() as { Resources: Record<string, { Type: string; Properties: RuleJson }> }).Resources;
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern !== undefined)
+    .map((r) => r.Properties);
+}
+
+describe('routes parity: CDK rules = events/routes.ts', () => {
+  let egress: EgressApp;
+  // A non-default tag key proves the configured key reaches both the CDK rules and the routes.
+  const routes = buildRoutes({ proxyTagKey: PROXY_TAG_KEY });
+
+  beforeAll(() => {
+    egress = buildControlPlaneTestApp({ proxyTagKey: PROXY_TAG_KEY });
+  });
+
+  it('defines a rule for every route on every bus', () => {
+    expect(routesOn(routes, 'hub').length + routesOn(routes, 'spoke-default').length + routesOn(routes, 'management-default').length).toBe(
+      routes.length,
+    );
+  });
+
+  it('puts exactly the hub routes on the hub bus, each into its queue', () => {
+    const stack = egress.controlPlane.controlPlane;
+    const template = Template.fromStack(stack);
+    const hubRoutes = routesOn(routes, 'hub');
+    const expected = hubRoutes.map((route: Route) => {
+      if (route.target.kind !== 'queue') throw new Error(`${route.id} should target a queue`);
+      return {
+        EventPattern: route.pattern,
+        EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
+        Targets: [{ Arn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[route.target.queue].queue), 'Arn'] } }],
+      };
+    });
+    const actual = rulesOf(template).map((rule) => ({
+      EventPattern: rule.EventPattern,
+      EventBusName: rule.EventBusName,
+      Targets: rule.Targets.map((t) => ({ Arn: t.Arn })),
+    }));
+    expect(actual).toEqual(expect.arrayContaining(expected));
+    expect(actual).toHaveLength(expected.length);
+    for (const route of hubRoutes) expect(resourceOf(template, stack.rules[route.id]!).Properties.EventPattern).toEqual(route.pattern);
+  });
+
+  it.each([
+    ['spoke-default', (e: EgressApp) => e.controlPlane.spokeTemplate],
+    ['management-default', (e: EgressApp) => e.controlPlane.management],
+  ] as const)('forwards exactly the %s routes to the hub bus from the default bus', (bus, stackOf) => {
+    const rules = rulesOf(Template.fromStack(stackOf(egress)));
+    expect(rules).toEqual(
+      routesOn(routes, bus).map((route) => {
+        expect(route.target).toEqual({ kind: 'hub-bus' });
+        return expect.objectContaining({ EventPattern: route.pattern, Targets: [expect.objectContaining({ Arn: HUB_BUS_ARN })] }) as unknown;
+      }),
+    );
+    for (const rule of rules) expect(rule.EventBusName).toBeUndefined();
+  });
+
+  it('filters VPC tag changes on the configured tag key', () => {
+    const spokeRule = rulesOf(Template.fromStack(egress.controlPlane.spokeTemplate))[0];
+    expect(spokeRule?.EventPattern).toMatchObject({ detail: { 'changed-tag-keys': [PROXY_TAG_KEY] } });
+  });
+});
