@@ -7,6 +7,7 @@ import {
   DeleteTagsCommand,
   DeleteVpcEndpointsCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand,
   ModifyVpcEndpointCommand,
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
@@ -131,9 +132,49 @@ export async function deleteEndpoints(ec2: EC2Client, endpointIds: readonly stri
   }
 }
 
+/** How long to wait for deleted endpoints to release their security group: well inside the functions' timeouts. */
+export const ENDPOINT_DELETION_WAIT = { attempts: 30, intervalMs: 1000 };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Deleting the group fails with DependencyViolation while the endpoint's network interfaces are still going away;
- * the error propagates so the message is retried once they are gone.
+ * Polls until none of the endpoints is left short of `deleted` (EC2 shows `deleting` while the network interfaces go
+ * away, and the security group stays in use until then). Throws at the bound, so the caller's record is retried
+ * rather than failing on DependencyViolation. Polls before the first sleep: an endpoint often goes at once.
+ */
+export async function waitForEndpointsDeleted(
+  ec2: EC2Client,
+  endpointIds: readonly string[],
+  wait: { attempts: number; intervalMs: number; sleep?: (ms: number) => Promise<void> } = ENDPOINT_DELETION_WAIT,
+): Promise<void> {
+  if (endpointIds.length === 0) return;
+  let remaining: string[] = [...endpointIds];
+  for (let attempt = 1; ; attempt++) {
+    remaining = await endpointsNotYetDeleted(ec2, remaining);
+    if (remaining.length === 0) return;
+    if (attempt >= wait.attempts) break;
+    await (wait.sleep ?? sleep)(wait.intervalMs);
+  }
+  throw new Error(
+    `VPC endpoints ${remaining.join(', ')} still not deleted after ${wait.attempts} checks ${wait.intervalMs} ms apart`,
+  );
+}
+
+async function endpointsNotYetDeleted(ec2: EC2Client, endpointIds: readonly string[]): Promise<string[]> {
+  // A filter, not VpcEndpointIds: an id that is already gone must read as deleted, not as InvalidVpcEndpointId.NotFound.
+  const { VpcEndpoints } = await ec2.send(
+    new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-id', Values: [...endpointIds] }] }),
+  );
+  return (VpcEndpoints ?? [])
+    .filter((e) => e.VpcEndpointId !== undefined && String(e.State ?? '').toLowerCase() !== 'deleted')
+    .map((e) => e.VpcEndpointId ?? '')
+    .sort();
+}
+
+/**
+ * Deleting the group fails with DependencyViolation while an endpoint's network interfaces are still going away
+ * (callers wait with `waitForEndpointsDeleted` first); should it still happen, the error propagates so the message
+ * is retried.
  */
 export async function deleteSecurityGroup(ec2: EC2Client, groupId: string): Promise<void> {
   try {

@@ -55,7 +55,9 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const inScopeIds = [...decisions].filter(([, d]) => d.inScope).map(([id]) => id);
   Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
 
-  await step(plan, { accountId: 'organization' }, () => reconcilePrincipals(runtime, plan, decisions, options));
+  // Accounts whose principal this plan adds: a dry run's VPC steps plan as if it were already allowed.
+  const principalsAdded = new Set<string>();
+  await step(plan, { accountId: 'organization' }, () => reconcilePrincipals(runtime, plan, decisions, options, principalsAdded));
   const shareArn = runtime.config.ramShareArn;
   if (shareArn !== undefined) {
     await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
@@ -65,7 +67,9 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const scopeOf = (accountId: string) =>
     Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, byId.get(accountId), runtime.config.scope));
   await mapSettled(inScopeIds, runtime.config.reconcileConcurrency, (accountId) =>
-    step(plan, { accountId }, () => reconcileAccount(runtime, plan, accountId, scopeOf, options)),
+    step(plan, { accountId }, () =>
+      reconcileAccount(runtime, plan, accountId, scopeOf, { ...options, principalPlanned: principalsAdded.has(accountId) }),
+    ),
   );
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   return plan;
@@ -80,7 +84,10 @@ export async function reconcileAccount(
   plan: ReconcilePlan,
   accountId: string,
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
-  options: ReconcileOptions,
+  options: ReconcileOptions & {
+    /** The plan adds this account's principal first (a dry run then plans its endpoints instead of blocking). */
+    readonly principalPlanned?: boolean;
+  },
 ): Promise<void> {
   const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
   for (const vpcId of await listVpcIds(ec2)) {
@@ -89,7 +96,7 @@ export async function reconcileAccount(
         runtime,
         { accountId, region: runtime.region, vpcId, correlationId: options.correlationId },
         scopeOf,
-        { dryRun: options.dryRun, ec2 },
+        { dryRun: options.dryRun, ec2, principalPlanned: options.principalPlanned === true },
       );
       if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
     });
@@ -101,6 +108,7 @@ async function reconcilePrincipals(
   plan: ReconcilePlan,
   decisions: ReadonlyMap<string, ScopeDecision>,
   options: ReconcileOptions,
+  added: Set<string>,
 ): Promise<void> {
   const current = await listAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId);
   const change: PrincipalChanges =
@@ -117,6 +125,8 @@ async function reconcilePrincipals(
     }
   }
   if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);
+  // Recorded only once applied (or, in a dry run, planned): a failed modify leaves the VPC steps blocked, truthfully.
+  for (const principal of change.add) added.add(accountIdOfRootPrincipal(principal) ?? principal);
 }
 
 async function reconcileShare(

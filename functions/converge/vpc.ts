@@ -25,6 +25,7 @@ import {
   revokeProxyIngress,
   tagVpc,
   untagVpc,
+  waitForEndpointsDeleted,
 } from '../aws/spoke-writer';
 import { audit, type AuditScope } from '../shared/audit';
 import { BlockedError } from '../shared/errors';
@@ -66,7 +67,12 @@ export async function convergeVpc(
   runtime: Runtime,
   request: VpcRequest,
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
-  options: { dryRun: boolean; ec2?: EC2Client },
+  options: {
+    dryRun: boolean;
+    ec2?: EC2Client;
+    /** The reconciler's plan adds this account's principal before the VPC step (see `PlanAssumptions`). */
+    principalPlanned?: boolean;
+  },
 ): Promise<VpcOutcome> {
   const scope: AuditScope = { accountId: request.accountId, vpcId: request.vpcId };
   const base = { scope, dryRun: options.dryRun, correlationId: request.correlationId };
@@ -82,11 +88,14 @@ export async function convergeVpc(
       serviceName: runtime.config.hubServiceName,
       proxyPort: runtime.config.proxyPort,
     });
-    const plan = planVpc(snapshot, accountScope, {
-      serviceName: runtime.config.hubServiceName,
-      proxyTag: runtime.config.proxyTag,
-      proxyPort: runtime.config.proxyPort,
-    });
+    const plan = planVpc(
+      snapshot,
+      accountScope,
+      { serviceName: runtime.config.hubServiceName, proxyTag: runtime.config.proxyTag, proxyPort: runtime.config.proxyPort },
+      // Only a dry run may assume: a real run has already applied the principal, so the snapshot sees the service
+      // (and if it could not, the VPC is truly blocked).
+      { principalPlanned: options.dryRun && options.principalPlanned === true },
+    );
     switch (plan.kind) {
       case 'blocked':
         audit({ ...base, action: 'vpc.converge', decision: 'error', reason: plan.reason });
@@ -133,6 +142,11 @@ async function applyAbsent(ec2: EC2Client, request: VpcRequest, snapshot: VpcSna
     audit({ ...base, scope: { ...base.scope, endpointId }, action: 'vpc.endpoint', decision: 'delete', reason: plan.reason });
   }
   if (!base.dryRun) await deleteEndpoints(ec2, plan.deleteEndpointIds);
+  if (!base.dryRun && plan.deleteSecurityGroupIds.length > 0) {
+    // The group stays in use until its endpoints are fully gone, including any already `deleting` before this run.
+    const holders = snapshot.managedEndpoints.filter((e) => e.state.toLowerCase() !== 'deleted').map((e) => e.endpointId);
+    await waitForEndpointsDeleted(ec2, [...new Set([...plan.deleteEndpointIds, ...holders])]);
+  }
   for (const groupId of plan.deleteSecurityGroupIds) {
     audit({ ...base, action: 'vpc.security-group', decision: 'delete', reason: plan.reason, before: { groupId } });
     if (!base.dryRun) await deleteSecurityGroup(ec2, groupId);

@@ -52,6 +52,11 @@ export interface PresentPlan {
         readonly subnetIds: string[];
         readonly privateDnsEnabled: boolean;
         readonly clientToken: string;
+        /**
+         * Dry run only: the account's principal is allowed earlier in the same plan, so the service is not visible
+         * yet. The subnets (every AZ of the VPC) and private DNS (off) are provisional until it is.
+         */
+        readonly awaitsPrincipal?: true;
       };
   /** Managed endpoints to remove: extra live ones (there must be exactly one) and dead ones being replaced. */
   readonly deleteEndpointIds: string[];
@@ -78,11 +83,20 @@ export function isLiveEndpoint(endpoint: EndpointFacts): boolean {
   return !DEAD_STATES.has(endpoint.state.toLowerCase());
 }
 
+/** What earlier steps of the same plan will have changed by the time this VPC's turn comes. */
+export interface PlanAssumptions {
+  /**
+   * The account's principal is added to the endpoint service earlier in this plan. A dry run applies nothing, so the
+   * service stays invisible to the account: plan as if it were visible rather than report the VPC as blocked.
+   */
+  readonly principalPlanned?: boolean;
+}
+
 /** Decides what the VPC must look like and what to change to get there. */
-export function planVpc(snapshot: VpcSnapshot, scope: ScopeDecision, settings: VpcSettings): VpcPlan {
+export function planVpc(snapshot: VpcSnapshot, scope: ScopeDecision, settings: VpcSettings, assumptions: PlanAssumptions = {}): VpcPlan {
   const wanted = wantsEndpoint(snapshot, scope, settings);
   if (!wanted.want) return planAbsent(snapshot, wanted.reason);
-  return planPresent(snapshot, wanted.reason, settings);
+  return planPresent(snapshot, wanted.reason, settings, assumptions);
 }
 
 function wantsEndpoint(snapshot: VpcSnapshot, scope: ScopeDecision, settings: VpcSettings): { want: boolean; reason: string } {
@@ -107,14 +121,19 @@ function planAbsent(snapshot: VpcSnapshot, reason: string): AbsentPlan {
   };
 }
 
-function planPresent(snapshot: VpcSnapshot, reason: string, settings: VpcSettings): VpcPlan {
+function planPresent(snapshot: VpcSnapshot, reason: string, settings: VpcSettings, assumptions: PlanAssumptions): VpcPlan {
   const vpc = snapshot.vpc;
   const service = snapshot.service;
   if (vpc === undefined) return { kind: 'blocked', reason: 'VPC vanished' };
-  if (service === undefined) {
+  if (service === undefined && assumptions.principalPlanned !== true) {
     return { kind: 'blocked', reason: `service ${settings.serviceName} is not visible to account ${snapshot.accountId}` };
   }
   const warnings: string[] = [];
+  if (service === undefined) {
+    warnings.push(`service ${settings.serviceName} is not visible until the account's principal is allowed: subnets and private DNS are provisional`);
+  }
+  // Unknown until the service is visible: then every AZ of the VPC stands in for the service's AZs.
+  const supportedAzIds = service?.availabilityZoneIds ?? new Set(snapshot.subnets.map((s) => s.availabilityZoneId));
   const securityGroup = planSecurityGroup(snapshot.managedSecurityGroups, vpc.cidrBlocks);
   if (snapshot.managedSecurityGroups.length > 1) {
     warnings.push(`several managed security groups; using ${securityGroup.groupId ?? 'none'}`);
@@ -123,14 +142,15 @@ function planPresent(snapshot: VpcSnapshot, reason: string, settings: VpcSetting
   const live = snapshot.managedEndpoints.filter(isLiveEndpoint).sort(byPreference);
   const dead = snapshot.managedEndpoints.filter((e) => !isLiveEndpoint(e));
   const deadToDelete = dead.filter((e) => !['deleting', 'deleted'].includes(e.state.toLowerCase())).map((e) => e.endpointId);
-  const choice = chooseSubnets(snapshot.subnets, service.availabilityZoneIds);
+  const choice = chooseSubnets(snapshot.subnets, supportedAzIds);
 
   const [keep, ...extras] = live;
   if (keep !== undefined) {
     const coveredAzs = new Set(
       keep.subnetIds.map((id) => snapshot.subnets.find((s) => s.subnetId === id)?.availabilityZoneId).filter((az) => az !== undefined),
     );
-    const addSubnetIds = choice.subnetIds.filter((id) => {
+    // Without the service's AZs there is no knowing which new ones it supports: add nothing yet.
+    const addSubnetIds = service === undefined ? [] : choice.subnetIds.filter((id) => {
       const az = snapshot.subnets.find((s) => s.subnetId === id)?.availabilityZoneId;
       return az !== undefined && !coveredAzs.has(az);
     });
@@ -149,26 +169,27 @@ function planPresent(snapshot: VpcSnapshot, reason: string, settings: VpcSetting
     const detail = choice.skipped.map((s) => `${s.subnetId}: ${s.reason}`).join('; ');
     return {
       kind: 'blocked',
-      reason: `no subnet of ${snapshot.vpcId} is in an AZ the service supports (${[...service.availabilityZoneIds].sort().join(', ')})${detail ? `: ${detail}` : ''}`,
+      reason: `no subnet of ${snapshot.vpcId} is in an AZ the service supports (${[...supportedAzIds].sort().join(', ')})${detail ? `: ${detail}` : ''}`,
     };
   }
-  const dns = decidePrivateDns(service, vpc.dns);
-  if (!dns.enabled) warnings.push(`private DNS off: ${dns.warning}`);
+  const dns = service === undefined ? undefined : decidePrivateDns(service, vpc.dns);
+  if (dns?.enabled === false) warnings.push(`private DNS off: ${dns.warning}`);
   const supersedes = dead.map((e) => e.endpointId).sort()[0];
   return {
     kind: 'present',
-    reason,
+    reason: service === undefined ? `${reason}; the endpoint is created once the account's principal is allowed` : reason,
     securityGroup,
     endpoint: {
       action: 'create',
       subnetIds: choice.subnetIds,
-      privateDnsEnabled: dns.enabled,
+      privateDnsEnabled: dns?.enabled ?? false,
       clientToken: endpointClientToken({
         vpcId: snapshot.vpcId,
         serviceName: settings.serviceName,
         subnetIds: choice.subnetIds,
         supersedesEndpointId: supersedes,
       }),
+      ...(service === undefined ? { awaitsPrincipal: true as const } : {}),
     },
     deleteEndpointIds: deadToDelete.sort(),
     warnings,

@@ -38,8 +38,7 @@ async function onboardedVpc(label: string): Promise<{ member: Member; vpc: Spoke
 
 describe('the reconciler', () => {
   it('returns the plan of a dry run and changes nothing', async () => {
-    // Prepare: drift on both sides, made by hand. (The principal is removed from an account without VPCs: with its
-    // principal gone, an account's VPCs cannot even see the service, so a dry run reports them as blocked.)
+    // Prepare: drift on both sides, made by hand, in two accounts (one account with both kinds: see the next test).
     const { member, vpc, endpointId } = await onboardedVpc('dry-run');
     await deleteEndpointByHand(member.ec2, endpointId);
     const other = await onboardedMember(fx, 'dry-run-principal');
@@ -64,6 +63,34 @@ describe('the reconciler', () => {
     const dryRunRecords = fx.logs.audits({ correlationId: plan.correlationId });
     expect(dryRunRecords.map((record) => record.scope.accountId)).toEqual(expect.arrayContaining([member.accountId, other.accountId]));
     expect(dryRunRecords.every((record) => record.dryRun)).toBe(true);
+  });
+
+  it('plans a dry run for an account that lost both its principal and its endpoint, endpoint after principal', async () => {
+    // Prepare: with its principal gone, the account cannot even see the service.
+    const { member, vpc, endpointId } = await onboardedVpc('dry-run-both');
+    await removePrincipalByHand(fx.hubEc2, fx.cp.hub.serviceId, member.accountId);
+    await deleteEndpointByHand(member.ec2, endpointId);
+    await fx.cp.idle();
+
+    // Act
+    const plan = await reconcile({ dryRun: true, accountIds: [member.accountId] });
+
+    // Assess: the whole plan comes back, the endpoint planned as waiting for the principal...
+    expect(plan.errors).toEqual([]);
+    const lines = plan.actions.map((action) => [action.action, action.scope.accountId, action.scope.vpcId]);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        ['endpoint-service.allow-principal', member.accountId, undefined],
+        ['vpc.create-endpoint', member.accountId, vpc.vpcId],
+      ]),
+    );
+    const principalLine = lines.findIndex(([action]) => action === 'endpoint-service.allow-principal');
+    expect(principalLine).toBeLessThan(lines.findIndex(([action]) => action === 'vpc.create-endpoint'));
+    expect(plan.actions.find((action) => action.action === 'vpc.create-endpoint')?.details).toMatchObject({ awaitsPrincipal: true });
+    expect(fx.logs.audits({ correlationId: plan.correlationId, decision: 'error' })).toEqual([]);
+    // ...and nothing happened.
+    expect(await allowed(member.accountId)).toBe(false);
+    expect(await liveEndpointsOf(member.ec2, vpc.vpcId)).toEqual([]);
   });
 
   it('repairs drift when applied: a principal removed and an endpoint deleted by hand come back', async () => {

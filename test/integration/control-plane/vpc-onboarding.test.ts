@@ -109,12 +109,19 @@ describe('a VPC tagged for the proxy', () => {
     const [managed] = await availableEndpoint(member.ec2, vpc.vpcId);
     const byHand = await createEndpointByHand(member.ec2, vpc, fx.cp.hub.serviceName, [vpc.subnets[0]?.subnetId ?? '']);
 
+    await fx.cp.idle();
+    const retries: string[] = [];
+    const stopWatching = fx.cp.bus.onActivity((activity) => {
+      if (activity.type === 'retry') retries.push(activity.reason);
+    });
+
     // Act
     await untagVpc(member.ec2, vpc.vpcId, TAG_KEY);
     await fx.until('the managed endpoint is deleted', async () =>
       (await liveEndpointsOf(member.ec2, vpc.vpcId)).every((endpoint) => endpoint.VpcEndpointId !== managed?.VpcEndpointId),
     );
     await fx.cp.idle();
+    stopWatching();
 
     // Assess
     expect((await liveEndpointsOf(member.ec2, vpc.vpcId)).map((endpoint) => endpoint.VpcEndpointId)).toEqual([byHand.endpointId]);
@@ -124,6 +131,10 @@ describe('a VPC tagged for the proxy', () => {
     const deletions = fx.logs.audits({ accountId: member.accountId, vpcId: vpc.vpcId, decision: 'delete' });
     expect(deletions.map((record) => record.action).sort()).toEqual(['vpc.endpoint', 'vpc.security-group', 'vpc.write-back-tags']);
     expect(deletions.find((record) => record.action === 'vpc.endpoint')?.scope.endpointId).toBe(managed?.VpcEndpointId);
+    // The group went on the first attempt: the handler waited for the endpoint instead of leaning on an SQS retry.
+    expect(retries).toEqual([]);
+    expect(fx.logs.audits({ accountId: member.accountId, vpcId: vpc.vpcId, decision: 'error' })).toEqual([]);
+    expect(fx.cp.bus.deadLetters().filter((letter) => letter.body.includes(vpc.vpcId))).toEqual([]);
   });
 
   it('gets a new endpoint when it is tagged again after the tag was removed', async () => {

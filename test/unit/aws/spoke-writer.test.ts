@@ -4,10 +4,18 @@ import {
   DeleteSecurityGroupCommand,
   DeleteVpcEndpointsCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand,
   EC2Client,
+  type State,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { authorizeProxyIngress, createSecurityGroup, deleteEndpoints, deleteSecurityGroup } from '../../../functions/aws/spoke-writer';
+import {
+  authorizeProxyIngress,
+  createSecurityGroup,
+  deleteEndpoints,
+  deleteSecurityGroup,
+  waitForEndpointsDeleted,
+} from '../../../functions/aws/spoke-writer';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-2' });
@@ -73,5 +81,47 @@ describe('deleteSecurityGroup', () => {
   it('treats a group already gone as deleted', async () => {
     ec2Mock.on(DeleteSecurityGroupCommand).rejects(awsError('InvalidGroup.NotFound'));
     await expect(deleteSecurityGroup(ec2, 'sg-1')).resolves.toBeUndefined();
+  });
+});
+
+describe('waitForEndpointsDeleted', () => {
+  const noSleep = jest.fn(() => Promise.resolve());
+  const wait = { attempts: 3, intervalMs: 1000, sleep: noSleep };
+
+  beforeEach(() => noSleep.mockClear());
+
+  it('returns once every endpoint reads as deleted or is no longer listed', async () => {
+    ec2Mock
+      .on(DescribeVpcEndpointsCommand)
+      .resolvesOnce({ VpcEndpoints: [{ VpcEndpointId: 'vpce-a', State: 'deleting' as State }, { VpcEndpointId: 'vpce-b', State: 'deleted' as State }] })
+      .resolves({ VpcEndpoints: [] });
+
+    await waitForEndpointsDeleted(ec2, ['vpce-a', 'vpce-b'], wait);
+
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointsCommand, 2);
+    // Only the endpoint still deleting is asked about again.
+    expect(ec2Mock.commandCalls(DescribeVpcEndpointsCommand)[1]?.args[0].input).toEqual({
+      Filters: [{ Name: 'vpc-endpoint-id', Values: ['vpce-a'] }],
+    });
+    expect(noSleep).toHaveBeenCalledTimes(1);
+    expect(noSleep).toHaveBeenCalledWith(1000);
+  });
+
+  it('does not sleep when the endpoints are already gone', async () => {
+    ec2Mock.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+    await waitForEndpointsDeleted(ec2, ['vpce-a'], wait);
+    expect(noSleep).not.toHaveBeenCalled();
+  });
+
+  it('throws at the bound, naming the endpoints still there, so the record is retried', async () => {
+    ec2Mock.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-a', State: 'deleting' as State }] });
+    await expect(waitForEndpointsDeleted(ec2, ['vpce-a'], wait)).rejects.toThrow(/vpce-a still not deleted after 3 checks/);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointsCommand, 3);
+    expect(noSleep).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks nothing when there is nothing to wait for', async () => {
+    await waitForEndpointsDeleted(ec2, [], wait);
+    expect(ec2Mock).not.toHaveReceivedCommand(DescribeVpcEndpointsCommand);
   });
 });

@@ -178,3 +178,43 @@ describe('writeBackTags', () => {
     expect(writeBackTags({ ...current, 'egress-proxy-managed:proxy-url': 'http://x:3128' }, 'vpce-01', 'http://x:3128')).toEqual({});
   });
 });
+
+describe('planVpc: service not visible because the account lost its principal', () => {
+  const invisible = snapshot({ service: undefined });
+
+  it('is blocked when nothing earlier in the plan restores the principal', () => {
+    expect(planVpc(invisible, inScope, settings)).toEqual({
+      kind: 'blocked',
+      reason: `service ${SERVICE} is not visible to account 123456789012`,
+    });
+  });
+
+  it('plans the endpoint after the principal when the same plan adds the principal', () => {
+    const plan = planVpc(invisible, inScope, settings, { principalPlanned: true });
+    expect(plan).toMatchObject({
+      kind: 'present',
+      reason: expect.stringContaining("the endpoint is created once the account's principal is allowed") as string,
+      securityGroup: { groupId: undefined, authorize: ['10.0.0.0/16', '10.1.0.0/16'], revoke: [] },
+      // The service's AZs are unknown: every AZ of the VPC stands in, and private DNS stays off.
+      endpoint: { action: 'create', awaitsPrincipal: true, subnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], privateDnsEnabled: false },
+      deleteEndpointIds: [],
+    });
+    expect(plan.kind === 'present' && plan.warnings.some((w) => w.includes('provisional'))).toBe(true);
+    expect(isNoop(plan)).toBe(false);
+  });
+
+  it('keeps a live endpoint without guessing at new AZs when the principal is planned', () => {
+    const plan = planVpc(
+      snapshot({ service: undefined, managedEndpoints: [endpoint('vpce-01', 'available', ['subnet-0a'])] }),
+      inScope,
+      settings,
+      { principalPlanned: true },
+    );
+    expect(plan).toMatchObject({ kind: 'present', endpoint: { action: 'keep', addSubnetIds: [] } });
+  });
+
+  it('marks nothing as awaiting the principal once the service is visible', () => {
+    const plan = planVpc(snapshot(), inScope, settings, { principalPlanned: true });
+    expect(plan.kind === 'present' && plan.endpoint.action === 'create' && plan.endpoint.awaitsPrincipal).toBeFalsy();
+  });
+});

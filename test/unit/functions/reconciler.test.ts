@@ -23,7 +23,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { sample } from '../../../events/samples';
 import type { ReconcilePlan } from '../../../functions/converge/organization';
 import { reconcilerHandler } from '../../../functions/handlers/reconciler';
-import { HUB_SERVICE_ID, HUB_SERVICE_NAME, lambdaContext, testRuntime } from './harness';
+import { awsError, HUB_SERVICE_ID, HUB_SERVICE_NAME, lambdaContext, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
 const orgMock = mockClient(OrganizationsClient);
@@ -119,6 +119,30 @@ describe('reconciler handler', () => {
     // Restricted to one account: only that account's spoke is visited, and other principals are left alone.
     expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
     expect(plan.actions.some((a) => a.action === 'endpoint-service.remove-principal')).toBe(false);
+    const mutations = ec2Mock.calls().map((call) => call.args[0].constructor.name).filter((name) => !name.startsWith('Describe'));
+    expect(mutations).toEqual([]);
+  });
+
+  it('plans the endpoint of a tagged VPC whose account lost its principal, after the principal, in a dry run', async () => {
+    // IN_OU is not an allowed principal, so the spoke cannot see the service.
+    ec2Mock
+      .on(DescribeVpcsCommand)
+      .resolves({ Vpcs: [{ VpcId: 'vpc-0000000000000000c', CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'egress-proxy', Value: 'enabled' }] }] })
+      .on(DescribeSubnetsCommand)
+      .resolves({ Subnets: [{ SubnetId: 'subnet-1', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az1' }] })
+      .on(DescribeVpcEndpointServicesCommand)
+      .rejects(awsError('InvalidServiceName', `The Vpc Endpoint Service '${HUB_SERVICE_NAME}' does not exist`));
+    const handler = reconcilerHandler(testRuntime());
+
+    const plan: ReconcilePlan = await handler({ dryRun: true, accountIds: [IN_OU] }, lambdaContext);
+
+    expect(plan.errors).toEqual([]);
+    expect(plan.actions.map((a) => a.action)).toEqual(['endpoint-service.allow-principal', 'vpc.create-security-group', 'vpc.create-endpoint']);
+    expect(plan.actions[2]).toMatchObject({
+      scope: { accountId: IN_OU, vpcId: 'vpc-0000000000000000c' },
+      reason: expect.stringContaining("once the account's principal is allowed") as string,
+      details: { awaitsPrincipal: true, subnetIds: ['subnet-1'] },
+    });
     const mutations = ec2Mock.calls().map((call) => call.args[0].constructor.name).filter((name) => !name.startsWith('Describe'));
     expect(mutations).toEqual([]);
   });

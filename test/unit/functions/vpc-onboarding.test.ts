@@ -235,7 +235,9 @@ describe('VPC onboarding handler: tag removed', () => {
     givenVpc({ Name: 'payments-prod', 'egress-proxy-managed:endpoint-id': 'vpce-0f1e2d3c4b5a69788', 'egress-proxy-managed:proxy-url': 'http://x:3128' });
     ec2Mock
       .on(DescribeVpcEndpointsCommand)
-      .resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0f1e2d3c4b5a69788', State: 'available' as State }] })
+      .resolvesOnce({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0f1e2d3c4b5a69788', State: 'available' as State }] })
+      // After DeleteVpcEndpoints: the endpoint is gone.
+      .resolves({ VpcEndpoints: [] })
       .on(DescribeSecurityGroupsCommand)
       .resolves({ SecurityGroups: [{ GroupId: 'sg-0old' }] })
       .on(DeleteVpcEndpointsCommand)
@@ -251,6 +253,13 @@ describe('VPC onboarding handler: tag removed', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(ec2Mock).toHaveReceivedCommandWith(DeleteVpcEndpointsCommand, { VpcEndpointIds: ['vpce-0f1e2d3c4b5a69788'] });
     expect(ec2Mock).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0old' });
+    // The group is deleted only once the endpoint is seen gone, so the first attempt does not hit DependencyViolation.
+    const order = ec2Mock.calls().map((call) => call.args[0].constructor.name);
+    expect(order.indexOf('DeleteVpcEndpointsCommand')).toBeLessThan(order.lastIndexOf('DescribeVpcEndpointsCommand'));
+    expect(order.lastIndexOf('DescribeVpcEndpointsCommand')).toBeLessThan(order.indexOf('DeleteSecurityGroupCommand'));
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointsCommand, {
+      Filters: [{ Name: 'vpc-endpoint-id', Values: ['vpce-0f1e2d3c4b5a69788'] }],
+    });
     expect(ec2Mock).toHaveReceivedCommandWith(DeleteTagsCommand, {
       Resources: [VPC],
       Tags: [{ Key: 'egress-proxy-managed:endpoint-id' }, { Key: 'egress-proxy-managed:proxy-url' }],

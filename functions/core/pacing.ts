@@ -1,0 +1,83 @@
+/**
+ * Client-side pacing against EC2's request token buckets (aws-facts.md), so a burst of work waits for tokens instead
+ * of spending SDK retries (and their growing backoff) on `RequestLimitExceeded`. The SDK's retry stays the backstop:
+ * other writers (another Lambda instance, a person in the console) draw from the same account bucket.
+ */
+
+export interface BucketSpec {
+  /** Tokens available in a burst. */
+  readonly capacity: number;
+  /** Tokens added per second. */
+  readonly refillPerSecond: number;
+}
+
+/** EC2's per-account buckets for the calls the control plane makes in bursts. */
+export const EC2_PACED_BUCKETS = {
+  /** CreateVpcEndpoint, ModifyVpcEndpoint, DeleteVpcEndpoints: spoke side, per account and region. */
+  vpcEndpoints: { capacity: 4, refillPerSecond: 0.3 },
+  /** AcceptVpcEndpointConnections, RejectVpcEndpointConnections: hub side. */
+  endpointConnections: { capacity: 10, refillPerSecond: 1 },
+} as const satisfies Record<string, BucketSpec>;
+
+/** Which commands share which bucket (SDK command names, as the middleware sees them). */
+export const PACED_COMMANDS: Readonly<Record<string, keyof typeof EC2_PACED_BUCKETS>> = {
+  CreateVpcEndpointCommand: 'vpcEndpoints',
+  ModifyVpcEndpointCommand: 'vpcEndpoints',
+  DeleteVpcEndpointsCommand: 'vpcEndpoints',
+  AcceptVpcEndpointConnectionsCommand: 'endpointConnections',
+  RejectVpcEndpointConnectionsCommand: 'endpointConnections',
+};
+
+export interface PacerClock {
+  /** Milliseconds, monotonic enough for spacing calls. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: PacerClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A token bucket that hands out tokens in request order. A caller that finds it empty reserves the next token to
+ * come (the count goes negative) and sleeps until it is due, so concurrent callers queue fairly without polling.
+ */
+export class TokenBucketPacer {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly spec: BucketSpec,
+    private readonly clock: PacerClock = systemClock,
+  ) {
+    if (!(spec.capacity >= 1) || !(spec.refillPerSecond > 0)) {
+      throw new RangeError(`a bucket needs capacity >= 1 and a positive refill, got ${JSON.stringify(spec)}`);
+    }
+    this.tokens = spec.capacity;
+    this.updatedAt = clock.now();
+  }
+
+  /** Reserves one token; returns how many ms the caller must wait before spending it (0 when one is at hand). */
+  reserve(): number {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.spec.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.spec.refillPerSecond);
+    this.updatedAt = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.spec.refillPerSecond) * 1000);
+  }
+
+  /** Resolves when the caller may make its call. */
+  async take(): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await this.clock.sleep(wait);
+  }
+}
+
+/** One pacer per bucket, for one account and region (one SDK client). */
+export function pacersFor(clock: PacerClock = systemClock): Record<keyof typeof EC2_PACED_BUCKETS, TokenBucketPacer> {
+  return {
+    vpcEndpoints: new TokenBucketPacer(EC2_PACED_BUCKETS.vpcEndpoints, clock),
+    endpointConnections: new TokenBucketPacer(EC2_PACED_BUCKETS.endpointConnections, clock),
+  };
+}
