@@ -39,3 +39,11 @@ describe('ProgressBar', () => {
     expect(new ProgressBar(tty, 0, 'accounts').line()).toContain('100% 0/0');
   });
 });
+
+describe('ProgressBar on a terminal that reports no width', () => {
+  it('falls back to 80 columns instead of drawing an empty line', () => {
+    const bar = new ProgressBar({ isTTY: true, columns: 0, write: () => true }, 2, 'accounts');
+
+    expect(bar.line()).toContain('0/2 accounts');
+  });
+});

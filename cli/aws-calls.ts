@@ -1,0 +1,45 @@
+import type { InitializeHandler, InitializeHandlerArguments, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { isDeniedMessage, type DeniedAction } from './errors';
+
+/** The IAM service prefix of each SDK client the CLI uses. */
+const SERVICE_PREFIX: Record<string, string> = {
+  EC2Client: 'ec2',
+  OrganizationsClient: 'organizations',
+  RAMClient: 'ram',
+  STSClient: 'sts',
+  CloudWatchLogsClient: 'logs',
+  EventBridgeClient: 'events',
+};
+
+export interface CallObserver {
+  (call: { readonly service: string; readonly action: string }): void;
+}
+
+interface ClientWithStack<I extends object, O extends MetadataBearer> {
+  readonly middlewareStack: MiddlewareStack<I, O>;
+}
+
+const instrumented = new WeakSet<object>();
+
+/**
+ * Adds two things to a client: a denied call's error gets the IAM action it needs (`ec2:DescribeVpcs`), since EC2's
+ * UnauthorizedOperation message does not always say; and `observe` hears every call (the progress bar's phases).
+ */
+export function instrumentClient<I extends object, O extends MetadataBearer>(client: ClientWithStack<I, O>, observe?: CallObserver): void {
+  if (instrumented.has(client)) return;
+  instrumented.add(client);
+  client.middlewareStack.add(
+    (next: InitializeHandler<I, O>, context) => async (args: InitializeHandlerArguments<I>) => {
+      const service = SERVICE_PREFIX[String(context.clientName)] ?? String(context.clientName);
+      const action = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+      observe?.({ service, action });
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof Error && isDeniedMessage(`${error.name} ${error.message}`)) (error as Error & { -readonly [K in keyof DeniedAction]: DeniedAction[K] }).deniedAction = action;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'egressCliCallAnnotation' },
+  );
+}

@@ -1,0 +1,47 @@
+import { CliConfigurationError } from './settings';
+
+/** Exit codes: scripts can tell "fix your setup" apart from "the organization has problems". */
+export const EXIT = { ok: 0, failed: 1, usage: 2, credentials: 3, denied: 4 } as const;
+
+export interface DescribedError {
+  readonly message: string;
+  readonly exitCode: number;
+}
+
+const DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthFailure', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException']);
+const CREDENTIALS_MISSING = new Set(['CredentialsProviderError', 'ProviderError']);
+
+/** The IAM action an AWS error is about, when the error or its message says it. */
+export interface DeniedAction {
+  readonly deniedAction?: string;
+}
+
+/** Turns anything a command throws into one line an operator can act on, and an exit code. */
+export function describeError(error: unknown): DescribedError {
+  if (!(error instanceof Error)) return { message: `unexpected failure: ${String(error)}`, exitCode: EXIT.failed };
+  if (error instanceof CliConfigurationError) return { message: error.message, exitCode: EXIT.usage };
+  if (CREDENTIALS_MISSING.has(error.name) || /Could not load credentials/i.test(error.message)) {
+    return {
+      message: 'no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run `aws sso login`',
+      exitCode: EXIT.credentials,
+    };
+  }
+  if (DENIED_CODES.has(error.name) || isDeniedMessage(error.message)) {
+    const action = deniedActionOf(error);
+    return {
+      message: `permission denied${action === undefined ? '' : ` for ${action}`}: ${error.message}`,
+      exitCode: EXIT.denied,
+    };
+  }
+  return { message: `${error.name}: ${error.message}`, exitCode: EXIT.failed };
+}
+
+export function isDeniedMessage(message: string): boolean {
+  return /AccessDenied|UnauthorizedOperation|not authorized to perform/i.test(message);
+}
+
+/** Prefers what AWS wrote (`... is not authorized to perform: ec2:DescribeVpcs ...`), else the call we tagged. */
+export function deniedActionOf(error: Error & DeniedAction): string | undefined {
+  const fromMessage = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9]+)/i.exec(error.message)?.[1];
+  return fromMessage ?? error.deniedAction;
+}

@@ -1,0 +1,53 @@
+import { CommanderError } from 'commander';
+import { describeError, EXIT } from './errors';
+import type { CliIo } from './io';
+import { assumeOperatorRole } from './operator-role';
+import { runPlan } from './plan';
+import { buildProgram, type Invocation } from './program';
+import { runReconcile } from './reconcile';
+import { resolveSettings } from './settings';
+import { runStatus } from './status-command';
+
+export interface CliEnvironment {
+  readonly env: Record<string, string | undefined>;
+  /** Built once the `--json` flag is known. */
+  readonly io: (json: boolean) => CliIo;
+}
+
+/** Runs one command line to its exit code; every failure becomes one clear line on stderr. */
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let io = environment.io(false);
+  const program = buildProgram(async (invocation) => {
+    io = environment.io(invocation.flags.json === true);
+    exitCode = await dispatch(invocation, io, environment.env);
+  }, environment.env, {
+    writeOut: (text) => void io.stdout.write(text),
+    writeErr: (text) => void io.stderr.write(text),
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // Commander has already printed usage errors and help; only its exit code is left to pass on.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const described = describeError(error);
+    io.stderr.write(`egress: ${described.message}\n`);
+    return described.exitCode;
+  }
+}
+
+async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, string | undefined>): Promise<number> {
+  const settings = resolveSettings(invocation.flags, env);
+  if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
+  if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
+  const restrict = invocation.accountIds === undefined ? {} : { accountIds: invocation.accountIds };
+  switch (invocation.command) {
+    case 'status':
+      return (await runStatus(settings, io, { ...restrict, logGroups: invocation.logGroups, auditHours: invocation.auditHours })).exitCode;
+    case 'plan':
+      return (await runPlan(settings, io, restrict)).exitCode;
+    case 'reconcile':
+      return (await runReconcile(settings, io, restrict)).exitCode;
+  }
+}

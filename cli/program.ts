@@ -1,0 +1,82 @@
+import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { SETTING_FLAGS, type GlobalFlags } from './settings';
+
+/** What the command line asked for, before any AWS client exists. */
+export type Invocation =
+  | { readonly command: 'status'; readonly flags: GlobalFlags; readonly accountIds?: string[]; readonly logGroups: string[]; readonly auditHours: number }
+  | { readonly command: 'plan' | 'reconcile'; readonly flags: GlobalFlags; readonly accountIds?: string[] };
+
+function accountId(value: string, previous: string[] = []): string[] {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a 12-digit account id.`);
+  return [...previous, value];
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number.`);
+  return number;
+}
+
+const commaList = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+
+const accountOption = () => new Option('--account <id>', 'only this account (repeat for several)').argParser(accountId);
+
+/**
+ * The `egress` command line. `invoke` receives the parsed invocation; keeping AWS out of here lets tests check the
+ * parsing alone. Usage errors and help throw a CommanderError (after printing) instead of exiting the process.
+ */
+export function buildProgram(
+  invoke: (invocation: Invocation) => Promise<void>,
+  env: Record<string, string | undefined> = process.env,
+  output: OutputConfiguration = {},
+): Command {
+  const program = new Command('egress')
+    // Set before the subcommands exist: they copy these settings when created. Errors throw instead of exiting,
+    // so the caller owns the exit code.
+    .exitOverride()
+    .configureOutput(output)
+    .description('Operate the egress proxy control plane: see every account and VPC, preview and apply a reconcile.')
+    .option('--json', 'print one JSON document on stdout instead of a table')
+    .option('--region <region>', 'the hub region (default: AWS_REGION)')
+    .option('--endpoint-url <url>', 'send every AWS call there, e.g. the local cloud (default: AWS_ENDPOINT_URL)')
+    .option('--role-arn <arn>', "act as this role, e.g. the control plane's role, which the spoke roles trust (env EGRESS_ROLE_ARN)")
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nEvery setting flag overrides the environment variable of the same name that the functions read (HUB_SERVICE_ID, ...).\n' +
+        'Credentials come from the default AWS chain (AWS_PROFILE, environment, SSO, instance role).\n' +
+        'Exit codes: 0 ok, 1 errors in the organization, 2 bad usage or configuration, 3 no credentials, 4 permission denied.',
+    );
+  for (const setting of SETTING_FLAGS) program.option(setting.option, `${setting.description} (env ${setting.env})`);
+  const flagsOf = (command: Command) => command.optsWithGlobals<GlobalFlags>();
+
+  program
+    .command('status')
+    .description('a table per account and VPC: scope, tagged, endpoint, connection state, last audit decision')
+    .addOption(accountOption())
+    .option('--log-groups <names>', 'comma-separated log groups of the control plane functions (env EGRESS_AUDIT_LOG_GROUPS)')
+    .addOption(new Option('--audit-hours <hours>', 'how far back to look for audit decisions').argParser(positiveNumber).default(24))
+    .action(async (options: { account?: string[]; logGroups?: string; auditHours: number }, command: Command) => {
+      await invoke({
+        command: 'status',
+        flags: flagsOf(command),
+        ...(options.account === undefined ? {} : { accountIds: options.account }),
+        logGroups: commaList(options.logGroups ?? env.EGRESS_AUDIT_LOG_GROUPS),
+        auditHours: options.auditHours,
+      });
+    });
+
+  for (const [name, description] of [
+    ['plan', 'what a reconcile would change (the reconciler in dry-run mode); changes nothing'],
+    ['reconcile', 'apply the reconcile: repair drift in every in-scope account, with progress on stderr'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .addOption(accountOption())
+      .action(async (options: { account?: string[] }, command: Command) => {
+        await invoke({ command: name, flags: flagsOf(command), ...(options.account === undefined ? {} : { accountIds: options.account }) });
+      });
+  }
+  return program;
+}

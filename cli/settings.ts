@@ -1,0 +1,77 @@
+import { ConfigurationError, loadConfig, type ControlPlaneConfig } from '../functions/shared/config';
+
+/**
+ * The CLI reads the same environment variables as the functions (so an operator can reuse the deployed function's
+ * settings), and every one of them can be overridden by a flag.
+ */
+export const SETTING_FLAGS = [
+  { flag: 'hubServiceId', option: '--hub-service-id <id>', env: 'HUB_SERVICE_ID', description: 'the endpoint service id (vpce-svc-...)' },
+  { flag: 'hubServiceName', option: '--hub-service-name <name>', env: 'HUB_SERVICE_NAME', description: 'the endpoint service name (default: derived from the id and region)' },
+  { flag: 'orgReadRoleArn', option: '--org-read-role-arn <arn>', env: 'ORG_READ_ROLE_ARN', description: 'role in the management account to read Organizations' },
+  { flag: 'ramShareArn', option: '--ram-share-arn <arn>', env: 'RAM_SHARE_ARN', description: 'the RAM share of the discovery parameters' },
+  { flag: 'inScopeOuIds', option: '--in-scope-ou-ids <ids>', env: 'IN_SCOPE_OU_IDS', description: 'comma-separated OU or root ids served (default: the whole organization)' },
+  { flag: 'excludedAccountIds', option: '--excluded-account-ids <ids>', env: 'EXCLUDED_ACCOUNT_IDS', description: 'comma-separated account ids never served' },
+  { flag: 'spokeRoleName', option: '--spoke-role-name <name>', env: 'SPOKE_ROLE_NAME', description: 'the role assumed in spoke accounts' },
+  { flag: 'proxyTagKey', option: '--proxy-tag-key <key>', env: 'PROXY_TAG_KEY', description: 'the VPC tag key that asks for the proxy' },
+  { flag: 'proxyTagValue', option: '--proxy-tag-value <value>', env: 'PROXY_TAG_VALUE', description: 'the VPC tag value that asks for the proxy' },
+  { flag: 'concurrency', option: '--concurrency <n>', env: 'RECONCILE_CONCURRENCY', description: 'accounts worked on at once' },
+  { flag: 'maxAttempts', option: '--max-attempts <n>', env: 'AWS_MAX_ATTEMPTS', description: 'SDK attempts per call (throttles are retried)' },
+] as const;
+
+export type SettingFlag = (typeof SETTING_FLAGS)[number]['flag'];
+
+/** Global flags, as commander parses them. */
+export type GlobalFlags = Partial<Record<SettingFlag | 'region' | 'endpointUrl' | 'roleArn', string>> & { json?: boolean };
+
+export interface CliSettings {
+  readonly config: ControlPlaneConfig;
+  readonly region: string;
+  /** Set when the flag or AWS_ENDPOINT_URL redirects the SDK (the local cloud). */
+  readonly endpointUrl: string | undefined;
+  /** The role to act as (`--role-arn` or EGRESS_ROLE_ARN), typically the control plane's own role. */
+  readonly roleArn: string | undefined;
+}
+
+/** Wrong or missing configuration: the message names both the flag and the variable. */
+export class CliConfigurationError extends Error {
+  override readonly name = 'CliConfigurationError';
+}
+
+export function resolveSettings(flags: GlobalFlags, env: Record<string, string | undefined>): CliSettings {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const setting of SETTING_FLAGS) {
+    const value = flags[setting.flag];
+    if (value !== undefined) merged[setting.env] = value;
+  }
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === '') throw new CliConfigurationError('no AWS region: set --region or AWS_REGION');
+  const serviceId = merged.HUB_SERVICE_ID;
+  if (serviceId === undefined || serviceId === '') {
+    throw new CliConfigurationError('no endpoint service: set --hub-service-id or HUB_SERVICE_ID (vpce-svc-...)');
+  }
+  merged.HUB_SERVICE_NAME ||= `com.amazonaws.vpce.${region}.${serviceId}`;
+  // The functions publish hand-offs on the hub bus; the CLI never does, so the name only has to satisfy the schema.
+  merged.HUB_EVENT_BUS_NAME ||= 'unused-by-the-cli';
+  try {
+    return {
+      config: loadConfig(merged),
+      region,
+      endpointUrl: flags.endpointUrl ?? env.AWS_ENDPOINT_URL,
+      roleArn: flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined),
+    };
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new CliConfigurationError(withFlagNames(error.message), { cause: error });
+    throw error;
+  }
+}
+
+/** `HUB_SERVICE_ID: must be ...` becomes `HUB_SERVICE_ID (--hub-service-id): must be ...`; list items keep their index. */
+function withFlagNames(message: string): string {
+  return SETTING_FLAGS.reduce(
+    (text, setting) =>
+      text.replace(new RegExp(`\\b${setting.env}(?:\\.(\\d+))?:`, 'g'), (_match, item: string | undefined) =>
+        `${setting.env} (${setting.option.split(' ')[0] ?? ''})${item === undefined ? '' : ` item ${item}`}:`,
+      ),
+    message.replace('Invalid control plane configuration', 'invalid configuration'),
+  );
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { readLastDecisions } from './audit-log';
+import { EXIT } from './errors';
+import { emit, note, type CliIo } from './io';
+import { buildCliRuntime, destroyRuntime } from './runtime';
+import type { CliSettings } from './settings';
+import { collectStatus, type StatusRow } from './status';
+import { renderTable, type Column } from './table';
+
+export interface StatusOptions {
+  readonly accountIds?: readonly string[];
+  /** The control plane functions' log groups, where the audit records are. */
+  readonly logGroups: readonly string[];
+  readonly auditHours: number;
+}
+
+const yesNo = (value: boolean | undefined) => (value === undefined ? '-' : value ? 'yes' : 'no');
+
+export const STATUS_COLUMNS: Column<StatusRow>[] = [
+  { header: 'ACCOUNT', value: (r) => r.accountId },
+  { header: 'SCOPE', value: (r) => (r.inScope ? 'in' : 'out') },
+  { header: 'PRINCIPAL', value: (r) => (r.allowedPrincipal ? 'allowed' : '-') },
+  { header: 'VPC', value: (r) => r.vpcId ?? '-' },
+  { header: 'TAGGED', value: (r) => yesNo(r.tagged) },
+  { header: 'ENDPOINT', value: (r) => r.endpointId ?? '-' },
+  { header: 'CONNECTION', value: (r) => r.connectionState ?? '-' },
+  { header: 'LAST AUDIT', value: (r) => r.lastDecision },
+  { header: 'NOTE', value: (r) => r.error ?? (r.inScope ? '' : r.scopeReason), maxWidth: 80 },
+];
+
+/** `egress status`: one row per account and VPC. Exit 1 when some account could not be read. */
+export async function runStatus(settings: CliSettings, io: CliIo, options: StatusOptions): Promise<{ exitCode: number; rows: StatusRow[] }> {
+  const runtime = buildCliRuntime(settings);
+  try {
+    const lastDecisions = await readLastDecisions({
+      logGroups: options.logGroups,
+      hours: options.auditHours,
+      region: settings.region,
+      maxAttempts: settings.config.maxAttempts,
+    });
+    const report = await collectStatus(runtime, {
+      lastDecisions,
+      correlationId: `egress-cli-status-${randomUUID()}`,
+      ...(options.accountIds === undefined ? {} : { accountIds: options.accountIds }),
+    });
+    for (const message of report.notes) note(io, message);
+    emit(io, report, () => (report.rows.length === 0 ? 'No accounts in the organization.' : renderTable(STATUS_COLUMNS, report.rows)));
+    return { exitCode: report.rows.some((r) => r.error !== undefined) ? EXIT.failed : EXIT.ok, rows: report.rows };
+  } finally {
+    destroyRuntime(runtime);
+  }
+}

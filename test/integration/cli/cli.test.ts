@@ -1,0 +1,163 @@
+/**
+ * The operator CLI against the local cloud: its command functions run in this process with the environment the
+ * local control plane sets (AWS_ENDPOINT_URL, HUB_SERVICE_ID, ...), exactly as `npx egress` would read it. Every run
+ * is restricted to the test's own accounts with --account, so the tests sharing the control plane stay apart.
+ */
+import type { ReconcilePlan } from '../../../functions/converge/organization';
+import { runCli } from '../../../cli/main';
+import type { CliIo } from '../../../cli/io';
+import type { StatusReport } from '../../../cli/status';
+import { onboardedMember, setSpokeRole, type Member } from '../support/accounts';
+import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
+import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
+import { createVpc, deleteEndpointByHand, liveEndpointsOf, tagVpc, type SpokeVpc } from '../support/spoke';
+
+let fx: ControlPlaneFixture;
+
+beforeAll(async () => {
+  fx = await startControlPlaneFixture();
+});
+
+afterAll(async () => {
+  await fx?.stop();
+});
+
+interface Run {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `egress <argv>` in process, stdout and stderr captured; stderr is not a terminal, as in CI. */
+async function egress(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io = (json: boolean): CliIo => ({
+    json,
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        return true;
+      },
+    },
+    stderr: {
+      isTTY: false,
+      write: (text: string) => {
+        stderr += text;
+        return true;
+      },
+    },
+  });
+  const exitCode = await runCli(argv, { env: process.env, io });
+  return { exitCode, stdout, stderr };
+}
+
+const accountFlags = (...members: Member[]) => members.flatMap((m) => ['--account', m.accountId]);
+const availableEndpoint = async (member: Member, vpcId: string) =>
+  (await liveEndpointsOf(member.ec2, vpcId)).find((e) => String(e.State) === 'available')?.VpcEndpointId;
+
+/** A member with a tagged VPC whose endpoint is available, and an untagged VPC, onboarded through events. */
+async function memberWithVpcs(label: string): Promise<{ member: Member; tagged: SpokeVpc; untagged: SpokeVpc; endpointId: string }> {
+  const member = await onboardedMember(fx, label);
+  const tagged = await createVpc(member.ec2, { name: `${label}-tagged`, azIds: SUPPORTED_AZ_IDS });
+  const untagged = await createVpc(member.ec2, { name: `${label}-untagged`, cidrPrefix: '10.9', azIds: SUPPORTED_AZ_IDS });
+  await tagVpc(member.ec2, tagged.vpcId, 'egress-proxy', 'enabled');
+  let endpointId: string | undefined;
+  await fx.until(`the endpoint of ${label} is available`, async () => (endpointId = await availableEndpoint(member, tagged.vpcId)) !== undefined);
+  await fx.cp.idle();
+  return { member, tagged, untagged, endpointId: endpointId ?? '' };
+}
+
+describe('egress status', () => {
+  it('shows a row per VPC with its tag, endpoint and connection state, and n/a for audit without Logs', async () => {
+    // Prepare
+    const { member, tagged, untagged, endpointId } = await memberWithVpcs('status');
+
+    // Act
+    const run = await egress('status', '--json', ...accountFlags(member));
+
+    // Assess
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as StatusReport;
+    expect(report.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ accountId: member.accountId, inScope: true, allowedPrincipal: true, vpcId: tagged.vpcId, tagged: true, endpointId, connectionState: 'available', lastDecision: 'n/a' }),
+        expect.objectContaining({ accountId: member.accountId, vpcId: untagged.vpcId, tagged: false }),
+      ]),
+    );
+    expect(report.rows.find((r) => r.vpcId === untagged.vpcId)).not.toHaveProperty('endpointId');
+    expect(run.stderr).toContain('last audit decision: n/a');
+  });
+
+  it('prints a table for people', async () => {
+    const { member, tagged, endpointId } = await memberWithVpcs('status-table');
+
+    const run = await egress('status', ...accountFlags(member));
+
+    const [header, , ...lines] = run.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^ACCOUNT\s+SCOPE\s+PRINCIPAL\s+VPC\s+TAGGED\s+ENDPOINT\s+CONNECTION\s+LAST AUDIT\s+NOTE$/);
+    expect(lines.find((l) => l.includes(tagged.vpcId))).toMatch(new RegExp(`^${member.accountId}\\s+in\\s+allowed\\s+${tagged.vpcId}\\s+yes\\s+${endpointId}\\s+available\\s+n/a`));
+  });
+
+  it('reports an account whose spoke role cannot be assumed, and exits 1', async () => {
+    const member = await onboardedMember(fx, 'status-no-role');
+    await setSpokeRole(fx, member.accountId, false);
+
+    const run = await egress('status', '--json', ...accountFlags(member));
+
+    expect(run.exitCode).toBe(1);
+    const [row] = (JSON.parse(run.stdout) as StatusReport).rows;
+    expect(row).toMatchObject({ accountId: member.accountId, error: expect.stringContaining('cannot assume') as unknown });
+  });
+});
+
+describe('egress plan and reconcile', () => {
+  it('plan lists the drift and changes nothing; reconcile repairs it', async () => {
+    // Prepare: an endpoint deleted by hand, and a principal removed by hand (from an account without VPCs: with its
+    // principal gone, an account's VPCs cannot see the service and would be blocked).
+    const { member, tagged, endpointId } = await memberWithVpcs('drift');
+    await deleteEndpointByHand(member.ec2, endpointId);
+    const other = await onboardedMember(fx, 'drift-principal');
+    await removePrincipalByHand(fx.hubEc2, fx.cp.hub.serviceId, other.accountId);
+    await fx.cp.idle();
+
+    // Act: plan
+    const planned = await egress('plan', '--json', ...accountFlags(member, other));
+
+    // Assess: the plan names both repairs, and nothing changed
+    expect(planned.exitCode).toBe(0);
+    const plan = JSON.parse(planned.stdout) as ReconcilePlan;
+    expect(plan.dryRun).toBe(true);
+    expect(plan.actions.map((a) => [a.action, a.scope.accountId, a.scope.vpcId])).toEqual(
+      expect.arrayContaining([
+        ['endpoint-service.allow-principal', other.accountId, undefined],
+        ['vpc.create-endpoint', member.accountId, tagged.vpcId],
+      ]),
+    );
+    expect(await isAllowedPrincipal(fx.hubEc2, fx.cp.hub.serviceId, other.accountId)).toBe(false);
+    expect(await liveEndpointsOf(member.ec2, tagged.vpcId)).toEqual([]);
+
+    // Act: reconcile
+    const applied = await egress('reconcile', ...accountFlags(member, other));
+
+    // Assess: the repairs are made, reported in the table, with progress on stderr only
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout).toMatch(/change\(s\) applied, 0 error\(s\)/);
+    expect(applied.stdout).toContain('vpc.create-endpoint');
+    expect(applied.stderr).toMatch(/reconcile egress-cli-reconcile-\S+: \d+ change\(s\), 0 error\(s\)/);
+    expect(applied.stderr).toContain('allowed principals...');
+    expect(await isAllowedPrincipal(fx.hubEc2, fx.cp.hub.serviceId, other.accountId)).toBe(true);
+    await fx.until('the recreated endpoint is available', async () => (await availableEndpoint(member, tagged.vpcId)) !== undefined);
+
+    // A second plan finds nothing left to do for the VPC.
+    const after = JSON.parse((await egress('plan', '--json', ...accountFlags(member, other))).stdout) as ReconcilePlan;
+    expect(after.actions.filter((a) => a.action.startsWith('vpc.') || a.action.startsWith('endpoint-service.'))).toEqual([]);
+  });
+
+  it('exits 2 naming the flag when the configuration is wrong', async () => {
+    const run = await egress('plan', '--hub-service-id', 'not-a-service');
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('HUB_SERVICE_ID (--hub-service-id): must be an endpoint service id');
+  });
+});
