@@ -1,7 +1,6 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-ec2';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { PACED_COMMANDS, pacersFor, type PacerClock } from '../core/pacing';
-
-type Middleware = Parameters<EC2Client['middlewareStack']['addRelativeTo']>[0];
 
 export const PACING_MIDDLEWARE_NAME = 'egressPacing';
 
@@ -11,7 +10,7 @@ export const PACING_MIDDLEWARE_NAME = 'egressPacing';
  */
 export function addPacing(client: EC2Client, clock?: PacerClock): EC2Client {
   const pacers = pacersFor(clock);
-  const pace: Middleware = (next, context) => async (args) => {
+  const pace: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
     const bucket = PACED_COMMANDS[context.commandName ?? ''];
     if (bucket !== undefined) await pacers[bucket].take();
     return next(args);

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials, sessionNameFor } from './assume-role';
 import { clientOptions } from './client-config';
+import { addPacing } from './pacing-middleware';
 
 export interface SpokeSessionSettings {
   readonly spokeRoleName: string;
@@ -46,7 +47,8 @@ export class SpokeSessions {
       throw new SpokeRoleError(`cannot assume ${roleArn}: ${reason}`, { cause: error });
     }
     cached?.client.destroy();
-    const client = new EC2Client({ ...clientOptions(this.settings.maxAttempts, region), credentials });
+    // Paced to the account's CreateVpcEndpoint bucket: a run over many VPCs waits for tokens instead of retrying.
+    const client = addPacing(new EC2Client({ ...clientOptions(this.settings.maxAttempts, region), credentials }));
     this.clients.set(key, { client, expiresAt: now + this.settings.ttlSeconds * 1000 });
     return client;
   }

@@ -28,6 +28,13 @@ export const PACED_COMMANDS: Readonly<Record<string, keyof typeof EC2_PACED_BUCK
   RejectVpcEndpointConnectionsCommand: 'endpointConnections',
 };
 
+/**
+ * Added to every wait: EC2 charges the token when the request arrives and measures refill with its own clock, so a
+ * call sent the very millisecond our estimate says a token exists can still be throttled (seen on the local cloud,
+ * whose clock counts whole milliseconds). Waits are measured from the reservation, so the margin does not add up.
+ */
+const SAFETY_MARGIN_MS = 50;
+
 export interface PacerClock {
   /** Milliseconds, monotonic enough for spacing calls. */
   now(): number;
@@ -64,7 +71,7 @@ export class TokenBucketPacer {
     this.tokens = Math.min(this.spec.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.spec.refillPerSecond);
     this.updatedAt = now;
     this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.spec.refillPerSecond) * 1000);
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.spec.refillPerSecond) * 1000) + SAFETY_MARGIN_MS;
   }
 
   /** Resolves when the caller may make its call. */

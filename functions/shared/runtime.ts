@@ -5,6 +5,7 @@ import { RAMClient } from '@aws-sdk/client-ram';
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../aws/assume-role';
 import { clientOptions } from '../aws/client-config';
+import { addPacing } from '../aws/pacing-middleware';
 import { SpokeSessions } from '../aws/spoke-sessions';
 import type { ControlPlaneConfig } from './config';
 
@@ -34,7 +35,8 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
   return {
     config,
     region,
-    hubEc2: new EC2Client(options),
+    // Accept/Reject batches paced to the hub's endpoint-connections bucket (10, refill 1/s).
+    hubEc2: addPacing(new EC2Client(options)),
     organizations,
     ram: new RAMClient(options),
     events: new EventBridgeClient(options),

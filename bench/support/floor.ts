@@ -1,0 +1,65 @@
+/**
+ * The shortest rollout the token buckets allow (aws-facts.md), in emulated seconds. Each critical path is the time
+ * one bucket needs to serve its calls after its burst; the paths run in parallel (accounts have separate buckets,
+ * hub-side accepts can overlap spoke-side creates), so the floor is the longest path plus the time an accepted
+ * connection takes to become available.
+ */
+export interface FloorInput {
+  readonly accounts: number;
+  readonly vpcsPerAccount: number;
+  /** Emulated ms from accept to available (the local cloud's `endpointPendingMs`). */
+  readonly endpointPendingSeconds: number;
+}
+
+export interface Bucket {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+export const BUCKETS = {
+  createVpcEndpoint: { capacity: 4, refillPerSecond: 0.3 },
+  acceptConnections: { capacity: 10, refillPerSecond: 1 },
+  ec2Mutating: { capacity: 50, refillPerSecond: 5 },
+  sts: { capacity: 100, refillPerSecond: 50 },
+  organizations: { capacity: 20, refillPerSecond: 10 },
+} as const satisfies Record<string, Bucket>;
+
+export const ENDPOINT_IDS_PER_ACCEPT = 100;
+/** ListAccountsForParent answers at most 20 accounts per page. */
+const ACCOUNTS_PER_PAGE = 20;
+
+/** Seconds a bucket needs to serve `calls` calls starting full. */
+export function bucketSeconds(calls: number, bucket: Bucket): number {
+  return Math.max(0, calls - bucket.capacity) / bucket.refillPerSecond;
+}
+
+export interface Floor {
+  readonly paths: Record<string, { calls: number; seconds: number }>;
+  readonly criticalPath: string;
+  readonly floorSeconds: number;
+  /** Hub-side mutating calls the batching allows: principals once, accepts per 100 endpoint ids. */
+  readonly hubMutatingCallsMinimum: number;
+}
+
+export function rolloutFloor(input: FloorInput): Floor {
+  const endpoints = input.accounts * input.vpcsPerAccount;
+  const acceptCalls = Math.ceil(endpoints / ENDPOINT_IDS_PER_ACCEPT);
+  const paths = {
+    'spoke CreateVpcEndpoint per account': { calls: input.vpcsPerAccount, seconds: bucketSeconds(input.vpcsPerAccount, BUCKETS.createVpcEndpoint) },
+    'hub AcceptVpcEndpointConnections': { calls: acceptCalls, seconds: bucketSeconds(acceptCalls, BUCKETS.acceptConnections) },
+    'hub ModifyVpcEndpointServicePermissions': { calls: 1, seconds: bucketSeconds(1, BUCKETS.ec2Mutating) },
+    // One AssumeRole per spoke account (plus the organization read role), all charged to the hub's STS bucket.
+    'hub sts:AssumeRole': { calls: input.accounts + 1, seconds: bucketSeconds(input.accounts + 1, BUCKETS.sts) },
+    'organizations ListAccountsForParent': {
+      calls: Math.ceil(input.accounts / ACCOUNTS_PER_PAGE),
+      seconds: bucketSeconds(Math.ceil(input.accounts / ACCOUNTS_PER_PAGE), BUCKETS.organizations),
+    },
+  };
+  const [criticalPath, longest] = Object.entries(paths).reduce((a, b) => (b[1].seconds > a[1].seconds ? b : a));
+  return {
+    paths,
+    criticalPath,
+    floorSeconds: longest.seconds + input.endpointPendingSeconds,
+    hubMutatingCallsMinimum: 1 + acceptCalls,
+  };
+}

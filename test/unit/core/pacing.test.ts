@@ -1,0 +1,72 @@
+import { EC2_PACED_BUCKETS, PACED_COMMANDS, TokenBucketPacer, type PacerClock } from '../../../functions/core/pacing';
+
+/** A clock the test moves by hand: sleeping advances it, so waits are asserted exactly and nothing is timed. */
+function manualClock(): PacerClock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+describe('TokenBucketPacer', () => {
+  it('lets the burst through, then spaces calls by the refill interval (CreateVpcEndpoint: 4, then one per 3.33 s, plus a margin)', () => {
+    // Prepare
+    const clock = manualClock();
+    const pacer = new TokenBucketPacer(EC2_PACED_BUCKETS.vpcEndpoints, clock);
+
+    // Act: seven reservations at the same instant, as seven concurrent callers would make them
+    const waits = Array.from({ length: 7 }, () => pacer.reserve());
+
+    // Assess: first-come first-served, each later caller one refill interval behind the one before (+50 ms margin)
+    expect(waits).toEqual([0, 0, 0, 0, 3384, 6717, 10050]);
+  });
+
+  it('credits tokens refilled while idle, never above the capacity', () => {
+    // Prepare
+    let now = 0;
+    const pacer = new TokenBucketPacer({ capacity: 2, refillPerSecond: 1 }, { now: () => now, sleep: () => Promise.resolve() });
+    pacer.reserve();
+    pacer.reserve();
+
+    // Act: a long idle period refills the bucket to its capacity, not beyond
+    now = 60_000;
+    const waits = [pacer.reserve(), pacer.reserve(), pacer.reserve()];
+
+    // Assess
+    expect(waits).toEqual([0, 0, 1050]);
+  });
+
+  it('take() sleeps exactly the reserved wait, so a paced caller never spends a token EC2 has not refilled', async () => {
+    // Prepare
+    const clock = manualClock();
+    const pacer = new TokenBucketPacer(EC2_PACED_BUCKETS.endpointConnections, clock);
+
+    // Act: 12 Accept batches in a row
+    for (let i = 0; i < 12; i++) await pacer.take();
+
+    // Assess: ten from the burst, then one per second (the margin is paid once: waits count from the reservation)
+    expect(clock.sleeps).toEqual([1050, 1000]);
+  });
+
+  it('rejects a bucket that could never hand out a token', () => {
+    expect(() => new TokenBucketPacer({ capacity: 0, refillPerSecond: 1 })).toThrow(RangeError);
+    expect(() => new TokenBucketPacer({ capacity: 4, refillPerSecond: 0 })).toThrow(RangeError);
+  });
+
+  it('paces every call that draws from the small PrivateLink buckets, and only those', () => {
+    expect(PACED_COMMANDS).toEqual({
+      CreateVpcEndpointCommand: 'vpcEndpoints',
+      ModifyVpcEndpointCommand: 'vpcEndpoints',
+      DeleteVpcEndpointsCommand: 'vpcEndpoints',
+      AcceptVpcEndpointConnectionsCommand: 'endpointConnections',
+      RejectVpcEndpointConnectionsCommand: 'endpointConnections',
+    });
+  });
+});
