@@ -105,3 +105,37 @@ export async function decideConnections(
   });
   return { decisions, errors };
 }
+
+/**
+ * Accepts those of `endpointIds` that are still awaiting acceptance and deserve it, decided exactly like
+ * `convergePendingConnections` (owner in scope and VPC tagged, re-read now). Only acceptances happen here: a reject
+ * verdict, an undecidable connection or a failed accept stays pending for the reconciler's final sweep, which
+ * decides and records it. Returns the connections this call accepted.
+ */
+export async function acceptPendingBatch(
+  runtime: Runtime,
+  endpointIds: readonly string[],
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  correlationId: string,
+): Promise<ConnectionDecision[]> {
+  const { hubServiceId } = runtime.config;
+  if (endpointIds.length === 0) return [];
+  const pending = await listConnections(runtime.hubEc2, hubServiceId, { states: ['pendingAcceptance'], endpointIds });
+  const { decisions } = await decideConnections(runtime, pending, scopeOf, correlationId);
+  const deserving = decisions.filter((d) => d.verdict.verdict === 'accept');
+  if (deserving.length === 0) return [];
+  const failures = await acceptConnections(runtime.hubEc2, hubServiceId, deserving.map((d) => d.connection.endpointId));
+  const accepted = deserving.filter((d) => !failures.has(d.connection.endpointId));
+  for (const { connection, verdict } of accepted) {
+    audit({
+      action: 'connection.accept',
+      scope: { accountId: connection.ownerAccountId, endpointId: connection.endpointId },
+      decision: 'accept',
+      reason: verdict.reason,
+      before: { state: connection.state },
+      dryRun: false,
+      correlationId,
+    });
+  }
+  return accepted;
+}

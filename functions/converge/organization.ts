@@ -1,4 +1,4 @@
-import { REJECTABLE_STATES, type ConnectionFacts } from '../core/connections';
+import { ENDPOINT_IDS_PER_CALL, REJECTABLE_STATES, type ConnectionFacts } from '../core/connections';
 import { planAllPrincipals, planPrincipalChanges, planShareChanges, type PrincipalChanges } from '../core/principals';
 import { accountIdOfRootPrincipal, decideAccountScope, type ScopeDecision } from '../core/scope';
 import { vpcPlanActions, type PlannedAction } from '../core/plan-actions';
@@ -15,7 +15,8 @@ import { listVpcIds } from '../aws/spoke-vpc';
 import { audit, type AuditScope } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
 import { mapSettled, toError } from './bounded';
-import { decideConnections } from './connections';
+import { BatchingAcceptor } from './acceptor';
+import { acceptPendingBatch, decideConnections } from './connections';
 import { convergeVpc } from './vpc';
 
 export type { PlannedAction };
@@ -66,11 +67,20 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   // Decided once for the whole run from the tree walk: every step sees the same membership.
   const scopeOf = (accountId: string) =>
     Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, byId.get(accountId), runtime.config.scope));
+  // Accepts endpoints while other accounts are still being converged; a dry run accepts nothing, its sweep plans.
+  const acceptor = options.dryRun ? undefined : overlappingAcceptor(runtime, plan, scopeOf, options);
+  const onAwaitingAcceptance = acceptor === undefined ? undefined : (endpointId: string) => acceptor.notify(endpointId);
   await mapSettled(inScopeIds, runtime.config.reconcileConcurrency, (accountId) =>
     step(plan, { accountId }, () =>
-      reconcileAccount(runtime, plan, accountId, scopeOf, { ...options, principalPlanned: principalsAdded.has(accountId) }),
+      reconcileAccount(runtime, plan, accountId, scopeOf, {
+        ...options,
+        principalPlanned: principalsAdded.has(accountId),
+        ...(onAwaitingAcceptance === undefined ? {} : { onAwaitingAcceptance }),
+      }),
     ),
   );
+  await acceptor?.drain();
+  // Still runs: it catches what the batches left pending (rejects, undecidable, failed accepts) and offboarding.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   return plan;
 }
@@ -87,9 +97,12 @@ export async function reconcileAccount(
   options: ReconcileOptions & {
     /** The plan adds this account's principal first (a dry run then plans its endpoints instead of blocking). */
     readonly principalPlanned?: boolean;
+    /** Told each endpoint id the account's VPC steps leave awaiting acceptance, once its VPCs are converged. */
+    readonly onAwaitingAcceptance?: (endpointId: string) => void;
   },
 ): Promise<void> {
   const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
+  const awaitingAcceptance: string[] = [];
   for (const vpcId of await listVpcIds(ec2)) {
     await step(plan, { accountId, vpcId }, async () => {
       const outcome = await convergeVpc(
@@ -99,8 +112,41 @@ export async function reconcileAccount(
         { dryRun: options.dryRun, ec2, principalPlanned: options.principalPlanned === true },
       );
       if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
+      if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push(outcome.awaitingAcceptance.vpcEndpointId);
     });
   }
+  // Reported once the account's VPCs are done, so a batch usually reads each owner's VPC tags once, not per VPC.
+  for (const endpointId of awaitingAcceptance) options.onAwaitingAcceptance?.(endpointId);
+}
+
+/** A partial batch waits this long for more endpoints before it is accepted anyway. */
+const ACCEPT_FLUSH_AFTER_MS = 1_000;
+
+function overlappingAcceptor(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  options: ReconcileOptions,
+): BatchingAcceptor {
+  return new BatchingAcceptor({
+    batchSize: ENDPOINT_IDS_PER_CALL,
+    flushAfterMs: ACCEPT_FLUSH_AFTER_MS,
+    flush: async (endpointIds) => {
+      for (const { connection, verdict } of await acceptPendingBatch(runtime, endpointIds, scopeOf, options.correlationId)) {
+        const scope = { accountId: connection.ownerAccountId, endpointId: connection.endpointId };
+        plan.actions.push({ action: 'connection.accept', scope, reason: verdict.reason, details: { state: connection.state } });
+      }
+    },
+    // Not a plan error: those ids are still pending and the final sweep decides them (and records its own failure).
+    onFlushError: (error, endpointIds) =>
+      audit({
+        action: 'connection.accept-batch',
+        scope: { accountId: 'organization' },
+        decision: 'error',
+        reason: `${error.name}: ${error.message} (${endpointIds.length} endpoints left to the final sweep)`,
+        ...auditRun(options),
+      }),
+  });
 }
 
 async function reconcilePrincipals(
