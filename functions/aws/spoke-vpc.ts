@@ -28,7 +28,12 @@ export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, s
 export async function readVpcSnapshot(
   ec2: EC2Client,
   ids: { readonly accountId: string; readonly vpcId: string },
-  settings: { serviceName: string; proxyPort: number },
+  settings: {
+    serviceName: string;
+    proxyPort: number;
+    /** The hub service as this account sees it, when the caller reads it once for all the account's VPCs. */
+    readService?: () => Promise<ServiceView>;
+  },
 ): Promise<VpcSnapshot> {
   const vpc = await describeVpc(ec2, ids.vpcId);
   if (vpc === undefined) {
@@ -38,7 +43,7 @@ export async function readVpcSnapshot(
   const [dns, subnets, service, managedEndpoints, managedSecurityGroups] = await Promise.all([
     readDnsAttributes(ec2, ids.vpcId),
     listSubnets(ec2, ids.vpcId),
-    describeService(ec2, settings.serviceName),
+    settings.readService ? settings.readService() : describeService(ec2, settings.serviceName),
     listManagedEndpoints(ec2, ids.vpcId, settings.serviceName),
     listManagedSecurityGroups(ec2, ids.vpcId, settings.proxyPort),
   ]);
@@ -122,6 +127,17 @@ async function listSubnets(ec2: EC2Client, vpcId: string): Promise<(SubnetFacts 
  * The hub service as this account sees it. EC2 answers `InvalidServiceName` when the service does not exist or the
  * account is not (yet) an allowed principal: both mean "not visible".
  */
+export type ServiceView = Awaited<ReturnType<typeof describeService>>;
+
+/**
+ * One DescribeVpcEndpointServices per account instead of per VPC: the answer depends only on the account (its AZ
+ * mapping and whether it is an allowed principal), not on the VPC. The read happens on first use.
+ */
+export function sharedServiceReader(ec2: EC2Client, serviceName: string): () => Promise<ServiceView> {
+  let view: Promise<ServiceView> | undefined;
+  return () => (view ??= describeService(ec2, serviceName));
+}
+
 async function describeService(ec2: EC2Client, serviceName: string) {
   try {
     const { ServiceDetails } = await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [serviceName] }));

@@ -11,7 +11,7 @@ import {
 } from '../aws/endpoint-service';
 import { listAllAccounts } from '../aws/organizations';
 import { listSharedAccountIds, modifySharePrincipals } from '../aws/resource-share';
-import { listVpcIds } from '../aws/spoke-vpc';
+import { listVpcIds, sharedServiceReader } from '../aws/spoke-vpc';
 import { audit, type AuditScope } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
 import { mapSettled, toError } from './bounded';
@@ -103,13 +103,14 @@ export async function reconcileAccount(
 ): Promise<void> {
   const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
   const awaitingAcceptance: string[] = [];
+  const readService = sharedServiceReader(ec2, runtime.config.hubServiceName);
   for (const vpcId of await listVpcIds(ec2)) {
     await step(plan, { accountId, vpcId }, async () => {
       const outcome = await convergeVpc(
         runtime,
         { accountId, region: runtime.region, vpcId, correlationId: options.correlationId },
         scopeOf,
-        { dryRun: options.dryRun, ec2, principalPlanned: options.principalPlanned === true },
+        { dryRun: options.dryRun, ec2, principalPlanned: options.principalPlanned === true, readService },
       );
       if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
       if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push(outcome.awaitingAcceptance.vpcEndpointId);

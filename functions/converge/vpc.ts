@@ -14,7 +14,7 @@ import {
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EndpointCreatedDetail } from '../aws/hub-bus';
 import { readAccount } from '../aws/organizations';
-import { readVpcSnapshot } from '../aws/spoke-vpc';
+import { readVpcSnapshot, type ServiceView } from '../aws/spoke-vpc';
 import {
   addEndpointSubnets,
   authorizeProxyIngress,
@@ -72,6 +72,8 @@ export async function convergeVpc(
     ec2?: EC2Client;
     /** The reconciler's plan adds this account's principal before the VPC step (see `PlanAssumptions`). */
     principalPlanned?: boolean;
+    /** The account's view of the hub service, read once for all its VPCs (see `sharedServiceReader`). */
+    readService?: () => Promise<ServiceView>;
   },
 ): Promise<VpcOutcome> {
   const scope: AuditScope = { accountId: request.accountId, vpcId: request.vpcId };
@@ -87,6 +89,7 @@ export async function convergeVpc(
     const snapshot = await readVpcSnapshot(ec2, { accountId: request.accountId, vpcId: request.vpcId }, {
       serviceName: runtime.config.hubServiceName,
       proxyPort: runtime.config.proxyPort,
+      ...(options.readService ? { readService: options.readService } : {}),
     });
     const plan = planVpc(
       snapshot,

@@ -8,7 +8,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readEndpointVpcs, readVpcSnapshot } from '../../../functions/aws/spoke-vpc';
+import { readEndpointVpcs, readVpcSnapshot, sharedServiceReader } from '../../../functions/aws/spoke-vpc';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-2' });
@@ -98,5 +98,21 @@ describe('readEndpointVpcs', () => {
       'vpce-2': { vpcId: 'vpc-a', tags: { 'egress-proxy': 'enabled' } },
     });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcsCommand, { Filters: [{ Name: 'vpc-id', Values: ['vpc-a'] }] });
+  });
+});
+
+describe('sharedServiceReader', () => {
+  it('reads the hub service once for all the VPCs of an account', async () => {
+    // Prepare
+    const readService = sharedServiceReader(ec2, SERVICE);
+
+    // Act
+    const snapshots = await Promise.all(
+      ['vpc-0abc', 'vpc-0def', 'vpc-0123'].map((vpcId) => readVpcSnapshot(ec2, { ...ids, vpcId }, { ...settings, readService })),
+    );
+
+    // Assess
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointServicesCommand, 1);
+    for (const snapshot of snapshots) expect([...(snapshot.service?.availabilityZoneIds ?? [])]).toEqual(['euw2-az2', 'euw2-az3']);
   });
 });
