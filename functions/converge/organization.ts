@@ -1,7 +1,7 @@
 import { ENDPOINT_IDS_PER_CALL, REJECTABLE_STATES, type ConnectionFacts } from '../core/connections';
 import { planAllPrincipals, planPrincipalChanges, planShareChanges, type PrincipalChanges } from '../core/principals';
 import { accountIdOfRootPrincipal, decideAccountScope, type ScopeDecision } from '../core/scope';
-import { vpcPlanActions, type PlannedAction } from '../core/plan-actions';
+import type { PlannedAction } from '../core/plan-actions';
 import {
   acceptConnections,
   listAllowedPrincipals,
@@ -11,30 +11,15 @@ import {
 } from '../aws/endpoint-service';
 import { listAllAccounts } from '../aws/organizations';
 import { listSharedAccountIds, modifySharePrincipals } from '../aws/resource-share';
-import { listVpcIds, sharedServiceReader } from '../aws/spoke-vpc';
-import { audit, type AuditScope } from '../shared/audit';
+import { audit } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
-import { mapSettled, toError } from './bounded';
+import { mapSettled } from './bounded';
+import { reconcileAccount } from './account';
+import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 import { BatchingAcceptor } from './acceptor';
 import { acceptPendingBatch, decideConnections } from './connections';
-import { convergeVpc } from './vpc';
 
-export type { PlannedAction };
-
-export interface ReconcilePlan {
-  readonly correlationId: string;
-  readonly dryRun: boolean;
-  readonly accounts: { readonly total: number; readonly inScope: number };
-  readonly actions: PlannedAction[];
-  readonly errors: { readonly scope: AuditScope; readonly error: string }[];
-}
-
-export interface ReconcileOptions {
-  readonly dryRun: boolean;
-  readonly correlationId: string;
-  /** Restrict the run to these accounts (principals of other accounts are then left alone). */
-  readonly accountIds?: readonly string[];
-}
+export type { PlannedAction, ReconcileOptions, ReconcilePlan };
 
 /**
  * The whole organization's desired state, computed with the same core decisions as the event handlers, applied
@@ -83,41 +68,6 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   // Still runs: it catches what the batches left pending (rejects, undecidable, failed accepts) and offboarding.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   return plan;
-}
-
-/**
- * One account's VPCs (every VPC in the hub region, tagged or not), converged one after another: CreateVpcEndpoint
- * has a small per-account token bucket. This is the unit a later fan-out puts on a queue.
- */
-export async function reconcileAccount(
-  runtime: Runtime,
-  plan: ReconcilePlan,
-  accountId: string,
-  scopeOf: (accountId: string) => Promise<ScopeDecision>,
-  options: ReconcileOptions & {
-    /** The plan adds this account's principal first (a dry run then plans its endpoints instead of blocking). */
-    readonly principalPlanned?: boolean;
-    /** Told each endpoint id the account's VPC steps leave awaiting acceptance, once its VPCs are converged. */
-    readonly onAwaitingAcceptance?: (endpointId: string) => void;
-  },
-): Promise<void> {
-  const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
-  const awaitingAcceptance: string[] = [];
-  const readService = sharedServiceReader(ec2, runtime.config.hubServiceName);
-  for (const vpcId of await listVpcIds(ec2)) {
-    await step(plan, { accountId, vpcId }, async () => {
-      const outcome = await convergeVpc(
-        runtime,
-        { accountId, region: runtime.region, vpcId, correlationId: options.correlationId },
-        scopeOf,
-        { dryRun: options.dryRun, ec2, principalPlanned: options.principalPlanned === true, readService },
-      );
-      if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
-      if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push(outcome.awaitingAcceptance.vpcEndpointId);
-    });
-  }
-  // Reported once the account's VPCs are done, so a batch usually reads each owner's VPC tags once, not per VPC.
-  for (const endpointId of awaitingAcceptance) options.onAwaitingAcceptance?.(endpointId);
 }
 
 /** A partial batch waits this long for more endpoints before it is accepted anyway. */
@@ -250,18 +200,6 @@ async function reconcileConnections(
       dryRun: options.dryRun,
       correlationId: options.correlationId,
     });
-  }
-}
-
-/** Runs one unit of the reconcile; a failure is recorded against its scope and the run goes on. */
-async function step(plan: ReconcilePlan, scope: AuditScope, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (thrown) {
-    const error = toError(thrown);
-    const reason = `${error.name}: ${error.message}`;
-    plan.errors.push({ scope, error: reason });
-    audit({ action: 'reconcile.step', scope, decision: 'error', reason, dryRun: plan.dryRun, correlationId: plan.correlationId });
   }
 }
 

@@ -1,0 +1,32 @@
+import type { PlannedAction } from '../core/plan-actions';
+import { audit, type AuditScope } from '../shared/audit';
+import { toError } from './bounded';
+
+/** What a reconcile decided (and, unless dry run, applied), and what it could not do. */
+export interface ReconcilePlan {
+  readonly correlationId: string;
+  readonly dryRun: boolean;
+  readonly accounts: { readonly total: number; readonly inScope: number };
+  readonly actions: PlannedAction[];
+  readonly errors: { readonly scope: AuditScope; readonly error: string }[];
+}
+
+export interface ReconcileOptions {
+  readonly dryRun: boolean;
+  readonly correlationId: string;
+  /** Restrict the run to these accounts (principals of other accounts are then left alone). */
+  readonly accountIds?: readonly string[];
+}
+
+/** Runs one unit of the reconcile; a failure is recorded against its scope and the run goes on. */
+export async function step(plan: ReconcilePlan, scope: AuditScope, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (thrown) {
+    const error = toError(thrown);
+    const reason = `${error.name}: ${error.message}`;
+    plan.errors.push({ scope, error: reason });
+    audit({ action: 'reconcile.step', scope, decision: 'error', reason, dryRun: plan.dryRun, correlationId: plan.correlationId });
+  }
+}
+
