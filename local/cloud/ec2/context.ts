@@ -11,6 +11,12 @@ export interface Ec2Options {
    * @default 5000
    */
   readonly endpointPendingMs?: number;
+  /**
+   * Emulated milliseconds a deleted interface endpoint stays `deleting` (its network interfaces being torn down,
+   * its security groups still in use) before it is `deleted`. Scaled by the world clock's time scale.
+   * @default 5000
+   */
+  readonly endpointDeletingMs?: number;
   /** Interface endpoints per VPC before VpcEndpointLimitExceeded. @default 50 (the AWS default quota) */
   readonly endpointsPerVpc?: number;
   /**

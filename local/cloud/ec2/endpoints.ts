@@ -6,7 +6,7 @@ import { resolveGroups, resolvePrivateDns, resolveService, resolveSubnets } from
 import { endpointNotFound, endpointNotFoundMessage, invalidParameter } from './errors';
 import { compileFilters, exactFilterValues } from './filters';
 import type { FilterFields } from './filters';
-import { endpointState, notifyConnectionEvent, startPending } from './lifecycle';
+import { endpointState, isDeleted, notifyConnectionEvent, startDeleting, startPending } from './lifecycle';
 import { findVpc } from './lookups';
 import { PAGE_UP_TO_1000, paginate } from './paging';
 import { bool, filters, list, optional, required, tagSpecifications } from './query';
@@ -14,7 +14,8 @@ import { endpointXml } from './render';
 import type { VpcEndpoint } from './state';
 import { setTags } from './tagging';
 
-const countsTowardLimit = (endpoint: VpcEndpoint) => endpoint.state !== 'deleted' && endpoint.state !== 'rejected';
+// A `deleting` endpoint still counts: its network interfaces are not gone yet.
+const countsTowardLimit = (endpoint: VpcEndpoint, now: number) => !isDeleted(endpoint, now) && endpoint.state !== 'rejected';
 
 const createVpcEndpoint: Handler = (call) => {
   const idempotency = clientToken(call, 'CreateVpcEndpoint');
@@ -34,7 +35,11 @@ const createVpcEndpoint: Handler = (call) => {
   const tags = tagSpecifications(call.p, 'vpc-endpoint');
   const inVpc = call.rs.endpointsByVpc.get(vpc.id) ?? new Set<VpcEndpoint>();
   let active = 0;
-  for (const endpoint of inVpc) if (countsTowardLimit(endpoint)) active++;
+  for (const endpoint of inVpc) {
+    // Deleted endpoints stay in the index until a create passes by, so a VPC that churns does not grow it forever.
+    if (isDeleted(endpoint, now)) inVpc.delete(endpoint);
+    else if (countsTowardLimit(endpoint, now)) active++;
+  }
   if (active >= call.options.endpointsPerVpc) {
     throw new AwsError('VpcEndpointLimitExceeded', 'The maximum number of VPC endpoints has been reached.');
   }
@@ -53,6 +58,7 @@ const createVpcEndpoint: Handler = (call) => {
     privateDnsEnabled,
     state: 'pendingAcceptance',
     availableAt: 0,
+    deletedAt: 0,
     createdAt: new Date(now),
     connectionId: call.world.newId('vpce-con'),
     networkInterfaceIds: subnets.map(() => call.world.newId('eni')),
@@ -100,14 +106,14 @@ const describeVpcEndpoints: Handler = (call) => {
     }
   }
   const matches = compileFilters(filterList, endpointFilters(now));
-  const visible = candidates.filter((e) => e.state !== 'deleted' && matches(e));
+  const visible = candidates.filter((e) => !isDeleted(e, now) && matches(e));
   const page = paginate(call.p, visible, PAGE_UP_TO_1000);
   return { vpcEndpointSet: page.items.map((e) => endpointXml(e, now)), nextToken: page.nextToken };
 };
 
 function ownEndpoint(call: Call, id: string): VpcEndpoint {
   const endpoint = call.rs.endpoints.get(id);
-  if (!endpoint || endpoint.state === 'deleted') throw endpointNotFound(id);
+  if (!endpoint || isDeleted(endpoint, call.world.clock.now())) throw endpointNotFound(id);
   return endpoint;
 }
 
@@ -150,15 +156,16 @@ const deleteVpcEndpoints: Handler = (call) => {
   const unsuccessful = [];
   for (const id of ids) {
     const endpoint = call.rs.endpoints.get(id);
-    if (!endpoint || endpoint.state === 'deleted') {
+    if (!endpoint || isDeleted(endpoint, now)) {
       unsuccessful.push({ error: { code: 'InvalidVpcEndpointId.NotFound', message: endpointNotFoundMessage(id) }, resourceId: id });
       continue;
     }
-    endpoint.state = 'deleted';
-    call.rs.endpointsByVpc.get(endpoint.vpcId)?.delete(endpoint);
+    // Asking again while it is going away changes nothing (and must not restart the teardown).
+    if (endpoint.state === 'deleting') continue;
+    // It stays in its VPC's index and its groups' `usedBy` while `deleting`: readers resolve the state and skip
+    // it once `deleted`. The provider keeps seeing the connection, `deleting` then `deleted`, as in AWS.
+    startDeleting(endpoint, now, call.options.endpointDeletingMs);
     call.rs.taggables.delete(endpoint.id);
-    for (const group of endpoint.groups) group.usedBy.delete(endpoint.id);
-    // The provider keeps seeing the connection, as `deleted`, like AWS shows it for a while.
     notifyConnectionEvent(call.world, call.state, endpoint, 'Delete', now);
   }
   return { unsuccessful };

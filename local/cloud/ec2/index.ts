@@ -75,6 +75,7 @@ export function createEc2Service(world: World, options: Ec2Options = {}): Ec2Ser
   const state = new Ec2State();
   const resolved = (region: string): ResolvedOptions => ({
     endpointPendingMs: options.endpointPendingMs ?? 5000,
+    endpointDeletingMs: options.endpointDeletingMs ?? 5000,
     endpointsPerVpc: options.endpointsPerVpc ?? 50,
     serviceZoneCount: options.serviceZoneCount ?? Math.max(1, zoneCount(region) - 1),
   });

@@ -1,7 +1,7 @@
 /**
- * Endpoint connection lifecycle: pendingAcceptance -> (accept) pending -> available, or rejected.
- * `pending` resolves lazily from the emulated clock, so no timers outlive the cloud and a benchmark's
- * time scale compresses the wait without extra work.
+ * Endpoint connection lifecycle: pendingAcceptance -> (accept) pending -> available, or rejected; and from any
+ * live state, (delete) deleting -> deleted. `pending` and `deleting` resolve lazily from the emulated clock, so
+ * no timers outlive the cloud and a benchmark's time scale compresses the waits without extra work.
  */
 import type { World } from '../framework';
 import type { ConnectionEvent, EndpointState, VpcEndpoint } from './state';
@@ -9,7 +9,20 @@ import type { Ec2State } from './state';
 
 export function endpointState(endpoint: VpcEndpoint, now: number): EndpointState {
   if (endpoint.state === 'pending' && now >= endpoint.availableAt) endpoint.state = 'available';
+  if (endpoint.state === 'deleting' && now >= endpoint.deletedAt) endpoint.state = 'deleted';
   return endpoint.state;
+}
+
+/** Gone for good: AWS answers NotFound for it and it holds nothing (subnets, security groups, quota). */
+export const isDeleted = (endpoint: VpcEndpoint, now: number) => endpointState(endpoint, now) === 'deleted';
+
+/**
+ * AWS tears the endpoint's network interfaces down before it is `deleted`; until then it still occupies its
+ * subnets and security groups, and the provider sees the connection as `deleting`.
+ */
+export function startDeleting(endpoint: VpcEndpoint, now: number, deletingMs: number): void {
+  endpoint.state = 'deleting';
+  endpoint.deletedAt = now + deletingMs;
 }
 
 export function startPending(endpoint: VpcEndpoint, now: number, pendingMs: number): void {

@@ -5,6 +5,7 @@
 import { AwsError } from '../framework';
 import type { Handler } from './context';
 import { endpointNotFoundMessage, invalidParameter } from './errors';
+import { isDeleted } from './lifecycle';
 import { compileFilters } from './filters';
 import type { FilterFields } from './filters';
 import { PAGE_5_TO_1000, paginate } from './paging';
@@ -37,7 +38,7 @@ const createNotification: Handler = (call) => {
   if (serviceId !== undefined) ownService(call, serviceId);
   if (endpointId !== undefined) {
     const endpoint = call.rs.endpoints.get(endpointId);
-    if (!endpoint || endpoint.state === 'deleted') throw new AwsError('InvalidVpcEndpointId.NotFound', endpointNotFoundMessage(endpointId));
+    if (!endpoint || isDeleted(endpoint, call.world.clock.now())) throw new AwsError('InvalidVpcEndpointId.NotFound', endpointNotFoundMessage(endpointId));
   }
   const topicArn = required(call.p, 'ConnectionNotificationArn');
   if (!SNS_TOPIC_ARN.test(topicArn)) throw invalidParameter(`Invalid SNS topic ARN: ${topicArn}`);

@@ -12,6 +12,7 @@ import { ruleXml, securityGroupArn, securityGroupXml } from './render';
 import type { SecurityGroup, SecurityGroupRule, Vpc } from './state';
 import { setTags } from './tagging';
 import { findGroup, findVpc } from './lookups';
+import { isDeleted } from './lifecycle';
 
 export function createSecurityGroup(call: Call, vpc: Vpc, name: string, description: string, tags: Map<string, string>) {
   for (const group of call.rs.securityGroups.values()) {
@@ -171,6 +172,12 @@ const deleteGroup: Handler = (call) => {
   const group = findGroup(call, groupId);
   if (group.name === 'default') {
     throw new AwsError('CannotDelete', `the specified group: "${group.id}" name: "default" cannot be deleted by a user`);
+  }
+  // A `deleting` endpoint's network interfaces still hold the group; a `deleted` one lets it go.
+  const now = call.world.clock.now();
+  for (const endpointId of group.usedBy) {
+    const endpoint = call.rs.endpoints.get(endpointId);
+    if (!endpoint || isDeleted(endpoint, now)) group.usedBy.delete(endpointId);
   }
   if (group.usedBy.size > 0) throw new AwsError('DependencyViolation', `resource ${group.id} has a dependent object`);
   for (const other of call.rs.securityGroups.values()) {

@@ -57,12 +57,18 @@ export interface SecurityGroup extends Taggable {
   description: string;
   ingress: SecurityGroupRule[];
   egress: SecurityGroupRule[];
-  /** Endpoints using the group: it cannot be deleted while any remain. */
+  /**
+   * Endpoints using the group: it cannot be deleted while any of them is short of `deleted` (a `deleting`
+   * endpoint's network interfaces still hold it).
+   */
   usedBy: Set<string>;
 }
 
-/** Stored endpoint states; `pending` turns into `available` lazily once `availableAt` has passed. */
-export type EndpointState = 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleted';
+/**
+ * Stored endpoint states. Two resolve lazily from the emulated clock: `pending` turns into `available` once
+ * `availableAt` has passed, and `deleting` into `deleted` once `deletedAt` has.
+ */
+export type EndpointState = 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleting' | 'deleted';
 
 export interface VpcEndpoint extends Taggable {
   type: 'vpc-endpoint';
@@ -73,6 +79,8 @@ export interface VpcEndpoint extends Taggable {
   privateDnsEnabled: boolean;
   state: EndpointState;
   availableAt: number;
+  /** When a `deleting` endpoint becomes `deleted` (its network interfaces gone, its security groups free). */
+  deletedAt: number;
   createdAt: Date;
   connectionId: string;
   networkInterfaceIds: string[];

@@ -14,6 +14,7 @@ import { allow, createEndpoint, createService, createSpokeNetwork } from './ec2-
 import type { SpokeNetwork } from './ec2-privatelink-fixture';
 
 const PENDING_MS = 30_000;
+const DELETING_MS = 20_000;
 const TOPIC = `arn:aws:sns:${REGION}:${HUB}:endpoint-connections`;
 
 let h: Ec2Harness;
@@ -25,7 +26,7 @@ let zoneIds: string[];
 let net: SpokeNetwork;
 
 beforeAll(async () => {
-  h = await startEc2Harness({ endpointPendingMs: PENDING_MS });
+  h = await startEc2Harness({ endpointPendingMs: PENDING_MS, endpointDeletingMs: DELETING_MS });
   hub = h.client(HUB);
   spoke = h.client(SPOKE);
   const service = await createService(hub);
@@ -63,6 +64,28 @@ describe('connection lifecycle', () => {
     expect(justAccepted).toEqual(['pending', 'pending']);
     expect(almost).toBe('pending');
     expect([await stateOf(id), await connectionState(id)]).toEqual(['available', 'available']);
+  });
+
+  it('goes available -> deleting -> deleted when the consumer deletes it, on both sides, and cannot be rejected meanwhile', async () => {
+    // Prepare
+    const id = await newEndpoint();
+    await hub.send(new AcceptVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: [id] }));
+    h.advance(PENDING_MS);
+
+    // Act
+    await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+    const justDeleted = [await stateOf(id), await connectionState(id)];
+    const rejected = await hub.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: [id] }));
+    h.advance(DELETING_MS - 1);
+    const almost = await connectionState(id);
+    h.advance(1);
+
+    // Assess: the consumer no longer finds it; the provider still sees the connection, as `deleted`.
+    expect(justDeleted).toEqual(['deleting', 'deleting']);
+    expect(rejected.Unsuccessful?.map((u) => u.Error?.Code)).toEqual(['InvalidState']);
+    expect(almost).toBe('deleting');
+    expect(await connectionState(id)).toBe('deleted');
+    expect((await errorOf(stateOf(id))).name).toBe('InvalidVpcEndpointId.NotFound');
   });
 
   it('goes pendingAcceptance -> rejected on reject', async () => {
@@ -181,7 +204,7 @@ describe('connection notifications', () => {
       ['Connect', rejected, 'pendingAcceptance'],
       ['Accept', accepted, 'pending'],
       ['Reject', rejected, 'rejected'],
-      ['Delete', accepted, 'deleted'],
+      ['Delete', accepted, 'deleting'],
     ]);
     expect(published[0]?.message).toMatchObject({ ServiceId: service.ServiceId, EndpointOwner: SPOKE, VpcId: net.vpcId, Version: '1.0' });
   });

@@ -20,9 +20,11 @@ let spoke: EC2Client;
 let serviceName: string;
 let zoneIds: string[];
 let net: SpokeNetwork;
+/** Emulated ms a deleted endpoint stays `deleting`; the harness clock only moves when a test advances it. */
+const DELETING_MS = 4000;
 
 beforeAll(async () => {
-  h = await startEc2Harness();
+  h = await startEc2Harness({ endpointDeletingMs: DELETING_MS });
   hub = h.client(HUB);
   spoke = h.client(SPOKE);
   const service = await createService(hub);
@@ -140,19 +142,23 @@ describe('CreateVpcEndpoint', () => {
 });
 
 describe('endpoint quota', () => {
-  it('allows 50 interface endpoints per VPC, then VpcEndpointLimitExceeded; a deletion frees a slot', async () => {
+  it('allows 50 interface endpoints per VPC, then VpcEndpointLimitExceeded; a deletion frees a slot once deleted', async () => {
     // Prepare
     const quotaNet = await createSpokeNetwork(spoke);
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) ids.push((await createEndpoint(spoke, quotaNet, serviceName, zoneIds.slice(0, 1))).VpcEndpointId!);
+    const createOneMore = () => createEndpoint(spoke, quotaNet, serviceName, zoneIds.slice(0, 1));
 
     // Act
-    const over = await errorOf(createEndpoint(spoke, quotaNet, serviceName, zoneIds.slice(0, 1)));
+    const over = await errorOf(createOneMore());
     await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [ids[0]!] }));
+    const whileDeleting = await errorOf(createOneMore());
+    h.advance(DELETING_MS);
 
     // Assess
     expect(over.name).toBe('VpcEndpointLimitExceeded');
-    await expect(createEndpoint(spoke, quotaNet, serviceName, zoneIds.slice(0, 1))).resolves.toBeDefined();
+    expect(whileDeleting.name).toBe('VpcEndpointLimitExceeded');
+    await expect(createOneMore()).resolves.toBeDefined();
   });
 });
 
@@ -192,19 +198,30 @@ describe('DescribeVpcEndpoints and DeleteVpcEndpoints', () => {
   it('deletes endpoints, reporting unknown and foreign ids as Unsuccessful', async () => {
     // Prepare
     const endpoint = await createEndpoint(spoke, net, serviceName, zoneIds.slice(0, 1));
+    const id = endpoint.VpcEndpointId!;
     const unknown = 'vpce-0000000000000dead';
+    const describeById = () => spoke.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }));
 
     // Act
-    const foreign = await h.client(OTHER).send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.VpcEndpointId!] }));
-    const result = await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.VpcEndpointId!, unknown] }));
+    const foreign = await h.client(OTHER).send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+    const result = await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id, unknown] }));
 
     // Assess
     expect(foreign.Unsuccessful?.[0]?.Error?.Code).toBe('InvalidVpcEndpointId.NotFound');
     expect(result.Unsuccessful).toEqual([
       { ResourceId: unknown, Error: { Code: 'InvalidVpcEndpointId.NotFound', Message: `The Vpc Endpoint Id '${unknown}' does not exist` } },
     ]);
-    const gone = await errorOf(spoke.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [endpoint.VpcEndpointId!] })));
-    expect(gone.name).toBe('InvalidVpcEndpointId.NotFound');
+    // Its network interfaces go first: `deleting` until the teardown is over, and deleting it again is no error.
+    expect((await describeById()).VpcEndpoints?.map((e) => e.State)).toEqual(['deleting']);
+    const byState = await spoke.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-state', Values: ['deleting'] }] }));
+    expect(byState.VpcEndpoints?.map((e) => e.VpcEndpointId)).toContain(id);
+    expect((await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }))).Unsuccessful ?? []).toEqual([]);
+    h.advance(DELETING_MS - 1);
+    expect((await describeById()).VpcEndpoints?.map((e) => e.State)).toEqual(['deleting']);
+    h.advance(1);
+    expect((await errorOf(describeById())).name).toBe('InvalidVpcEndpointId.NotFound');
+    const again = await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+    expect(again.Unsuccessful?.[0]?.Error?.Code).toBe('InvalidVpcEndpointId.NotFound');
   });
 
   it('keeps a security group in use by an endpoint from deletion (DependencyViolation)', async () => {
@@ -212,13 +229,19 @@ describe('DescribeVpcEndpoints and DeleteVpcEndpoints', () => {
     const { GroupId } = await spoke.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: 'endpoint-sg', Description: 'd' }));
     const endpoint = await createEndpoint(spoke, net, serviceName, zoneIds.slice(0, 1), { SecurityGroupIds: [GroupId!] });
 
-    // Act
-    const blocked = await errorOf(spoke.send(new DeleteSecurityGroupCommand({ GroupId })));
-    await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.VpcEndpointId!] }));
+    const deleteGroup = () => spoke.send(new DeleteSecurityGroupCommand({ GroupId }));
 
-    // Assess
+    // Act
+    const blocked = await errorOf(deleteGroup());
+    await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.VpcEndpointId!] }));
+    h.advance(DELETING_MS - 1);
+    const blockedWhileDeleting = await errorOf(deleteGroup());
+    h.advance(1);
+
+    // Assess: the endpoint's network interfaces hold the group until the endpoint is `deleted`.
     expect(blocked.name).toBe('DependencyViolation');
+    expect(blockedWhileDeleting.name).toBe('DependencyViolation');
     expect(endpoint.Groups).toEqual([{ GroupId, GroupName: 'endpoint-sg' }]);
-    await expect(spoke.send(new DeleteSecurityGroupCommand({ GroupId }))).resolves.toMatchObject({ Return: true });
+    await expect(deleteGroup()).resolves.toMatchObject({ Return: true });
   });
 });

@@ -27,11 +27,13 @@ import type { Ec2Harness } from './ec2-harness';
 import { allow, createEndpoint, createService, createSpokeNetwork } from './ec2-privatelink-fixture';
 
 let h: Ec2Harness;
+/** Emulated ms a deleted endpoint stays `deleting` (the harness clock moves only when a test advances it). */
+const ENDPOINT_DELETING_MS = 3000;
 let hub: EC2Client;
 let spoke: EC2Client;
 
 beforeAll(async () => {
-  h = await startEc2Harness();
+  h = await startEc2Harness({ endpointDeletingMs: ENDPOINT_DELETING_MS });
   hub = h.client(HUB);
   spoke = h.client(SPOKE);
 });
@@ -172,6 +174,9 @@ describe('RevokeSecurityGroupIngress, DeleteSubnet and DeleteVpc', () => {
     expect((await errorOf(spoke.send(new DeleteSubnetCommand({ SubnetId: endpointSubnet })))).name).toBe('DependencyViolation');
     expect((await errorOf(spoke.send(new DeleteVpcCommand({ VpcId: net.vpcId })))).name).toBe('DependencyViolation');
     await spoke.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.VpcEndpointId!] }));
+    // The endpoint's network interface stays in its subnet until the endpoint is `deleted`.
+    expect((await errorOf(spoke.send(new DeleteSubnetCommand({ SubnetId: endpointSubnet })))).name).toBe('DependencyViolation');
+    h.advance(ENDPOINT_DELETING_MS);
     for (const subnetId of net.subnetByZoneId.values()) await spoke.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
     await spoke.send(new DeleteVpcCommand({ VpcId: net.vpcId }));
     expect((await errorOf(spoke.send(new DeleteVpcCommand({ VpcId: net.vpcId })))).name).toBe('InvalidVpcID.NotFound');
