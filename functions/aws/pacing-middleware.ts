@@ -1,23 +1,45 @@
-import type { EC2Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-ec2';
-import type { FinalizeRequestMiddleware } from '@smithy/types';
-import { PACED_COMMANDS, pacersFor, type PacerClock } from '../core/pacing';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
+import { ORGANIZATIONS_BUCKET, PACED_COMMANDS, pacersFor, TokenBucketPacer, type PacerClock } from '../core/pacing';
 
 export const PACING_MIDDLEWARE_NAME = 'egressPacing';
 
 /**
- * Waits for a token of the command's EC2 bucket before each attempt (after the retry middleware, so a retry is paced
- * too). One set of pacers per client: clients are per account and region, like EC2's buckets.
+ * Waits for a token of `pacerOf(command)` before each attempt: after the retry middleware, so a retry is paced too.
+ * Commands without a pacer go straight through.
+ */
+function addPacingMiddleware<Input extends object, Output extends object>(
+  stack: MiddlewareStack<Input, Output>,
+  pacerOf: (commandName: string) => TokenBucketPacer | undefined,
+): void {
+  const pace: FinalizeRequestMiddleware<Input, Output> = (next, context) => async (args) => {
+    await pacerOf(context.commandName ?? '')?.take();
+    return next(args);
+  };
+  stack.addRelativeTo(pace, { relation: 'after', toMiddleware: 'retryMiddleware', name: PACING_MIDDLEWARE_NAME, override: true });
+}
+
+/**
+ * Paces the EC2 commands that have small buckets of their own (endpoint and connection calls). One set of pacers per
+ * client: clients are per account and region, like EC2's buckets.
  */
 export function addPacing(client: EC2Client, clock?: PacerClock): EC2Client {
   const pacers = pacersFor(clock);
-  const pace: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
-    const bucket = PACED_COMMANDS[context.commandName ?? ''];
-    if (bucket !== undefined) await pacers[bucket].take();
-    return next(args);
-  };
-  client.middlewareStack.addRelativeTo(
-    pace,
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: PACING_MIDDLEWARE_NAME, override: true },
-  );
+  addPacingMiddleware(client.middlewareStack, (commandName) => {
+    const bucket = PACED_COMMANDS[commandName];
+    return bucket === undefined ? undefined : pacers[bucket];
+  });
+  return client;
+}
+
+/**
+ * Paces every Organizations command through one bucket: Organizations throttles a caller's operations together
+ * (ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount, ListParents...). One client per runtime,
+ * and Organizations is global, so one pacer per client matches the one bucket per calling account.
+ */
+export function addOrganizationsPacing(client: OrganizationsClient, clock?: PacerClock): OrganizationsClient {
+  const pacer = new TokenBucketPacer(ORGANIZATIONS_BUCKET, clock);
+  addPacingMiddleware(client.middlewareStack, () => pacer);
   return client;
 }

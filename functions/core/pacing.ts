@@ -1,7 +1,8 @@
 /**
- * Client-side pacing against EC2's request token buckets (aws-facts.md), so a burst of work waits for tokens instead
- * of spending SDK retries (and their growing backoff) on `RequestLimitExceeded`. The SDK's retry stays the backstop:
- * other writers (another Lambda instance, a person in the console) draw from the same account bucket.
+ * Client-side pacing against EC2's request token buckets (aws-facts.md) and Organizations' request rate, so a burst
+ * of work waits for tokens instead of spending SDK retries (and their growing backoff) on `RequestLimitExceeded` or
+ * `TooManyRequestsException`. The SDK's retry stays the backstop: other callers (another Lambda instance, a person in
+ * the console) draw from the same account bucket.
  */
 
 export interface BucketSpec {
@@ -18,6 +19,15 @@ export const EC2_PACED_BUCKETS = {
   /** AcceptVpcEndpointConnections, RejectVpcEndpointConnections: hub side. */
   endpointConnections: { capacity: 10, refillPerSecond: 1 },
 } as const satisfies Record<string, BucketSpec>;
+
+/**
+ * Organizations (a global service, one endpoint in us-east-1) throttles every operation of a caller together with
+ * `TooManyRequestsException`. AWS does not publish a token bucket for it the way EC2 does (its quotas page lists
+ * entity limits; practitioners meet throttling at a few to a few tens of calls per second), so this is the local
+ * cloud's `organizations:default` bucket (local/cloud/core/throttle.ts), kept equal to it on purpose: the client
+ * must not out-run the emulator it is measured against, and a lower real limit is still caught by the SDK's retry.
+ */
+export const ORGANIZATIONS_BUCKET: BucketSpec = { capacity: 20, refillPerSecond: 10 };
 
 /** Which commands share which bucket (SDK command names, as the middleware sees them). */
 export const PACED_COMMANDS: Readonly<Record<string, keyof typeof EC2_PACED_BUCKETS>> = {

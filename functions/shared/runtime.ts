@@ -5,7 +5,7 @@ import { RAMClient } from '@aws-sdk/client-ram';
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../aws/assume-role';
 import { clientOptions } from '../aws/client-config';
-import { addPacing } from '../aws/pacing-middleware';
+import { addOrganizationsPacing, addPacing } from '../aws/pacing-middleware';
 import { SpokeSessions } from '../aws/spoke-sessions';
 import type { ControlPlaneConfig } from './config';
 
@@ -25,13 +25,14 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
   const options = clientOptions(config.maxAttempts, region);
   const sts = new STSClient(options);
   // Organizations is global and homed in us-east-1; the read role lives in the management account. Without a role
-  // the hub is the management account (or a delegated administrator) and uses its own credentials.
-  const organizations = new OrganizationsClient({
+  // the hub is the management account (or a delegated administrator) and uses its own credentials. Paced: a reconcile
+  // walks the whole OU tree, and every onboarding re-reads an account, against one low organization-wide rate.
+  const organizations = addOrganizationsPacing(new OrganizationsClient({
     ...clientOptions(config.maxAttempts, 'us-east-1'),
     ...(config.orgReadRoleArn === undefined
       ? {}
       : { credentials: assumeRoleCredentials(sts, config.orgReadRoleArn, 'egress-control-plane-org-read') }),
-  });
+  }));
   return {
     config,
     region,
