@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CfnWaitCondition, CfnWaitConditionHandle, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnWaitCondition, CfnWaitConditionHandle, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeCodeBuildWildcards, acknowledgeIamWildcards, S3_READ_WILDCARDS } from '../nag-acknowledgements';
 import { SQUID_CONTRACT } from '../squid-contract';
+import { allowSquidImagePush, squidImageBuildProps } from './squid-image-build';
 
 export interface BootstrapImageBuildProps {
   readonly repository: ecr.IRepository;
@@ -38,26 +39,15 @@ export class BootstrapImageBuild extends Construct {
     const project = new codebuild.Project(this, 'Build', {
       description: 'Builds the first Squid image so the fleet can start before the pipeline runs',
       source: codebuild.Source.s3({ bucket: source.bucket, path: source.s3ObjectKey }),
-      environment: {
-        buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
-        computeType: codebuild.ComputeType.SMALL,
-        privileged: true,
-      },
-      environmentVariables: {
-        REPOSITORY_URI: { value: props.repository.repositoryUri },
-        IMAGE_TAG: { value: props.imageTag },
-        [SQUID_CONTRACT.hubCidrBuildArg]: { value: props.hubVpcCidr },
-      },
+      ...squidImageBuildProps({
+        repository: props.repository,
+        hubVpcCidr: props.hubVpcCidr,
+        logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention }),
+        extraVariables: { IMAGE_TAG: props.imageTag },
+      }),
       buildSpec: codebuild.BuildSpec.fromObject(bootstrapBuildSpec()),
-      timeout: Duration.minutes(30),
-      logging: { cloudWatch: { logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention }) } },
     });
-    props.repository.grantPullPush(project);
-    props.repository.grant(project, 'ecr:DescribeImages');
-    Validations.of(project).acknowledge({
-      id: 'AwsSolutions-CB3',
-      reason: 'Privileged mode is required to run the Docker daemon that builds the Squid image.',
-    });
+    allowSquidImagePush(project, props.repository);
     Validations.of(project).acknowledge({
       id: 'AwsSolutions-CB4',
       reason: 'The project produces no build artifacts to encrypt; its only output is the image, encrypted at rest in ECR.',

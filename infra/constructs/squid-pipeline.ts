@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeCodeBuildWildcards, acknowledgeIamWildcards, nagReference, S3_READ_WILDCARDS } from '../nag-acknowledgements';
 import type { PipelineSourceConfig } from '../config';
 import { SQUID_CONTRACT } from '../squid-contract';
+import { allowSquidImagePush, squidImageBuildProps } from './squid-image-build';
 import { SquidPipelineSource } from './squid-pipeline-source';
 
 export interface SquidPipelineProps {
@@ -122,28 +123,16 @@ export class SquidPipeline extends Construct {
     const project = new codebuild.PipelineProject(this, 'Build', {
       description: 'Checks the allowlist and squid.conf, builds and pushes the Squid image',
       buildSpec: codebuild.BuildSpec.fromSourceFilename(SQUID_CONTRACT.buildspecPath),
-      environment: {
-        buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
-        computeType: codebuild.ComputeType.SMALL,
-        // Docker builds need the Docker daemon, which CodeBuild runs only in privileged mode.
-        privileged: true,
-      },
-      environmentVariables: {
-        REPOSITORY_URI: { value: props.repository.repositoryUri },
-        CONTAINER_NAME: { value: SQUID_CONTRACT.containerName },
-        [SQUID_CONTRACT.hubCidrBuildArg]: { value: props.hubVpcCidr },
-      },
+      ...squidImageBuildProps({
+        repository: props.repository,
+        hubVpcCidr: props.hubVpcCidr,
+        logGroup,
+        extraVariables: { CONTAINER_NAME: SQUID_CONTRACT.containerName },
+      }),
       encryptionKey: key,
-      timeout: Duration.minutes(30),
-      logging: { cloudWatch: { logGroup } },
     });
-    props.repository.grantPullPush(project);
     // The build skips pushing when the commit's immutable tag already exists (a re-run).
-    props.repository.grant(project, 'ecr:DescribeImages');
-    Validations.of(project).acknowledge({
-      id: 'AwsSolutions-CB3',
-      reason: 'Privileged mode is required to run the Docker daemon that builds the Squid image.',
-    });
+    allowSquidImagePush(project, props.repository);
     return project;
   }
 }
