@@ -9,6 +9,12 @@ const SERVICE_PREFIX: Record<string, string> = {
   STSClient: 'sts',
   CloudWatchLogsClient: 'logs',
   EventBridgeClient: 'events',
+  LambdaClient: 'lambda',
+};
+
+/** Where the IAM action is not the API operation's name. */
+const IAM_ACTION: Record<string, string> = {
+  'lambda:Invoke': 'lambda:InvokeFunction',
 };
 
 export interface CallObserver {
@@ -31,7 +37,8 @@ export function instrumentClient<I extends object, O extends MetadataBearer>(cli
   client.middlewareStack.add(
     (next: InitializeHandler<I, O>, context) => async (args: InitializeHandlerArguments<I>) => {
       const service = SERVICE_PREFIX[String(context.clientName)] ?? String(context.clientName);
-      const action = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+      const operation = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+      const action = IAM_ACTION[operation] ?? operation;
       observe?.({ service, action });
       try {
         return await next(args);

@@ -1,3 +1,4 @@
+import { ReconcilerFunctionError, UnexpectedFunctionResponseError } from './function-errors';
 import { CliConfigurationError } from './settings';
 
 /** Exit codes: scripts can tell "fix your setup" apart from "the organization has problems". */
@@ -20,6 +21,8 @@ export interface DeniedAction {
 export function describeError(error: unknown): DescribedError {
   if (!(error instanceof Error)) return { message: `unexpected failure: ${String(error)}`, exitCode: EXIT.failed };
   if (error instanceof CliConfigurationError) return { message: error.message, exitCode: EXIT.usage };
+  // The function's own failure, already phrased for people (the reconciler's errors name the accounts).
+  if (error instanceof ReconcilerFunctionError || error instanceof UnexpectedFunctionResponseError) return { message: error.message, exitCode: EXIT.failed };
   if (CREDENTIALS_MISSING.has(error.name) || /Could not load credentials/i.test(error.message)) {
     return {
       message: 'no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run `aws sso login`',

@@ -2,10 +2,11 @@ import { CommanderError } from 'commander';
 import { describeError, EXIT } from './errors';
 import type { CliIo } from './io';
 import { assumeOperatorRole } from './operator-role';
+import { runInvokedPlan } from './invoked-plan';
 import { runPlan } from './plan';
 import { buildProgram, type Invocation } from './program';
 import { runReconcile } from './reconcile';
-import { resolveSettings } from './settings';
+import { resolveInvokeSettings, resolveSettings } from './settings';
 import { runStatus } from './status-command';
 
 export interface CliEnvironment {
@@ -38,6 +39,17 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 }
 
 async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, string | undefined>): Promise<number> {
+  if (invocation.command !== 'status' && invocation.functionName !== undefined) {
+    const settings = resolveInvokeSettings(invocation.flags, env);
+    if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
+    return (
+      await runInvokedPlan(settings, io, {
+        functionName: invocation.functionName,
+        dryRun: invocation.command === 'plan',
+        ...(invocation.accountIds === undefined ? {} : { accountIds: invocation.accountIds }),
+      })
+    ).exitCode;
+  }
   const settings = resolveSettings(invocation.flags, env);
   if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
   if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);

@@ -1,10 +1,17 @@
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { isFunctionNameOrArn } from './function-name';
 import { SETTING_FLAGS, type GlobalFlags } from './settings';
 
 /** What the command line asked for, before any AWS client exists. */
 export type Invocation =
   | { readonly command: 'status'; readonly flags: GlobalFlags; readonly accountIds?: string[]; readonly logGroups: string[]; readonly auditHours: number }
-  | { readonly command: 'plan' | 'reconcile'; readonly flags: GlobalFlags; readonly accountIds?: string[] };
+  | {
+      readonly command: 'plan' | 'reconcile';
+      readonly flags: GlobalFlags;
+      readonly accountIds?: string[];
+      /** Invoke the deployed reconciler instead of running its code in this process. */
+      readonly functionName?: string;
+    };
 
 function accountId(value: string, previous: string[] = []): string[] {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a 12-digit account id.`);
@@ -15,6 +22,11 @@ function positiveNumber(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number.`);
   return number;
+}
+
+function functionName(value: string): string {
+  if (!isFunctionNameOrArn(value)) throw new InvalidArgumentError(`"${value}" is not a Lambda function name or ARN.`);
+  return value;
 }
 
 const commaList = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -74,8 +86,19 @@ export function buildProgram(
       .command(name)
       .description(description)
       .addOption(accountOption())
-      .action(async (options: { account?: string[] }, command: Command) => {
-        await invoke({ command: name, flags: flagsOf(command), ...(options.account === undefined ? {} : { accountIds: options.account }) });
+      .addOption(
+        new Option(
+          '--function-name <name|arn>',
+          "invoke the deployed reconciler Lambda (RequestResponse) and print its plan, instead of running the reconcile here with this shell's credentials",
+        ).argParser(functionName),
+      )
+      .action(async (options: { account?: string[]; functionName?: string }, command: Command) => {
+        await invoke({
+          command: name,
+          flags: flagsOf(command),
+          ...(options.account === undefined ? {} : { accountIds: options.account }),
+          ...(options.functionName === undefined ? {} : { functionName: options.functionName }),
+        });
       });
   }
   return program;

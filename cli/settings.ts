@@ -65,6 +65,35 @@ export function resolveSettings(flags: GlobalFlags, env: Record<string, string |
   }
 }
 
+/** What `--function-name` needs: the deployed function carries its own configuration. */
+export interface InvokeSettings {
+  readonly region: string;
+  readonly endpointUrl: string | undefined;
+  readonly roleArn: string | undefined;
+  /** From --max-attempts only: the SDK reads AWS_MAX_ATTEMPTS itself. */
+  readonly maxAttempts: number | undefined;
+}
+
+/**
+ * Settings for invoking the reconciler function. Its configuration is the function's environment, so a setting
+ * flag here would be silently ignored: it is refused instead (the environment variables are simply not read).
+ */
+export function resolveInvokeSettings(flags: GlobalFlags, env: Record<string, string | undefined>): InvokeSettings {
+  const ignored = SETTING_FLAGS.filter((setting) => setting.flag !== 'maxAttempts' && flags[setting.flag] !== undefined);
+  if (ignored.length > 0) {
+    const names = ignored.map((setting) => setting.option.split(' ')[0] ?? '').join(', ');
+    throw new CliConfigurationError(`${names} cannot be used with --function-name: the function reads its own configuration`);
+  }
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === '') throw new CliConfigurationError('no AWS region: set --region or AWS_REGION');
+  let maxAttempts: number | undefined;
+  if (flags.maxAttempts !== undefined) {
+    maxAttempts = Number(flags.maxAttempts);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new CliConfigurationError(`--max-attempts must be a whole number of at least 1, got "${flags.maxAttempts}"`);
+  }
+  return { region, endpointUrl: flags.endpointUrl ?? env.AWS_ENDPOINT_URL, roleArn: flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined), maxAttempts };
+}
+
 /** `HUB_SERVICE_ID: must be ...` becomes `HUB_SERVICE_ID (--hub-service-id): must be ...`; list items keep their index. */
 function withFlagNames(message: string): string {
   return SETTING_FLAGS.reduce(

@@ -3,8 +3,10 @@
  * the local event bus and runner, the integration tests, the benchmarks.
  *
  * Everything AWS clients do goes over HTTP; this in-process surface exists only for what AWS itself
- * does out of band: delivering events to a region's default event bus and publishing SNS notifications.
+ * does out of band: delivering events to a region's default event bus, publishing SNS notifications, and running
+ * the code of the Lambda functions it invokes.
  */
+import type { Context } from 'aws-lambda';
 
 /** An EventBridge event exactly as AWS delivers it (see ../shared/reference/aws-facts.md). */
 export interface CloudEvent {
@@ -29,6 +31,25 @@ export interface LocalCloudSinks {
   /** An SNS message published to `topicArn` (endpoint connection notifications). */
   onNotification(topicArn: string, message: string): void;
 }
+
+/**
+ * A Lambda function the local cloud's `lambda` service runs in process when it is invoked over HTTP (Lambda
+ * `Invoke`): the same `(event, context) => Promise<result>` shape as a Node.js Lambda handler.
+ */
+export type LocalFunctionHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A registered function: a bare handler lives in the hub account and region with Lambda's default timeout. */
+export type LocalFunction =
+  | LocalFunctionHandler
+  | {
+      readonly handler: LocalFunctionHandler;
+      /** Default: the hub account. */
+      readonly accountId?: string;
+      /** Default: LOCAL_DEFAULTS.hubRegion. */
+      readonly region?: string;
+      /** What `context.getRemainingTimeInMillis()` counts down from. Default 3, as in Lambda. */
+      readonly timeoutSeconds?: number;
+    };
 
 /** Well-known names shared by the emulator, the control plane and the CDK app. */
 export const LOCAL_DEFAULTS = {

@@ -3,7 +3,7 @@
  * HTTP so the real AWS SDK (or CLI) talks to it with nothing but an endpoint URL.
  */
 import type { Server } from 'node:http';
-import type { LocalCloudSinks } from './api';
+import type { LocalCloudSinks, LocalFunction } from './api';
 import type { ServiceModule } from './framework';
 import { handleAdmin } from './core/admin';
 import { createScaledClock } from './core/clock';
@@ -18,6 +18,7 @@ import type { LocalWorld } from './core/world';
 import { createEc2Service } from './ec2';
 import type { Ec2ServiceModule } from './ec2';
 import { createEventsService } from './events';
+import { createLambdaService } from './lambda';
 import { createOrganizationsService } from './organizations';
 import type { OrganizationModel } from './organizations/model';
 import { resolveOptions } from './options';
@@ -37,6 +38,11 @@ export interface LocalCloud {
   readonly ec2: Ec2ServiceModule;
   /** Replace where events and notifications go (the local event bus subscribes here). */
   setSinks(sinks: LocalCloudSinks | undefined): void;
+  /**
+   * Replace the Lambda functions that `Invoke` runs, by name (in the hub account and region unless a definition
+   * says otherwise), e.g. `{ 'egress-reconciler': (event) => bus.invokeScheduledFunction(event) }`.
+   */
+  setFunctions(functions: Readonly<Record<string, LocalFunction>> | undefined): void;
   setThrottling(enabled: boolean): void;
   /** Change the share of calls answered with an injected 5xx (e.g. 0 while a test reads back what happened). */
   setErrorRate(rate: number): void;
@@ -81,12 +87,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
   };
   const ec2 = createEc2Service(world, settings.ec2);
+  const lambda = createLambdaService(world);
   const modules: ServiceModule[] = [
     createStsService(world),
     organizations,
     createRamService(world, organizationView),
     createEventsService(world),
     ec2,
+    lambda,
   ];
   const services = new Map(modules.map((m) => [m.signingName, m]));
   const throttler = new Throttler(clock, settings.throttling.buckets, settings.throttling.enabled);
@@ -123,6 +131,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     organization: organizations.model,
     ec2,
     setSinks: (sinks) => delivery.setSinks(sinks),
+    setFunctions: (functions) => lambda.setFunctions(functions),
     setThrottling: (enabled) => {
       throttler.enabled = enabled;
     },

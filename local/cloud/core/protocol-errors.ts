@@ -42,6 +42,13 @@ const ERRORS: Record<string, ServiceErrors> = {
     unavailable: ['ServiceUnavailable', 503],
     authFailure: ['UnrecognizedClientException', 400],
   },
+  lambda: {
+    throttle: ['TooManyRequestsException', 429, 'Rate Exceeded.'],
+    internal: ['ServiceException', 500],
+    // Lambda's model has no separate "unavailable" error: ServiceException covers both.
+    unavailable: ['ServiceException', 503],
+    authFailure: ['UnrecognizedClientException', 403],
+  },
 };
 
 const FALLBACK: ServiceErrors = {

@@ -4,13 +4,12 @@
  * is restricted to the test's own accounts with --account, so the tests sharing the control plane stay apart.
  */
 import type { ReconcilePlan } from '../../../functions/converge/organization';
-import { runCli } from '../../../cli/main';
-import type { CliIo } from '../../../cli/io';
 import type { StatusReport } from '../../../cli/status';
 import { onboardedMember, setSpokeRole, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
 import { createVpc, deleteEndpointByHand, liveEndpointsOf, tagVpc, type SpokeVpc } from '../support/spoke';
+import { egress } from './egress-run';
 
 let fx: ControlPlaneFixture;
 
@@ -21,36 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx?.stop();
 });
-
-interface Run {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `egress <argv>` in process, stdout and stderr captured; stderr is not a terminal, as in CI. */
-async function egress(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io = (json: boolean): CliIo => ({
-    json,
-    stdout: {
-      write: (text: string) => {
-        stdout += text;
-        return true;
-      },
-    },
-    stderr: {
-      isTTY: false,
-      write: (text: string) => {
-        stderr += text;
-        return true;
-      },
-    },
-  });
-  const exitCode = await runCli(argv, { env: process.env, io });
-  return { exitCode, stdout, stderr };
-}
 
 const accountFlags = (...members: Member[]) => members.flatMap((m) => ['--account', m.accountId]);
 const availableEndpoint = async (member: Member, vpcId: string) =>
