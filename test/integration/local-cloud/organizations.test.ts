@@ -25,7 +25,8 @@ let org: OrganizationsClient;
 let rootId: string;
 
 beforeAll(async () => {
-  h = await startHarness({ timeScale: 100, organizations: { createAccountDelayMs: 5_000, closeAccountDelayMs: 5_000 } });
+  // Closing lasts 1.5 real seconds: long enough that a loaded machine still observes PENDING_CLOSURE first.
+  h = await startHarness({ timeScale: 100, organizations: { createAccountDelayMs: 5_000, closeAccountDelayMs: 150_000 } });
   org = h.organizations(MANAGEMENT);
   const roots = await org.send(new ListRootsCommand({}));
   rootId = roots.Roots?.[0]?.Id ?? '';
