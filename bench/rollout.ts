@@ -16,7 +16,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { LOCAL_DEFAULTS } from '../local/cloud/api';
 import { bootstrapHub } from '../local/runner/hub-bootstrap';
 import { HUB_BUS_NAME } from '../events/routes';
-import { adminGet, adminPost, connectionStates, delta, startCloudProcess, type CloudMetrics } from './support/cloud-process';
+import { AvailableSampler } from './support/available-sampler';
+import { adminGet, adminPost, delta, startCloudProcess, type CloudMetrics } from './support/cloud-process';
 import { rolloutFloor } from './support/floor';
 import { buildOrganization } from './support/organization';
 import { timelineSvg, type TimelinePoint } from './support/timeline-svg';
@@ -69,8 +70,10 @@ async function main(): Promise<void> {
     });
     const runtime = buildRuntime(loadConfig(), REGION);
 
+    const sampler = new AvailableSampler(cloud.url, { accountId: hubAccountId, region: REGION, serviceId: hub.serviceId });
     const before = await adminGet<CloudMetrics>(cloud.url, '/_local/metrics');
     await adminPost(cloud.url, '/_local/throttling', { enabled: true });
+    const cpuBefore = process.cpuUsage();
     started = performance.now();
     const emulatedSeconds = () => ((performance.now() - started) / 1000) * opts.timeScale;
     const timeline: TimelinePoint[] = [{ seconds: 0, available: 0 }];
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     let stalledSamples = 0;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, opts.sampleMs));
-      const available = (await connectionStates(cloud.url, hub.serviceId)).get('available') ?? 0;
+      const available = await sampler.available();
       const last = timeline[timeline.length - 1];
       if (available !== last?.available) timeline.push({ seconds: round(emulatedSeconds()), available });
       if (available >= endpointsWanted) break;
@@ -94,10 +97,14 @@ async function main(): Promise<void> {
     }
     const plan = await reconcile;
     const wallSeconds = timeline[timeline.length - 1]?.seconds ?? 0;
+    const cpuUsed = process.cpuUsage(cpuBefore);
     const after = await adminGet<CloudMetrics>(cloud.url, '/_local/metrics');
 
-    const callsByAction = delta(after.calls, before.calls);
-    const throttles = delta(after.throttled, before.throttled);
+    sampler.close();
+    // The rollout's calls and throttles, without the sampler's own.
+    const samplerAction = 'ec2:DescribeVpcEndpointConnections';
+    const callsByAction = withoutSampler(delta(after.calls, before.calls), samplerAction, sampler.calls);
+    const throttles = withoutSampler(delta(after.throttled, before.throttled), samplerAction, sampler.throttles);
     const throttleTotal = Object.values(throttles).reduce((a, b) => a + b, 0);
     const floor = rolloutFloor({ accounts: accountIds.length, vpcsPerAccount: opts.vpcsPerAccount, endpointPendingSeconds: ENDPOINT_PENDING_SECONDS });
     const available = timeline[timeline.length - 1]?.available ?? 0;
@@ -121,8 +128,20 @@ async function main(): Promise<void> {
       callsByAction,
       totalCalls,
       callsPerRealSecond: Math.round(totalCalls / realSeconds),
+      callsPerVpc: round(totalCalls / endpointsWanted),
+      // CPU seconds each process spent during the rollout: with 2 cores, whichever nears its real seconds is the
+      // bottleneck. Per call, they are what each API call costs the control plane (SDK included) and the emulator.
+      cpuSeconds: {
+        controlPlane: round((cpuUsed.user + cpuUsed.system) / 1e6),
+        localCloud: round((after.process.cpuMs - before.process.cpuMs) / 1000),
+      },
+      cpuMsPerCall: {
+        controlPlane: round((cpuUsed.user + cpuUsed.system) / 1e3 / totalCalls),
+        localCloud: round((after.process.cpuMs - before.process.cpuMs) / totalCalls),
+      },
       throttles,
       throttleTotal,
+      sampler: { calls: sampler.calls, throttles: sampler.throttles, action: samplerAction },
       sdkRetries: throttleTotal,
       hubMutatingCalls,
       hubMutatingCallsMinimum: floor.hubMutatingCallsMinimum,
@@ -162,8 +181,14 @@ function report(r: Result): void {
   line('hub mutating calls', `${String(r.hubMutatingCalls)} (minimum with batching ${String(r.hubMutatingCallsMinimum)})`);
   line('throttling errors met (= SDK retries)', r.throttleTotal);
   if (r.throttleTotal !== 0) for (const [k, v] of Object.entries(r.throttles)) console.log(`  ${k.padEnd(40)} ${v}`);
-  line('API calls', `${String(r.totalCalls)} (${String(r.callsPerRealSecond)} per real second)`);
+  line('API calls', `${String(r.totalCalls)} (${String(r.callsPerRealSecond)} per real second, ${String(r.callsPerVpc)} per VPC)`);
   for (const [k, v] of Object.entries(r.callsByAction).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(40)} ${v}`);
+  const cpu = r.cpuSeconds as { controlPlane: number; localCloud: number };
+  const perCall = r.cpuMsPerCall as { controlPlane: number; localCloud: number };
+  line('CPU s: control plane / local cloud', `${cpu.controlPlane} / ${cpu.localCloud} (${perCall.controlPlane} / ${perCall.localCloud} ms per call)`);
+  line('load average (1, 5, 15 min)', (r.machine as { loadAverage: number[] }).loadAverage.join(', '));
+  const sampler = r.sampler as { calls: number; throttles: number; action: string };
+  line('sampler calls (not counted above)', `${sampler.calls} ${sampler.action}, ${sampler.throttles} throttled`);
   line('plan errors', r.planErrors);
 }
 
@@ -195,6 +220,12 @@ async function runAsControlPlane(url: string, hub: { serviceId: string; serviceN
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+function withoutSampler(counts: Record<string, number>, action: string, own: number): Record<string, number> {
+  const left = (counts[action] ?? 0) - own;
+  const { [action]: _, ...rest } = counts;
+  return left > 0 ? { ...rest, [action]: left } : rest;
+}
 
 main().catch((err: unknown) => {
   console.error(err);

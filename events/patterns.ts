@@ -18,6 +18,12 @@ export const CONTROL_PLANE_SOURCE = 'egress-control-plane';
 /** Emitted by VPC onboarding (PutEvents to the hub bus) once it has created an interface endpoint. */
 export const ENDPOINT_CREATED_DETAIL_TYPE = 'Endpoint Created';
 
+/** Emitted by a fan-out reconcile (PutEvents to the hub bus): one per in-scope account, `{ runId, accountId }`. */
+export const ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE = 'Account Reconcile Requested';
+
+/** Emitted by a fan-out reconcile running out of time: the next invocation publishes accounts after the cursor. */
+export const RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE = 'Reconcile Continuation Requested';
+
 export const ORGANIZATIONS_SOURCE = 'aws.organizations';
 export const ORGANIZATIONS_EVENT_SOURCE = 'organizations.amazonaws.com';
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
@@ -87,6 +93,22 @@ export function endpointCreatedPattern(): EventPattern {
   return {
     source: [CONTROL_PLANE_SOURCE],
     'detail-type': [ENDPOINT_CREATED_DETAIL_TYPE],
+  };
+}
+
+/** The reconciler's per-account work items, to the account-reconcile queue. */
+export function accountReconcileRequestedPattern(): EventPattern {
+  return {
+    source: [CONTROL_PLANE_SOURCE],
+    'detail-type': [ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE],
+  };
+}
+
+/** The reconciler's continuation, back to the reconciler itself. */
+export function reconcileContinuationRequestedPattern(): EventPattern {
+  return {
+    source: [CONTROL_PLANE_SOURCE],
+    'detail-type': [RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE],
   };
 }
 

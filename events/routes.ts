@@ -4,9 +4,11 @@
  * consumers (infra/ and local/bus/), so they cannot drift.
  */
 import {
+  accountReconcileRequestedPattern,
   DEFAULT_PROXY_TAG_KEY,
   endpointCreatedPattern,
   organizationMembershipPattern,
+  reconcileContinuationRequestedPattern,
   vpcProxyTagChangePattern,
 } from './patterns';
 import type { EventPattern } from './pattern-types';
@@ -20,9 +22,12 @@ export const HUB_BUS_NAME = 'egress-control-plane';
  */
 export type BusRole = 'management-default' | 'spoke-default' | 'hub';
 
-export type QueueName = 'account-onboarding' | 'vpc-onboarding' | 'connection-acceptance';
+export type QueueName = 'account-onboarding' | 'vpc-onboarding' | 'connection-acceptance' | 'account-reconcile';
 
-export type RouteTarget = { kind: 'hub-bus' } | { kind: 'queue'; queue: QueueName };
+/** Functions a rule invokes directly (asynchronously), not through a queue. */
+export type FunctionTargetName = 'reconciler';
+
+export type RouteTarget = { kind: 'hub-bus' } | { kind: 'queue'; queue: QueueName } | { kind: 'function'; function: FunctionTargetName };
 
 export interface Route {
   /** Stable id: the CDK construct id and the local rule name. */
@@ -54,7 +59,13 @@ export interface QueueDefinition {
 /**
  * Batch sizes favour one hub-side call for many events: account onboarding batches principals into one
  * ModifyVpcEndpointServicePermissions; acceptance batches endpoint ids into one Accept call (a 10-token
- * bucket refilling at 1/s). VPC onboarding works in spoke accounts, so smaller batches spread retries.
+ * bucket refilling at 1/s): 100 ids, the most one Accept call of ours carries, so a fan-out rollout's n hand-offs
+ * make about ceil(n/100) calls. VPC onboarding works in spoke accounts, so smaller batches spread retries.
+ *
+ * Account reconcile (the reconciler's fan-out) works one account's VPCs after another at the spoke's
+ * CreateVpcEndpoint pace (0.3/s), so a batch may run for minutes: the function gets Lambda's 15-minute maximum.
+ * Its concurrency bound keeps AssumeRole calls (one per account per invocation) and the hub-side hand-offs modest:
+ * 50 invocations x 5 accounts = at most 250 accounts in flight, each assumed once for its whole pass.
  */
 export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   'account-onboarding': {
@@ -79,13 +90,23 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   },
   'connection-acceptance': {
     name: 'connection-acceptance',
-    batchSize: 50,
+    batchSize: 100,
     batchingWindowSeconds: 5,
     maxReceiveCount: 3,
     visibilityTimeoutSeconds: 6 * 60,
     functionTimeoutSeconds: 60,
     maxConcurrency: 2,
     subscribesToConnectionNotifications: true,
+  },
+  'account-reconcile': {
+    name: 'account-reconcile',
+    batchSize: 5,
+    batchingWindowSeconds: 1,
+    maxReceiveCount: 3,
+    visibilityTimeoutSeconds: 6 * 900,
+    functionTimeoutSeconds: 900,
+    maxConcurrency: 50,
+    subscribesToConnectionNotifications: false,
   },
 };
 
@@ -147,6 +168,20 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
       description: 'Endpoints created by VPC onboarding to the connection acceptance queue',
       pattern: endpointCreatedPattern(),
       target: { kind: 'queue', queue: 'connection-acceptance' },
+    },
+    {
+      id: 'ReconcileAccounts',
+      bus: 'hub',
+      description: "The reconciler's per-account work items to the account reconcile queue",
+      pattern: accountReconcileRequestedPattern(),
+      target: { kind: 'queue', queue: 'account-reconcile' },
+    },
+    {
+      id: 'ContinueReconcile',
+      bus: 'hub',
+      description: 'A fan-out reconcile that ran short of time hands the rest of the organization to a new reconciler invocation',
+      pattern: reconcileContinuationRequestedPattern(),
+      target: { kind: 'function', function: 'reconciler' },
     },
   ];
 }

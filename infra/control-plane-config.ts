@@ -97,12 +97,12 @@ export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): 
   };
 }
 
-/** The four functions of the control plane; each gets its own execution role. */
-export const CONTROL_PLANE_FUNCTIONS = ['account-onboarding', 'vpc-onboarding', 'connection-acceptance', 'reconciler'] as const;
+/** The functions of the control plane; each gets its own execution role. */
+export const CONTROL_PLANE_FUNCTIONS = ['account-onboarding', 'vpc-onboarding', 'connection-acceptance', 'reconciler', 'account-reconciler'] as const;
 export type ControlPlaneFunction = (typeof CONTROL_PLANE_FUNCTIONS)[number];
 
 /** The functions that act in spoke accounts through the spoke role (VPC reads and writes, tag checks). */
-export const SPOKE_ACTING_FUNCTIONS: readonly ControlPlaneFunction[] = ['vpc-onboarding', 'connection-acceptance', 'reconciler'];
+export const SPOKE_ACTING_FUNCTIONS: readonly ControlPlaneFunction[] = ['vpc-onboarding', 'connection-acceptance', 'reconciler', 'account-reconciler'];
 
 /**
  * Execution role names are fixed (derived from the deployment name) because the spoke role and the Organizations

@@ -4,9 +4,10 @@
  * EC2 calls are pre-built query requests over keep-alive HTTP: an SDK client per account would cost more CPU than
  * the rollout under measurement.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { mapSettled } from '../../functions/converge/bounded';
 import { adminPost } from './cloud-process';
+import { ec2Query } from './ec2-query';
 
 export interface OrganizationShape {
   readonly accounts: number;
@@ -53,30 +54,4 @@ async function createTaggedVpcs(ec2: Query, shape: OrganizationShape): Promise<v
       await ec2({ Action: 'CreateSubnet', VpcId: vpcId, CidrBlock: `10.${v % 256}.${i}.0/24`, AvailabilityZone: `${shape.region}${zone}` });
     }
   }
-}
-
-/** One EC2 query call as the account's root (a 12-digit access key id); the local cloud does not check signatures. */
-function ec2Query(url: string, agent: Agent, accountId: string, region: string, params: Record<string, string>): Promise<string> {
-  const body = new URLSearchParams({ ...params, Version: '2016-11-15' }).toString();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `AWS4-HMAC-SHA256 Credential=${accountId}/20261121/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${params.Action}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

@@ -5,6 +5,8 @@
  */
 import controlPlaneEndpointCreated from './control-plane/endpoint-created.json';
 import controlPlaneMalformedEndpointCreatedNoEndpoint from './control-plane/malformed-endpoint-created-no-endpoint.json';
+import fanOutAccountReconcileRequested from './fan-out/account-reconcile-requested.json';
+import fanOutMalformedAccountReconcileRequestedBadAccount from './fan-out/malformed-account-reconcile-requested-bad-account.json';
 import organizationsAcceptHandshake from './organizations/accept-handshake.json';
 import organizationsAccountJoinedOrganizationInvited from './organizations/account-joined-organization-invited.json';
 import organizationsAccountJoinedOrganization from './organizations/account-joined-organization.json';
@@ -18,9 +20,12 @@ import organizationsMalformedCreateAccountResultMissingAccountId from './organiz
 import organizationsMalformedRemoveAccountBadAccountId from './organizations/malformed-remove-account-bad-account-id.json';
 import organizationsRemoveAccountFromOrganizationFailedCall from './organizations/remove-account-from-organization-failed-call.json';
 import organizationsRemoveAccountFromOrganization from './organizations/remove-account-from-organization.json';
+import reconcilerContinuationRequested from './reconciler/continuation-requested.json';
+import reconcilerMalformedContinuationNoCursor from './reconciler/malformed-continuation-no-cursor.json';
 import reconcilerMalformedManualInput from './reconciler/malformed-manual-input.json';
 import reconcilerManualApplyAccounts from './reconciler/manual-apply-accounts.json';
 import reconcilerManualDryRun from './reconciler/manual-dry-run.json';
+import reconcilerManualFanOut from './reconciler/manual-fan-out.json';
 import reconcilerScheduledEvent from './reconciler/scheduled-event.json';
 import snsConnectionNotification from './sns/connection-notification.json';
 import snsMalformedNotificationNoTopic from './sns/malformed-notification-no-topic.json';
@@ -34,6 +39,8 @@ import tagsVpcProxyTagRemoved from './tags/vpc-proxy-tag-removed.json';
 export const SAMPLES = {
   'control-plane/endpoint-created': controlPlaneEndpointCreated,
   'control-plane/malformed-endpoint-created-no-endpoint': controlPlaneMalformedEndpointCreatedNoEndpoint,
+  'fan-out/account-reconcile-requested': fanOutAccountReconcileRequested,
+  'fan-out/malformed-account-reconcile-requested-bad-account': fanOutMalformedAccountReconcileRequestedBadAccount,
   'organizations/accept-handshake': organizationsAcceptHandshake,
   'organizations/account-joined-organization-invited': organizationsAccountJoinedOrganizationInvited,
   'organizations/account-joined-organization': organizationsAccountJoinedOrganization,
@@ -47,9 +54,12 @@ export const SAMPLES = {
   'organizations/malformed-remove-account-bad-account-id': organizationsMalformedRemoveAccountBadAccountId,
   'organizations/remove-account-from-organization-failed-call': organizationsRemoveAccountFromOrganizationFailedCall,
   'organizations/remove-account-from-organization': organizationsRemoveAccountFromOrganization,
+  'reconciler/continuation-requested': reconcilerContinuationRequested,
+  'reconciler/malformed-continuation-no-cursor': reconcilerMalformedContinuationNoCursor,
   'reconciler/malformed-manual-input': reconcilerMalformedManualInput,
   'reconciler/manual-apply-accounts': reconcilerManualApplyAccounts,
   'reconciler/manual-dry-run': reconcilerManualDryRun,
+  'reconciler/manual-fan-out': reconcilerManualFanOut,
   'reconciler/scheduled-event': reconcilerScheduledEvent,
   'sns/connection-notification': snsConnectionNotification,
   'sns/malformed-notification-no-topic': snsMalformedNotificationNoTopic,

@@ -3,6 +3,7 @@ export * from './endpoint-created';
 export * from './errors';
 export * from './organizations';
 export * from './queue-messages';
+export * from './reconcile-requests';
 export * from './reconciler';
 export type * from './scope';
 export * from './sns-notification';

@@ -5,7 +5,8 @@
 import { MalformedEventError, parseJsonBody } from './errors';
 import { parseEndpointCreatedEvent } from './endpoint-created';
 import { parseOrganizationsEvent } from './organizations';
-import type { AccountScope, ConnectionsScope, EndpointScope, IgnoredEvent, VpcScope } from './scope';
+import { parseAccountReconcileRequestedEvent } from './reconcile-requests';
+import type { AccountReconcileScope, AccountScope, ConnectionsScope, EndpointScope, IgnoredEvent, VpcScope } from './scope';
 import { isSnsNotification, parseConnectionNotification } from './sns-notification';
 import { parseTagChangeEvent, type TagChangeOptions } from './tag-change';
 
@@ -15,6 +16,10 @@ export function parseAccountOnboardingMessage(body: string): AccountScope | Igno
 
 export function parseVpcOnboardingMessage(body: string, options: TagChangeOptions = {}): VpcScope | IgnoredEvent {
   return parseTagChangeEvent(parseJsonBody(body, 'VPC onboarding message'), options);
+}
+
+export function parseAccountReconcileMessage(body: string): AccountReconcileScope {
+  return parseAccountReconcileRequestedEvent(parseJsonBody(body, 'account reconcile message'));
 }
 
 export function parseConnectionAcceptanceMessage(body: string): EndpointScope | ConnectionsScope {

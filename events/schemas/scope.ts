@@ -47,11 +47,29 @@ export interface ConnectionsScope {
 
 export interface OrganizationScope {
   kind: 'organization';
-  trigger: 'schedule' | 'manual';
+  trigger: 'schedule' | 'manual' | 'continuation';
   dryRun: boolean;
+  /**
+   * Fan out: hand each in-scope account to the account-reconcile queue instead of converging it inline (the
+   * schedule, a continuation, or a manual `{ "fanOut": true }`). Always a whole-organization apply.
+   */
+  fanOut: boolean;
   /** Limit a manual run to these accounts; absent means the whole organization. */
   accountIds?: string[];
   eventId: string;
+  /** A continuation: the run it carries on and the last account that run published. */
+  continuation?: { runId: string; afterAccountId: string; senderAccountId: string };
+}
+
+/** One account of a fan-out run, to converge as the reconciler would (the account-reconcile queue). */
+export interface AccountReconcileScope {
+  kind: 'account-reconcile';
+  accountId: string;
+  /** The fan-out run's id: the audit correlation id of everything done for it. */
+  runId: string;
+  eventId: string;
+  /** The account that put the event on the bus (EventBridge sets `account` from the caller's credentials). */
+  senderAccountId: string;
 }
 
 /** A well-formed event that asks for nothing (a failed account creation, a subnet's tags). */
@@ -61,4 +79,11 @@ export interface IgnoredEvent {
   eventId: string;
 }
 
-export type EventScope = AccountScope | VpcScope | EndpointScope | ConnectionsScope | OrganizationScope | IgnoredEvent;
+export type EventScope =
+  | AccountScope
+  | VpcScope
+  | EndpointScope
+  | ConnectionsScope
+  | OrganizationScope
+  | AccountReconcileScope
+  | IgnoredEvent;

@@ -3,6 +3,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials, sessionNameFor } from './assume-role';
 import { clientOptions } from './client-config';
 import { addPacing } from './pacing-middleware';
+import { sharedRequestHandler } from './shared-transport';
 
 export interface SpokeSessionSettings {
   readonly spokeRoleName: string;
@@ -46,9 +47,11 @@ export class SpokeSessions {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new SpokeRoleError(`cannot assume ${roleArn}: ${reason}`, { cause: error });
     }
-    cached?.client.destroy();
+    // The expired client is dropped, not destroyed: its sockets belong to the shared pool, in use by other accounts.
     // Paced to the account's CreateVpcEndpoint bucket: a run over many VPCs waits for tokens instead of retrying.
-    const client = addPacing(new EC2Client({ ...clientOptions(this.settings.maxAttempts, region), credentials }));
+    const client = addPacing(
+      new EC2Client({ ...clientOptions(this.settings.maxAttempts, region), credentials, requestHandler: sharedRequestHandler() }),
+    );
     this.clients.set(key, { client, expiresAt: now + this.settings.ttlSeconds * 1000 });
     return client;
   }

@@ -10,14 +10,23 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import {
+  byVpc,
+  serviceFacts,
+  vpcSnapshotOf,
+  type AccountSnapshot,
+  type AccountVpc,
+  type LocatedSubnet,
+  type ServiceDetails,
+} from '../core/account-snapshot';
 import { normalizeEndpointState } from '../core/endpoint-state';
 import { MANAGED_BY_TAG, type Tags } from '../core/managed-tags';
-import type { SubnetFacts } from '../core/subnets';
+import type { VpcDnsFacts } from '../core/private-dns';
 import type { EndpointFacts, SecurityGroupFacts, VpcSnapshot } from '../core/vpc-plan';
 import { awsErrorCode } from '../shared/errors';
 import { paginate } from './paginate';
 
-/** Reads, in the spoke account, everything VPC onboarding decides from. */
+/** Reads, in the spoke account, everything VPC onboarding and the reconciler decide from. */
 
 const MAX_PAGE = 1000;
 
@@ -25,55 +34,64 @@ export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, s
   return Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? '']])));
 }
 
+/**
+ * One VPC, for the event-driven onboarding path: the same reads as the account snapshot, filtered to the VPC, and
+ * none of them once the VPC turns out to be gone. DNS attributes are left to the caller (`needsVpcDns`).
+ */
 export async function readVpcSnapshot(
   ec2: EC2Client,
   ids: { readonly accountId: string; readonly vpcId: string },
-  settings: {
-    serviceName: string;
-    proxyPort: number;
-    /** The hub service as this account sees it, when the caller reads it once for all the account's VPCs. */
-    readService?: () => Promise<ServiceView>;
-  },
+  settings: { serviceName: string; proxyPort: number },
 ): Promise<VpcSnapshot> {
   const vpc = await describeVpc(ec2, ids.vpcId);
-  if (vpc === undefined) {
-    // Gone: nothing in it to converge, but our endpoint and group may still be listed while EC2 tears them down.
-    return { ...ids, vpc: undefined, subnets: [], managedEndpoints: [], managedSecurityGroups: [], service: undefined };
-  }
-  const [dns, subnets, service, managedEndpoints, managedSecurityGroups] = await Promise.all([
-    readDnsAttributes(ec2, ids.vpcId),
-    listSubnets(ec2, ids.vpcId),
-    settings.readService ? settings.readService() : describeService(ec2, settings.serviceName),
-    listManagedEndpoints(ec2, ids.vpcId, settings.serviceName),
-    listManagedSecurityGroups(ec2, ids.vpcId, settings.proxyPort),
+  // Gone: nothing in it to converge, but our endpoint and group may still be listed while EC2 tears them down.
+  if (vpc === undefined) return vpcSnapshotOf(emptyAccount(ids.accountId), ids.vpcId);
+  const inVpc = { vpcId: ids.vpcId };
+  const [subnets, service, endpoints, groups] = await Promise.all([
+    listSubnets(ec2, inVpc),
+    describeService(ec2, settings.serviceName),
+    listManagedEndpoints(ec2, settings.serviceName, inVpc),
+    listManagedSecurityGroups(ec2, settings.proxyPort, inVpc),
   ]);
-  // AvailabilityZoneIds is newer than AvailabilityZones; when only names come back, map them with the subnets,
-  // which carry both (names differ per account, ids do not).
-  const azIds =
-    service?.availabilityZoneIds.length
-      ? service.availabilityZoneIds
-      : (service?.availabilityZoneNames ?? []).flatMap((name) => subnets.filter((s) => s.azName === name).map((s) => s.availabilityZoneId));
-  return {
-    ...ids,
-    vpc: { tags: tagsToRecord(vpc.Tags), cidrBlocks: cidrBlocksOf(vpc), dns },
-    subnets,
-    managedEndpoints,
-    managedSecurityGroups,
-    service:
-      service === undefined
-        ? undefined
-        : {
-            availabilityZoneIds: new Set(azIds),
-            privateDnsName: service.privateDnsName,
-            privateDnsVerificationState: service.privateDnsVerificationState,
-          },
-  };
+  return vpcSnapshotOf(
+    {
+      ...emptyAccount(ids.accountId),
+      vpcs: [accountVpc(vpc)],
+      subnetsByVpc: byVpc(subnets),
+      endpointsByVpc: byVpc(endpoints),
+      securityGroupsByVpc: byVpc(groups),
+      service: serviceFacts(service, subnets.map((s) => s.item)),
+    },
+    ids.vpcId,
+  );
 }
 
-export async function describeVpc(ec2: EC2Client, vpcId: string): Promise<Vpc | undefined> {
+function emptyAccount(accountId: string): AccountSnapshot {
+  return { accountId, vpcs: [], subnetsByVpc: new Map(), endpointsByVpc: new Map(), securityGroupsByVpc: new Map(), service: undefined };
+}
+
+export function accountVpc(vpc: Vpc & { VpcId: string }): AccountVpc {
+  return { vpcId: vpc.VpcId, tags: tagsToRecord(vpc.Tags), cidrBlocks: cidrBlocksOf(vpc) };
+}
+
+/** Filters a describe to one VPC, or (no `vpcId`) leaves it account-wide. */
+export interface VpcFilter {
+  readonly vpcId?: string;
+}
+
+const vpcIdFilters = (where: VpcFilter) => (where.vpcId === undefined ? [] : [{ Name: 'vpc-id', Values: [where.vpcId] }]);
+
+/** A resource and the VPC it lives in (see `byVpc`). */
+export interface InVpc<T> {
+  readonly vpcId: string;
+  readonly item: T;
+}
+
+export async function describeVpc(ec2: EC2Client, vpcId: string): Promise<(Vpc & { VpcId: string }) | undefined> {
   try {
     const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    return Vpcs?.[0];
+    const vpc = Vpcs?.[0];
+    return vpc?.VpcId === undefined ? undefined : { ...vpc, VpcId: vpc.VpcId };
   } catch (error) {
     if (awsErrorCode(error) === 'InvalidVpcID.NotFound') return undefined;
     throw error;
@@ -93,7 +111,8 @@ export function cidrBlocksOf(vpc: Vpc): string[] {
   return [...new Set([...v4, ...v6])].sort();
 }
 
-async function readDnsAttributes(ec2: EC2Client, vpcId: string) {
+/** Two calls, and no way to read them for many VPCs at once: callers read them only when the plan needs them. */
+export async function readVpcDns(ec2: EC2Client, vpcId: string): Promise<VpcDnsFacts> {
   const [support, hostnames] = await Promise.all([
     ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsSupport' })),
     ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' })),
@@ -104,19 +123,25 @@ async function readDnsAttributes(ec2: EC2Client, vpcId: string) {
   };
 }
 
-async function listSubnets(ec2: EC2Client, vpcId: string): Promise<(SubnetFacts & { azName: string | undefined })[]> {
-  const subnets: (SubnetFacts & { azName: string | undefined })[] = [];
+export async function listSubnets(ec2: EC2Client, where: VpcFilter = {}): Promise<InVpc<LocatedSubnet>[]> {
+  const filters = vpcIdFilters(where);
+  const subnets: InVpc<LocatedSubnet>[] = [];
   for await (const page of paginate((NextToken) =>
-    ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }], MaxResults: MAX_PAGE, NextToken })),
+    ec2.send(new DescribeSubnetsCommand({ ...(filters.length > 0 ? { Filters: filters } : {}), MaxResults: MAX_PAGE, NextToken })),
   )) {
     for (const s of page.Subnets ?? []) {
-      if (s.SubnetId === undefined || s.AvailabilityZoneId === undefined) continue;
+      // Filtered to one VPC, the answer's VPC is known even where a response leaves it out.
+      const vpcId = s.VpcId ?? where.vpcId;
+      if (s.SubnetId === undefined || s.AvailabilityZoneId === undefined || vpcId === undefined) continue;
       subnets.push({
-        subnetId: s.SubnetId,
-        availabilityZoneId: s.AvailabilityZoneId,
-        azName: s.AvailabilityZone,
-        mapPublicIpOnLaunch: s.MapPublicIpOnLaunch === true,
-        tags: tagsToRecord(s.Tags),
+        vpcId,
+        item: {
+          subnetId: s.SubnetId,
+          availabilityZoneId: s.AvailabilityZoneId,
+          azName: s.AvailabilityZone,
+          mapPublicIpOnLaunch: s.MapPublicIpOnLaunch === true,
+          tags: tagsToRecord(s.Tags),
+        },
       });
     }
   }
@@ -124,21 +149,11 @@ async function listSubnets(ec2: EC2Client, vpcId: string): Promise<(SubnetFacts 
 }
 
 /**
- * The hub service as this account sees it. EC2 answers `InvalidServiceName` when the service does not exist or the
- * account is not (yet) an allowed principal: both mean "not visible".
+ * The hub service as this account sees it; undefined when not visible. EC2 answers `InvalidServiceName` when the
+ * service does not exist or the account is not (yet) an allowed principal: both mean "not visible". The answer
+ * depends only on the account (its AZ mapping and whether it is an allowed principal), not on the VPC.
  */
-export type ServiceView = Awaited<ReturnType<typeof describeService>>;
-
-/**
- * One DescribeVpcEndpointServices per account instead of per VPC: the answer depends only on the account (its AZ
- * mapping and whether it is an allowed principal), not on the VPC. The read happens on first use.
- */
-export function sharedServiceReader(ec2: EC2Client, serviceName: string): () => Promise<ServiceView> {
-  let view: Promise<ServiceView> | undefined;
-  return () => (view ??= describeService(ec2, serviceName));
-}
-
-async function describeService(ec2: EC2Client, serviceName: string) {
+export async function describeService(ec2: EC2Client, serviceName: string): Promise<ServiceDetails | undefined> {
   try {
     const { ServiceDetails } = await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [serviceName] }));
     const detail = ServiceDetails?.find((d) => d.ServiceName === serviceName);
@@ -157,12 +172,13 @@ async function describeService(ec2: EC2Client, serviceName: string) {
 
 const managedTagFilter = { Name: `tag:${MANAGED_BY_TAG.key}`, Values: [MANAGED_BY_TAG.value] };
 
-async function listManagedEndpoints(ec2: EC2Client, vpcId: string, serviceName: string): Promise<EndpointFacts[]> {
-  const endpoints: EndpointFacts[] = [];
+/** Endpoints to the hub service that carry our managed tag, in any state. */
+export async function listManagedEndpoints(ec2: EC2Client, serviceName: string, where: VpcFilter = {}): Promise<InVpc<EndpointFacts>[]> {
+  const endpoints: InVpc<EndpointFacts>[] = [];
   for await (const page of paginate((NextToken) =>
     ec2.send(
       new DescribeVpcEndpointsCommand({
-        Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'service-name', Values: [serviceName] }, managedTagFilter],
+        Filters: [...vpcIdFilters(where), { Name: 'service-name', Values: [serviceName] }, managedTagFilter],
         MaxResults: MAX_PAGE,
         NextToken,
       }),
@@ -170,7 +186,8 @@ async function listManagedEndpoints(ec2: EC2Client, vpcId: string, serviceName: 
   )) {
     for (const e of page.VpcEndpoints ?? []) {
       const facts = endpointFacts(e);
-      if (facts !== undefined) endpoints.push(facts);
+      const vpcId = e.VpcId ?? where.vpcId;
+      if (facts !== undefined && vpcId !== undefined) endpoints.push({ vpcId, item: facts });
     }
   }
   return endpoints;
@@ -188,22 +205,29 @@ export function endpointFacts(e: VpcEndpoint): EndpointFacts | undefined {
   };
 }
 
-async function listManagedSecurityGroups(ec2: EC2Client, vpcId: string, proxyPort: number): Promise<SecurityGroupFacts[]> {
-  const groups: SecurityGroupFacts[] = [];
+/** Security groups that carry our managed tag, with the CIDRs they allow on the proxy port. */
+export async function listManagedSecurityGroups(
+  ec2: EC2Client,
+  proxyPort: number,
+  where: VpcFilter = {},
+): Promise<InVpc<SecurityGroupFacts>[]> {
+  const groups: InVpc<SecurityGroupFacts>[] = [];
   for await (const page of paginate((NextToken) =>
-    ec2.send(
-      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, managedTagFilter], MaxResults: MAX_PAGE, NextToken }),
-    ),
+    ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...vpcIdFilters(where), managedTagFilter], MaxResults: MAX_PAGE, NextToken })),
   )) {
     for (const g of page.SecurityGroups ?? []) {
-      if (g.GroupId === undefined) continue;
+      const vpcId = g.VpcId ?? where.vpcId;
+      if (g.GroupId === undefined || vpcId === undefined) continue;
       const proxyRules = (g.IpPermissions ?? []).filter((p) => p.IpProtocol === 'tcp' && p.FromPort === proxyPort && p.ToPort === proxyPort);
       groups.push({
-        groupId: g.GroupId,
-        ingressCidrs: proxyRules.flatMap((p) => [
-          ...(p.IpRanges ?? []).flatMap((r) => (r.CidrIp === undefined ? [] : [r.CidrIp])),
-          ...(p.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 === undefined ? [] : [r.CidrIpv6])),
-        ]),
+        vpcId,
+        item: {
+          groupId: g.GroupId,
+          ingressCidrs: proxyRules.flatMap((p) => [
+            ...(p.IpRanges ?? []).flatMap((r) => (r.CidrIp === undefined ? [] : [r.CidrIp])),
+            ...(p.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 === undefined ? [] : [r.CidrIpv6])),
+          ]),
+        },
       });
     }
   }
@@ -235,11 +259,11 @@ export async function readEndpointVpcs(
   return result;
 }
 
-/** Every VPC of the account in the client's region, for the reconciler. */
-export async function listVpcIds(ec2: EC2Client): Promise<string[]> {
-  const ids: string[] = [];
+/** Every VPC of the account in the client's region, with its tags and CIDR blocks, sorted by id. */
+export async function listVpcs(ec2: EC2Client): Promise<AccountVpc[]> {
+  const vpcs: AccountVpc[] = [];
   for await (const page of paginate((NextToken) => ec2.send(new DescribeVpcsCommand({ MaxResults: MAX_PAGE, NextToken })))) {
-    for (const v of page.Vpcs ?? []) if (v.VpcId !== undefined) ids.push(v.VpcId);
+    for (const v of page.Vpcs ?? []) if (v.VpcId !== undefined) vpcs.push(accountVpc({ ...v, VpcId: v.VpcId }));
   }
-  return ids.sort();
+  return vpcs.sort((a, b) => a.vpcId.localeCompare(b.vpcId));
 }

@@ -1,13 +1,20 @@
 import type { ScopeDecision } from '../core/scope';
+import { vpcSnapshotOf } from '../core/account-snapshot';
 import { vpcPlanActions } from '../core/plan-actions';
-import { listVpcIds, sharedServiceReader } from '../aws/spoke-vpc';
+import { readAccountSnapshot } from '../aws/spoke-account';
 import type { Runtime } from '../shared/runtime';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
-import { convergeVpc } from './vpc';
+import { convergeVpcSnapshot } from './vpc';
 
 /**
- * One account's VPCs (every VPC in the hub region, tagged or not), converged one after another: CreateVpcEndpoint
- * has a small per-account token bucket. The unit of work of the fan-out.
+ * One account's VPCs (every VPC in the hub region, tagged or not), read with a few account-wide describes and then
+ * converged one after another: CreateVpcEndpoint has a small per-account token bucket. The unit of work of the
+ * fan-out.
+ *
+ * The snapshot is read once, before the first VPC: a concurrent VPC onboarding run may change a VPC in between, and
+ * the writes stay safe against that as they were against a per-VPC read (the endpoint's ClientToken, the security
+ * group named after its VPC, duplicate rules tolerated); the next run, or the onboarding run itself, converges what
+ * either one missed.
  */
 export async function reconcileAccount(
   runtime: Runtime,
@@ -22,15 +29,19 @@ export async function reconcileAccount(
   },
 ): Promise<void> {
   const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
+  const accountScope = await scopeOf(accountId);
+  const { hubServiceName: serviceName, proxyPort, proxyTag } = runtime.config;
+  const snapshot = await readAccountSnapshot(ec2, accountId, { serviceName, proxyPort, proxyTag });
   const awaitingAcceptance: string[] = [];
-  const readService = sharedServiceReader(ec2, runtime.config.hubServiceName);
-  for (const vpcId of await listVpcIds(ec2)) {
+  for (const { vpcId } of snapshot.vpcs) {
     await step(plan, { accountId, vpcId }, async () => {
-      const outcome = await convergeVpc(
+      const outcome = await convergeVpcSnapshot(
         runtime,
+        ec2,
         { accountId, region: runtime.region, vpcId, correlationId: options.correlationId },
-        scopeOf,
-        { dryRun: options.dryRun, ec2, principalPlanned: options.principalPlanned === true, readService },
+        vpcSnapshotOf(snapshot, vpcId),
+        accountScope,
+        { dryRun: options.dryRun, principalPlanned: options.principalPlanned === true },
       );
       if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
       if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push(outcome.awaitingAcceptance.vpcEndpointId);

@@ -1,8 +1,10 @@
 import { decideAccountScope, type ScopeDecision } from '../core/scope';
 import { proxyUrl } from '../core/private-dns';
 import { successorClientToken } from '../core/client-token';
+import { withVpcDns } from '../core/account-snapshot';
 import {
   isLiveEndpoint,
+  needsVpcDns,
   planVpc,
   writeBackTags,
   type AbsentPlan,
@@ -14,7 +16,7 @@ import {
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EndpointCreatedDetail } from '../aws/hub-bus';
 import { readAccount } from '../aws/organizations';
-import { readVpcSnapshot, type ServiceView } from '../aws/spoke-vpc';
+import { readVpcDns, readVpcSnapshot } from '../aws/spoke-vpc';
 import {
   addEndpointSubnets,
   authorizeProxyIngress,
@@ -72,13 +74,9 @@ export async function convergeVpc(
     ec2?: EC2Client;
     /** The reconciler's plan adds this account's principal before the VPC step (see `PlanAssumptions`). */
     principalPlanned?: boolean;
-    /** The account's view of the hub service, read once for all its VPCs (see `sharedServiceReader`). */
-    readService?: () => Promise<ServiceView>;
   },
 ): Promise<VpcOutcome> {
-  const scope: AuditScope = { accountId: request.accountId, vpcId: request.vpcId };
-  const base = { scope, dryRun: options.dryRun, correlationId: request.correlationId };
-  try {
+  return audited(request, options.dryRun, async (base) => {
     if (request.region !== runtime.region) {
       // Interface endpoints must live in the service's region; a VPC elsewhere is not ours to manage.
       audit({ ...base, action: 'vpc.converge', decision: 'noop', reason: `VPC is in ${request.region}; the service is in ${runtime.region}` });
@@ -89,31 +87,68 @@ export async function convergeVpc(
     const snapshot = await readVpcSnapshot(ec2, { accountId: request.accountId, vpcId: request.vpcId }, {
       serviceName: runtime.config.hubServiceName,
       proxyPort: runtime.config.proxyPort,
-      ...(options.readService ? { readService: options.readService } : {}),
     });
-    const plan = planVpc(
-      snapshot,
-      accountScope,
-      { serviceName: runtime.config.hubServiceName, proxyTag: runtime.config.proxyTag, proxyPort: runtime.config.proxyPort },
-      // Only a dry run may assume: a real run has already applied the principal, so the snapshot sees the service
-      // (and if it could not, the VPC is truly blocked).
-      { principalPlanned: options.dryRun && options.principalPlanned === true },
-    );
-    switch (plan.kind) {
-      case 'blocked':
-        audit({ ...base, action: 'vpc.converge', decision: 'error', reason: plan.reason });
-        throw new BlockedError(plan.reason);
-      case 'absent':
-        await applyAbsent(ec2, request, snapshot, plan, base);
-        return { plan };
-      case 'present':
-        return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base)) };
-    }
+    return planAndApply(runtime, ec2, request, snapshot, accountScope, options, base);
+  });
+}
+
+/**
+ * The reconciler's path: converges a VPC from its slice of an account snapshot (`vpcSnapshotOf`), already read, with
+ * the same plan and the same writes as `convergeVpc`. The VPC must be in the hub region.
+ */
+export async function convergeVpcSnapshot(
+  runtime: Runtime,
+  ec2: EC2Client,
+  request: VpcRequest,
+  snapshot: VpcSnapshot,
+  accountScope: ScopeDecision,
+  options: { dryRun: boolean; principalPlanned?: boolean },
+): Promise<VpcOutcome> {
+  return audited(request, options.dryRun, (base) => planAndApply(runtime, ec2, request, snapshot, accountScope, options, base));
+}
+
+/** Audits any failure of the VPC step (a blocked plan audits its own reason) and rethrows it. */
+async function audited(request: VpcRequest, dryRun: boolean, work: (base: AuditBase) => Promise<VpcOutcome>): Promise<VpcOutcome> {
+  const base: AuditBase = { scope: { accountId: request.accountId, vpcId: request.vpcId }, dryRun, correlationId: request.correlationId };
+  try {
+    return await work(base);
   } catch (error) {
     if (!(error instanceof BlockedError)) {
       audit({ ...base, action: 'vpc.converge', decision: 'error', reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
     throw error;
+  }
+}
+
+async function planAndApply(
+  runtime: Runtime,
+  ec2: EC2Client,
+  request: VpcRequest,
+  read: VpcSnapshot,
+  accountScope: ScopeDecision,
+  options: { dryRun: boolean; principalPlanned?: boolean },
+  base: AuditBase,
+): Promise<VpcOutcome> {
+  const settings = { serviceName: runtime.config.hubServiceName, proxyTag: runtime.config.proxyTag, proxyPort: runtime.config.proxyPort };
+  // Two calls per VPC that only an endpoint about to be created with private DNS needs.
+  const snapshot = needsVpcDns(read, accountScope, settings) ? withVpcDns(read, await readVpcDns(ec2, request.vpcId)) : read;
+  const plan = planVpc(
+    snapshot,
+    accountScope,
+    settings,
+    // Only a dry run may assume: a real run has already applied the principal, so the snapshot sees the service
+    // (and if it could not, the VPC is truly blocked).
+    { principalPlanned: options.dryRun && options.principalPlanned === true },
+  );
+  switch (plan.kind) {
+    case 'blocked':
+      audit({ ...base, action: 'vpc.converge', decision: 'error', reason: plan.reason });
+      throw new BlockedError(plan.reason);
+    case 'absent':
+      await applyAbsent(ec2, request, snapshot, plan, base);
+      return { plan };
+    case 'present':
+      return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base)) };
   }
 }
 

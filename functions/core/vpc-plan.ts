@@ -1,6 +1,6 @@
 import { endpointClientToken } from './client-token';
 import { ENDPOINT_ID_TAG_KEY, hasTag, PROXY_URL_TAG_KEY, WRITE_BACK_TAG_KEYS, type Tags } from './managed-tags';
-import { decidePrivateDns, type ServiceDnsFacts, type VpcDnsFacts } from './private-dns';
+import { decidePrivateDns, type PrivateDnsDecision, type ServiceDnsFacts, type VpcDnsFacts } from './private-dns';
 import type { ScopeDecision } from './scope';
 import { chooseSubnets, type SubnetFacts } from './subnets';
 
@@ -9,7 +9,14 @@ export interface VpcSnapshot {
   readonly accountId: string;
   readonly vpcId: string;
   /** Undefined when the VPC does not exist (deleted since the event). */
-  readonly vpc: { readonly tags: Tags; readonly cidrBlocks: readonly string[]; readonly dns: VpcDnsFacts } | undefined;
+  readonly vpc:
+    | {
+        readonly tags: Tags;
+        readonly cidrBlocks: readonly string[];
+        /** Undefined until read: two calls per VPC, needed only where `needsVpcDns` says so. */
+        readonly dns: VpcDnsFacts | undefined;
+      }
+    | undefined;
   readonly subnets: readonly SubnetFacts[];
   /** Endpoints to the hub service in this VPC that carry our managed tag, in any state. */
   readonly managedEndpoints: readonly EndpointFacts[];
@@ -92,6 +99,31 @@ export interface PlanAssumptions {
   readonly principalPlanned?: boolean;
 }
 
+/**
+ * Whether `planVpc` will consult the VPC's DNS attributes: only to create an endpoint (the VPC is wanted and has no
+ * live endpoint of ours) for a visible service whose verified private DNS name the attributes could then turn on.
+ * Callers read the attributes only then; `planVpc` throws if it needs them and they were not read.
+ */
+export function needsVpcDns(snapshot: VpcSnapshot, scope: ScopeDecision, settings: VpcSettings): boolean {
+  const service = snapshot.service;
+  return (
+    service !== undefined &&
+    wantsEndpoint(snapshot, scope, settings).want &&
+    !snapshot.managedEndpoints.some(isLiveEndpoint) &&
+    decidePrivateDns(service, VPC_DNS_ON).enabled
+  );
+}
+
+/** A VPC with both attributes on: where the service alone decides private DNS, the VPC's attributes cannot matter. */
+const VPC_DNS_ON: VpcDnsFacts = { enableDnsSupport: true, enableDnsHostnames: true };
+
+function privateDnsFor(service: ServiceDnsFacts, vpcDns: VpcDnsFacts | undefined, vpcId: string): PrivateDnsDecision {
+  const serviceSide = decidePrivateDns(service, VPC_DNS_ON);
+  if (!serviceSide.enabled) return serviceSide;
+  if (vpcDns === undefined) throw new Error(`planning ${vpcId} needs its DNS attributes, which were not read (see needsVpcDns)`);
+  return decidePrivateDns(service, vpcDns);
+}
+
 /** Decides what the VPC must look like and what to change to get there. */
 export function planVpc(snapshot: VpcSnapshot, scope: ScopeDecision, settings: VpcSettings, assumptions: PlanAssumptions = {}): VpcPlan {
   const wanted = wantsEndpoint(snapshot, scope, settings);
@@ -172,7 +204,7 @@ function planPresent(snapshot: VpcSnapshot, reason: string, settings: VpcSetting
       reason: `no subnet of ${snapshot.vpcId} is in an AZ the service supports (${[...supportedAzIds].sort().join(', ')})${detail ? `: ${detail}` : ''}`,
     };
   }
-  const dns = service === undefined ? undefined : decidePrivateDns(service, vpc.dns);
+  const dns = service === undefined ? undefined : privateDnsFor(service, vpc.dns, snapshot.vpcId);
   if (dns?.enabled === false) warnings.push(`private DNS off: ${dns.warning}`);
   const supersedes = dead.map((e) => e.endpointId).sort()[0];
   return {

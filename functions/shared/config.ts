@@ -48,6 +48,7 @@ const environmentSchema = z.object({
   AWS_MAX_ATTEMPTS: positiveInt(5, 20),
   RECONCILE_CONCURRENCY: positiveInt(8, 64),
   SPOKE_CREDENTIALS_TTL_SECONDS: positiveInt(600, 3000),
+  RECONCILE_CONTINUATION_MARGIN_SECONDS: positiveInt(60, 900),
 });
 
 export type ControlPlaneConfig = ReturnType<typeof toConfig>;
@@ -66,6 +67,8 @@ function toConfig(env: z.output<typeof environmentSchema>) {
     maxAttempts: env.AWS_MAX_ATTEMPTS,
     reconcileConcurrency: env.RECONCILE_CONCURRENCY,
     spokeCredentialsTtlSeconds: env.SPOKE_CREDENTIALS_TTL_SECONDS,
+    /** A fan-out run with less time left than this hands the rest of the organization to a continuation. */
+    continuationMarginSeconds: env.RECONCILE_CONTINUATION_MARGIN_SECONDS,
   };
 }
 

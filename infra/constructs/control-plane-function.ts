@@ -26,6 +26,10 @@ export interface ControlPlaneFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** The statements the function's calls need (control-plane-permissions.ts). */
   readonly statements: readonly iam.PolicyStatement[];
+  /**
+   * Retries of a failed asynchronous invocation (schedule, rule targets). @default Lambda's default (2)
+   */
+  readonly asyncRetryAttempts?: number;
 }
 
 /** One control-plane Lambda: its own role (no managed policies), its own log group, bundled locally with esbuild. */
@@ -67,6 +71,7 @@ export class ControlPlaneFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.asyncRetryAttempts === undefined ? {} : { retryAttempts: props.asyncRetryAttempts }),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: nodejs.OutputFormat.ESM,

@@ -21,7 +21,9 @@ export interface ControlPlaneResources {
  * - VPC onboarding: the spoke role (spoke-vpc.ts, spoke-writer.ts), Organizations reads, the hand-off to
  *   acceptance on the hub bus (hub-bus.ts);
  * - connection acceptance: connections of the hub service, the spoke role (the VPC's tag), Organizations reads;
- * - reconciler: all of the hub-side and spoke-side calls above, without the hand-off (it accepts itself).
+ * - reconciler: all of the hub-side and spoke-side calls above (an inline run accepts itself), and PutEvents on the
+ *   hub bus for its fan-out (per-account work items, its continuation);
+ * - account reconciler (the fan-out's consumer): the spoke role, Organizations reads, the hand-off to acceptance.
  * Describe* calls support no resource-level permissions in EC2, so they are the only actions on "*".
  */
 export function controlPlaneStatements(fn: ControlPlaneFunction, resources: ControlPlaneResources): iam.PolicyStatement[] {
@@ -44,7 +46,11 @@ export function controlPlaneStatements(fn: ControlPlaneFunction, resources: Cont
         connectionsWrite(resources, ['Accept', 'Reject']),
         ...resourceShare(resources),
         spokeRole(resources),
+        hubBusPut(resources, 'FanOutOnHubBus'),
       );
+      break;
+    case 'account-reconciler':
+      statements.push(spokeRole(resources), hubBusPut(resources));
       break;
   }
   return statements;
@@ -52,7 +58,7 @@ export function controlPlaneStatements(fn: ControlPlaneFunction, resources: Cont
 
 /** Names, for cdk-nag, the wildcards controlPlaneStatements() grants to `fn`, each with its reason. */
 export function acknowledgeControlPlaneWildcards(role: IConstruct, fn: ControlPlaneFunction, resources: ControlPlaneResources): void {
-  if (fn !== 'vpc-onboarding') {
+  if (fn !== 'vpc-onboarding' && fn !== 'account-reconciler') {
     acknowledgeIamWildcards(
       role,
       ['Resource::*'],
@@ -128,6 +134,6 @@ function spokeRole(r: ControlPlaneResources): iam.PolicyStatement {
   });
 }
 
-function hubBusPut(r: ControlPlaneResources): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid: 'HandOffToAcceptance', actions: ['events:PutEvents'], resources: [r.hubBusArn] });
+function hubBusPut(r: ControlPlaneResources, sid = 'HandOffToAcceptance'): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions: ['events:PutEvents'], resources: [r.hubBusArn] });
 }

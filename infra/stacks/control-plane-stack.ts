@@ -35,6 +35,16 @@ export interface ControlPlaneStackProps extends StackProps {
 /** How long the reconciler may run: a whole-organization pass pages through every account and VPC. */
 const RECONCILER_TIMEOUT = Duration.minutes(15);
 
+/** Which function consumes each queue (the account-reconcile queue feeds the reconciler's fan-out consumer). */
+export const QUEUE_CONSUMERS: Readonly<Record<QueueName, FunctionName>> = {
+  'account-onboarding': 'account-onboarding',
+  'vpc-onboarding': 'vpc-onboarding',
+  'connection-acceptance': 'connection-acceptance',
+  'account-reconcile': 'account-reconciler',
+};
+
+export const queueOf = (fn: FunctionName): QueueName | undefined => QUEUE_NAMES.find((name) => QUEUE_CONSUMERS[name] === fn);
+
 /**
  * The hub's control plane: the bus spoke and management accounts forward to, the rules from events/routes.ts, a
  * queue per function, the four functions, the connection notifications, the reconciler's schedule, and the alarms.
@@ -91,10 +101,12 @@ export class ControlPlaneStack extends Stack {
       'vpc-onboarding': 'Creates or deletes the egress proxy endpoint in VPCs tagged for the proxy',
       'connection-acceptance': 'Accepts endpoint connections from onboarded VPCs and rejects the rest',
       reconciler: 'Converges the whole organization to the desired state (scheduled; invoke with {"dryRun":true} for a plan)',
+      'account-reconciler': "Converges one account's VPCs for the reconciler's fan-out",
     };
     this.functions = Object.fromEntries(
       CONTROL_PLANE_FUNCTIONS.map((name) => {
-        const queue = name === 'reconciler' ? undefined : QUEUES[name];
+        const queueName = queueOf(name);
+        const queue = queueName === undefined ? undefined : QUEUES[queueName];
         const fn = new ControlPlaneFunction(this, name, {
           name,
           roleName: controlPlaneRoleName(config, name),
@@ -104,6 +116,9 @@ export class ControlPlaneStack extends Stack {
           memorySize: name === 'reconciler' ? 1024 : 512,
           logRetention,
           statements: controlPlaneStatements(name, resources),
+          // A failed fan-out invocation has already published work items (and maybe its continuation): a retry would
+          // publish them again and fork the continuation chain. Its errors alarm; the next scheduled run repairs.
+          ...(name === 'reconciler' ? { asyncRetryAttempts: 0 } : {}),
         });
         acknowledgeControlPlaneWildcards(fn.role, name, resources);
         return [name, fn];
@@ -112,7 +127,7 @@ export class ControlPlaneStack extends Stack {
 
     for (const name of QUEUE_NAMES) {
       const definition = QUEUES[name];
-      this.functions[name].function.addEventSource(
+      this.functions[QUEUE_CONSUMERS[name]].function.addEventSource(
         new SqsEventSource(this.queues[name].queue, {
           batchSize: definition.batchSize,
           maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds),
@@ -122,24 +137,7 @@ export class ControlPlaneStack extends Stack {
       );
     }
 
-    this.rules = {};
-    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key }), 'hub')) {
-      if (route.target.kind !== 'queue') throw new Error(`hub route ${route.id} must target a queue`);
-      const queue = this.queues[route.target.queue];
-      this.rules[route.id] = new events.Rule(this, route.id, {
-        eventBus: this.bus.bus,
-        description: route.description,
-        eventPattern: toCdkEventPattern(route.pattern),
-        // Delivery failures (for example a queue policy problem) land next to processing failures.
-        targets: [new targets.SqsQueue(queue.queue, { deadLetterQueue: queue.deadLetterQueue })],
-      });
-    }
-
-    const connectionQueues = QUEUE_NAMES.filter((name) => QUEUES[name].subscribesToConnectionNotifications);
-    for (const name of connectionQueues) {
-      new ConnectionNotifications(this, `${name}-notifications`, { serviceId: endpointService.serviceId, queue: this.queues[name].queue });
-    }
-
+    // Invocations of the reconciler that EventBridge could not deliver: its schedule's and its continuations'.
     const reconcilerDeadLetters = new sqs.Queue(this, 'ReconcilerScheduleDeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -149,17 +147,37 @@ export class ControlPlaneStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This is a dead-letter queue itself (the schedule target\'s), which cdk-nag cannot tell from a rule target DLQ',
     });
+    const invokeReconciler = () =>
+      new targets.LambdaFunction(this.functions.reconciler.function, {
+        deadLetterQueue: reconcilerDeadLetters,
+        retryAttempts: 2,
+        // A missed run is repaired by the next one; an hour-old trigger only adds load.
+        maxEventAge: Duration.hours(1),
+      });
+
+    this.rules = {};
+    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key }), 'hub')) {
+      const { target } = route;
+      if (target.kind === 'hub-bus') throw new Error(`hub route ${route.id} cannot forward to the hub bus itself`);
+      const queue = target.kind === 'queue' ? this.queues[target.queue] : undefined;
+      this.rules[route.id] = new events.Rule(this, route.id, {
+        eventBus: this.bus.bus,
+        description: route.description,
+        eventPattern: toCdkEventPattern(route.pattern),
+        // Delivery failures (for example a queue policy problem) land next to processing failures.
+        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.queue, { deadLetterQueue: queue.deadLetterQueue })],
+      });
+    }
+
+    const connectionQueues = QUEUE_NAMES.filter((name) => QUEUES[name].subscribesToConnectionNotifications);
+    for (const name of connectionQueues) {
+      new ConnectionNotifications(this, `${name}-notifications`, { serviceId: endpointService.serviceId, queue: this.queues[name].queue });
+    }
+
     this.reconcilerSchedule = new events.Rule(this, RECONCILER_SCHEDULE.id, {
       description: RECONCILER_SCHEDULE.description,
       schedule: events.Schedule.expression(RECONCILER_SCHEDULE.expression),
-      targets: [
-        new targets.LambdaFunction(this.functions.reconciler.function, {
-          deadLetterQueue: reconcilerDeadLetters,
-          retryAttempts: 2,
-          // A missed run is repaired by the next one; an hour-old trigger only adds load.
-          maxEventAge: Duration.hours(1),
-        }),
-      ],
+      targets: [invokeReconciler()],
     });
 
     const monitored = CONTROL_PLANE_FUNCTIONS.map((name) => ({
@@ -183,8 +201,12 @@ export class ControlPlaneStack extends Stack {
       value: `aws lambda invoke --function-name ${reconciler} --cli-binary-format raw-in-base64-out --payload '{"dryRun":true}' plan.json`,
     });
     new CfnOutput(this, 'ReconcileApply', {
-      description: 'Converges the whole organization now instead of waiting for the schedule',
+      description: 'Converges the whole organization now, inline, instead of waiting for the schedule (small organizations)',
       value: `aws lambda invoke --function-name ${reconciler} --cli-binary-format raw-in-base64-out --payload '{"dryRun":false}' plan.json`,
+    });
+    new CfnOutput(this, 'ReconcileFanOut', {
+      description: 'Starts a whole-organization apply fanned out per account, as the schedule does; returns a summary',
+      value: `aws lambda invoke --function-name ${reconciler} --cli-binary-format raw-in-base64-out --payload '{"fanOut":true}' summary.json`,
     });
   }
 }

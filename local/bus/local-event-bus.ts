@@ -38,6 +38,7 @@ export type BusActivity =
   | { type: 'enqueue'; rule: string; queue: QueueName; eventId: string; messageId: string }
   | { type: 'notification'; topicArn: string; queues: QueueName[] }
   | { type: 'schedule'; scheduleId: string; trigger: 'schedule' | 'manual'; outcome: 'succeeded' | 'failed'; error?: string }
+  | { type: 'invoke'; rule: string; functionName: string; eventId: string; outcome: 'succeeded' | 'failed'; error?: string }
   | QueueActivity;
 
 export type ScheduledFunction = (event: unknown, context: Context) => Promise<unknown>;
@@ -83,6 +84,8 @@ export interface BusStats {
   rules: Record<string, number>;
   queues: Record<QueueName, QueueStats>;
   schedule: { invocations: number; failures: number };
+  /** Asynchronous invocations by rules that target a function (the reconciler's continuation). */
+  functionTargets: { invocations: number; failures: number };
 }
 
 interface CompiledRoute {
@@ -120,6 +123,7 @@ export class LocalEventBus implements LocalCloudSinks {
     events: { received: 0, matched: 0, unmatched: 0, forwarded: 0 },
     notifications: { received: 0, unrouted: 0 },
     schedule: { invocations: 0, failures: 0 },
+    functionTargets: { invocations: 0, failures: 0 },
   };
   private readonly ruleMatches: Record<string, number> = {};
 
@@ -314,9 +318,11 @@ export class LocalEventBus implements LocalCloudSinks {
         this.emit({ type: 'forward', rule: route.id, from: bus, to: hub, eventId: event.id });
         // Bus-to-bus delivery keeps the event as it is: same id, account, region.
         this.deliver(structuredClone(event), hub);
-      } else {
+      } else if (route.target.kind === 'queue') {
         const messageId = this.queues[route.target.queue].send(JSON.stringify(event), SENDER_IDS.eventBridge);
         this.emit({ type: 'enqueue', rule: route.id, queue: route.target.queue, eventId: event.id, messageId });
+      } else {
+        this.invokeFromRule(route.id, event);
       }
     }
   }
@@ -345,6 +351,52 @@ export class LocalEventBus implements LocalCloudSinks {
       this.scheduledInFlight--;
       this.checkIdle();
     }
+  }
+
+  /**
+   * A rule's Lambda target: EventBridge invokes it asynchronously with the event as the payload. The only function
+   * target is the reconciler (its continuation), registered with setScheduledFunction. One attempt: the failure is
+   * counted and reported as activity (Lambda's own async retries are not emulated).
+   */
+  private invokeFromRule(ruleId: string, event: CloudEvent): void {
+    const target = this.scheduledTarget;
+    if (!target) {
+      this.internalErrors.push(new Error(`rule ${ruleId} targets the reconciler, but no scheduled function is registered`));
+      this.checkIdle();
+      return;
+    }
+    const context = createLambdaContext({
+      functionName: target.functionName,
+      accountId: this.hubAccountId,
+      region: this.hubRegion,
+      timeoutSeconds: target.timeoutSeconds,
+    });
+    this.scheduledInFlight++;
+    this.counters.functionTargets.invocations++;
+    const payload = structuredClone(event);
+    const report = { type: 'invoke' as const, rule: ruleId, functionName: target.functionName, eventId: event.id };
+    // Started on a later turn, as the Lambda service would: PutEvents has already answered the caller.
+    setImmediate(() => {
+      target
+        .handler(payload, context)
+        .then(
+          () => this.emit({ ...report, outcome: 'succeeded' }),
+          (error: unknown) => {
+            this.counters.functionTargets.failures++;
+            const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            this.emit({ ...report, outcome: 'failed', error: message });
+          },
+        )
+        .finally(() => {
+          this.scheduledInFlight--;
+          this.checkIdle();
+        })
+        .catch((error: unknown) => {
+          // A throwing activity listener is a bug of the caller's, surfaced through idle().
+          this.internalErrors.push(error);
+          this.checkIdle();
+        });
+    });
   }
 
   private emit(activity: BusActivity): void {

@@ -51,9 +51,9 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
   };
 
   try {
-    await step('First rollout: the reconciler converges the organization as it is (management and hub accounts)', async () => {
-      const plan = await cp.reconcile({});
-      print(`    applied: ${summarizePlan(plan)}`);
+    await step('First rollout: the reconciler fans out over the organization as it is (management and hub accounts), as its schedule does', async () => {
+      const summary = await cp.reconcile({ fanOut: true });
+      print(`    fan-out: ${summarizePlan(summary)}`);
     });
 
     await step('Two teams get new accounts from the management account (CreateAccount)', async () => {
@@ -208,6 +208,11 @@ async function connectionStates(cp: LocalControlPlane, accountId: string): Promi
 }
 
 function summarizePlan(plan: unknown): string {
+  const fanOut = plan as { fanOut?: boolean; published?: number; accounts?: { inScope?: number }; hubActions?: Record<string, number> } | undefined;
+  if (fanOut?.fanOut === true) {
+    const hub = Object.entries(fanOut.hubActions ?? {}).map(([action, count]) => `${count} ${action}`);
+    return `${fanOut.published ?? 0} of ${fanOut.accounts?.inScope ?? 0} in-scope account(s) queued for the account reconciler; hub: ${hub.join(', ') || 'no change'}`;
+  }
   const actions = (plan as { actions?: unknown[] } | undefined)?.actions;
   if (Array.isArray(actions)) return actions.length === 0 ? 'nothing to change: the organization has converged' : `${actions.length} change(s)`;
   return JSON.stringify(plan).slice(0, 300);

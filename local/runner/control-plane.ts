@@ -1,7 +1,7 @@
 /**
  * The control plane as the CDK app deploys it, run in this process: the local cloud, the hub resources,
  * the local event bus with the topology of events/routes.ts, and the real Lambda entry files as the
- * queue consumers and the scheduled reconciler.
+ * queue consumers and the scheduled reconciler (also the target of its own continuation rule).
  *
  * The handlers are imported only after the process environment looks like their Lambda environment
  * (endpoint, region, the control plane role's credentials, the configuration variables), because they
@@ -36,8 +36,11 @@ export interface LocalControlPlane {
   readonly region: string;
   /** The environment the handlers run with (without the secret). */
   readonly environment: Record<string, string>;
-  /** Invoke the reconciler as an operator would (`{ "dryRun": true }`), through the bus's function runner. */
-  reconcile(input?: { dryRun?: boolean; accountIds?: string[] }): Promise<unknown>;
+  /**
+   * Invoke the reconciler as an operator would (`{ "dryRun": true }`, `{ "fanOut": true }`), through the bus's
+   * function runner. A fan-out run resolves once its work items are published: await idle() for the accounts.
+   */
+  reconcile(input?: { dryRun?: boolean; accountIds?: string[]; fanOut?: boolean }): Promise<unknown>;
   /** Resolves once every queue is drained and no handler runs. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -91,10 +94,15 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     const vpcOnboarding = (await import('../../functions/vpc-onboarding')).handler as SqsHandler;
     const connectionAcceptance = (await import('../../functions/connection-acceptance')).handler as SqsHandler;
     const reconciler = (await import('../../functions/reconciler')).handler as ScheduledHandler;
+    const accountReconciler = (await import('../../functions/account-reconciler')).handler as SqsHandler;
     bus.setConsumer('account-onboarding', accountOnboarding, { functionName: 'egress-account-onboarding' });
     bus.setConsumer('vpc-onboarding', vpcOnboarding, { functionName: 'egress-vpc-onboarding' });
     bus.setConsumer('connection-acceptance', connectionAcceptance, { functionName: 'egress-connection-acceptance' });
+    bus.setConsumer('account-reconcile', accountReconciler, { functionName: 'egress-account-reconciler' });
     bus.setScheduledFunction(reconciler, { functionName: 'egress-reconciler', timeoutSeconds: 900 });
+    // Lambda Invoke on the local cloud reaches the same handler through the bus's function runner, so
+    // `npx egress plan --function-name egress-reconciler` works against `npm run local`.
+    cloud.setFunctions({ 'egress-reconciler': { handler: (event) => bus.invokeScheduledFunction(event), timeoutSeconds: 900 } });
     if (options.schedule) bus.startSchedule();
 
     return {
@@ -108,6 +116,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       stop: async () => {
         bus.close();
         cloud.setSinks(undefined);
+        cloud.setFunctions(undefined);
         await cloud.stop();
       },
     };

@@ -5,7 +5,7 @@ import { QUEUES, QUEUE_NAMES } from '../../events/routes';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
 import { AUDIT_QUERIES } from '../../infra/constructs/audit-queries';
-import type { ControlPlaneStack } from '../../infra/stacks/control-plane-stack';
+import { QUEUE_CONSUMERS, queueOf, type ControlPlaneStack } from '../../infra/stacks/control-plane-stack';
 import {
   actionsOf,
   allActions,
@@ -46,11 +46,13 @@ const EXPECTED_ACTIONS: Record<ControlPlaneFunction, string[]> = {
     'ec2:DescribeVpcEndpointServicePermissions',
     'ec2:ModifyVpcEndpointServicePermissions',
     'ec2:RejectVpcEndpointConnections',
+    'events:PutEvents',
     'ram:AssociateResourceShare',
     'ram:DisassociateResourceShare',
     'ram:GetResourceShareAssociations',
     'sts:AssumeRole',
   ],
+  'account-reconciler': ['events:PutEvents', 'sts:AssumeRole'],
 };
 
 const SPOKE_ROLE_ARN = 'arn:aws:iam::*:role/EgressProxySpokeRole';
@@ -119,7 +121,7 @@ describe('control plane stack', () => {
     it('feeds its function with the batch size, window, concurrency bound and partial batch responses', () => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] },
-        FunctionName: { Ref: logicalIdOf(stack.functions[name].function) },
+        FunctionName: { Ref: logicalIdOf(stack.functions[QUEUE_CONSUMERS[name]].function) },
         BatchSize: definition.batchSize,
         MaximumBatchingWindowInSeconds: definition.batchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -191,7 +193,8 @@ describe('control plane stack', () => {
       }
       const queueArns = statements[name].filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:'))).flatMap(resourcesOf);
       // The reconciler has no queue: it runs on its schedule.
-      const ownQueue = name === 'reconciler' ? [] : [{ 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] }];
+      const queueName = queueOf(name);
+      const ownQueue = queueName === undefined ? [] : [{ 'Fn::GetAtt': [logicalIdOf(stack.queues[queueName].queue), 'Arn'] }];
       expect([...new Set(queueArns.map((arn) => JSON.stringify(arn)))]).toEqual(ownQueue.map((arn) => JSON.stringify(arn)));
     });
   });
@@ -211,7 +214,7 @@ describe('control plane stack', () => {
     });
 
     it('assumes the spoke role only by its name and only inside the organization', () => {
-      for (const name of ['vpc-onboarding', 'connection-acceptance', 'reconciler'] as const) {
+      for (const name of ['vpc-onboarding', 'connection-acceptance', 'reconciler', 'account-reconciler'] as const) {
         const spoke = grantsOf(statements[name], 'sts:AssumeRole').filter((s) => resourcesOf(s).includes(SPOKE_ROLE_ARN));
         expect(spoke).toEqual([
           expect.objectContaining({ Resource: SPOKE_ROLE_ARN, Condition: { StringEquals: { 'aws:ResourceOrgID': TEST_ORG_ID } } }),
@@ -228,10 +231,14 @@ describe('control plane stack', () => {
       }
     });
 
-    it('lets only VPC onboarding put events, and only on the hub bus', () => {
-      const grants = CONTROL_PLANE_FUNCTIONS.flatMap((name) => grantsOf(statements[name], 'events:PutEvents'));
-      expect(grants).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] } })]);
-      expect(grantsOf(statements['vpc-onboarding'], 'events:PutEvents')).toHaveLength(1);
+    it('lets only the hand-off and fan-out senders put events, and only on the hub bus', () => {
+      const senders = CONTROL_PLANE_FUNCTIONS.filter((name) => grantsOf(statements[name], 'events:PutEvents').length > 0);
+      expect(senders.sort()).toEqual(['account-reconciler', 'reconciler', 'vpc-onboarding']);
+      for (const name of senders) {
+        expect(grantsOf(statements[name], 'events:PutEvents')).toEqual([
+          expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] } }),
+        ]);
+      }
     });
 
     it('modifies share principals only on the discovery share', () => {
@@ -290,10 +297,49 @@ describe('control plane stack', () => {
       expect(resourceOf(template, stack.functions.reconciler.function).Properties).toMatchObject({ Timeout: 900 });
     });
 
+    it('is invoked by its continuation rule on the hub bus, with the same retries and dead-letter queue', () => {
+      expect(resourceOf(template, stack.rules.ContinueReconcile!).Properties).toMatchObject({
+        EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
+        EventPattern: { source: ['egress-control-plane'], 'detail-type': ['Reconcile Continuation Requested'] },
+        Targets: [
+          expect.objectContaining({
+            Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.reconciler.function), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^ReconcilerScheduleDeadLetters/) as unknown, 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ],
+      });
+      // Lambda does not retry a failed run itself: that would republish its work items and fork its continuations.
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOf(stack.functions.reconciler.function) },
+        MaximumRetryAttempts: 0,
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalIdOf(stack.functions.reconciler.function), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.rules.ContinueReconcile!), 'Arn'] },
+      });
+    });
+
+    it("fans out to the account reconciler, whose 15-minute passes fit the queue's visibility timeout", () => {
+      expect(resourceOf(template, stack.functions['account-reconciler'].function).Properties).toMatchObject({ Timeout: 900 });
+      expect(resourceOf(template, stack.queues['account-reconcile'].queue).Properties).toMatchObject({ VisibilityTimeout: 5400 });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOf(stack.functions['account-reconciler'].function) },
+        BatchSize: 5,
+        ScalingConfig: { MaximumConcurrency: 50 },
+      });
+      expect(resourceOf(template, stack.rules.ReconcileAccounts!).Properties).toMatchObject({
+        EventPattern: { source: ['egress-control-plane'], 'detail-type': ['Account Reconcile Requested'] },
+      });
+    });
+
     it('documents manual dry-run and apply invocations as outputs', () => {
       const outputs = template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
       expect(JSON.stringify(outputs.Outputs.ReconcileDryRun?.Value)).toContain(`--payload '{\\"dryRun\\":true}'`);
       expect(JSON.stringify(outputs.Outputs.ReconcileApply?.Value)).toContain(`--payload '{\\"dryRun\\":false}'`);
+      expect(JSON.stringify(outputs.Outputs.ReconcileFanOut?.Value)).toContain(`--payload '{\\"fanOut\\":true}'`);
     });
   });
 
@@ -322,8 +368,8 @@ describe('control plane stack', () => {
 
     it('alarms on audit errors, on every function error and on any message in a dead-letter queue', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuditErrors', Namespace: 'EgressControlPlane', Threshold: 1 });
-      template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, 4);
-      // Three input queues' dead-letter queues and the reconciler schedule's.
+      template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, CONTROL_PLANE_FUNCTIONS.length);
+      // The input queues' dead-letter queues and the reconciler's (schedule and continuation).
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
         {
@@ -333,7 +379,7 @@ describe('control plane stack', () => {
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
         },
-        4,
+        QUEUE_NAMES.length + 1,
       );
       for (const name of QUEUE_NAMES) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -38,16 +38,18 @@ describe('routes parity: CDK rules = events/routes.ts', () => {
     );
   });
 
-  it('puts exactly the hub routes on the hub bus, each into its queue', () => {
+  it('puts exactly the hub routes on the hub bus, each into its queue or function', () => {
     const stack = egress.controlPlane.controlPlane;
     const template = Template.fromStack(stack);
     const hubRoutes = routesOn(routes, 'hub');
     const expected = hubRoutes.map((route: Route) => {
-      if (route.target.kind !== 'queue') throw new Error(`${route.id} should target a queue`);
+      const { target } = route;
+      if (target.kind === 'hub-bus') throw new Error(`${route.id} should target a queue or a function`);
+      const targetConstruct = target.kind === 'queue' ? stack.queues[target.queue].queue : stack.functions[target.function].function;
       return {
         EventPattern: route.pattern,
         EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
-        Targets: [{ Arn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[route.target.queue].queue), 'Arn'] } }],
+        Targets: [{ Arn: { 'Fn::GetAtt': [logicalIdOf(targetConstruct), 'Arn'] } }],
       };
     });
     const actual = rulesOf(template).map((rule) => ({

@@ -92,6 +92,7 @@ describe('spoke baseline', () => {
                     'arn:aws:iam::222222222222:role/EgressProxy-cp-vpc-onboarding',
                     'arn:aws:iam::222222222222:role/EgressProxy-cp-connection-acceptance',
                     'arn:aws:iam::222222222222:role/EgressProxy-cp-reconciler',
+                    'arn:aws:iam::222222222222:role/EgressProxy-cp-account-reconciler',
                   ],
                 },
                 StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID },

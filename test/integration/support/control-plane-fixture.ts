@@ -65,6 +65,7 @@ export async function startControlPlaneFixture(options: FixtureOptions = {}): Pr
           'account-onboarding': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['account-onboarding'] },
           'vpc-onboarding': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['vpc-onboarding'] },
           'connection-acceptance': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['connection-acceptance'] },
+          'account-reconcile': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['account-reconcile'] },
         },
       },
       ...(options.settings ? { settings: options.settings } : {}),

@@ -8,7 +8,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readEndpointVpcs, readVpcSnapshot, sharedServiceReader } from '../../../functions/aws/spoke-vpc';
+import { readEndpointVpcs, readVpcDns, readVpcSnapshot } from '../../../functions/aws/spoke-vpc';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-2' });
@@ -27,7 +27,7 @@ beforeEach(() => {
     .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsHostnames' })
     .resolves({ EnableDnsHostnames: { Value: false } })
     .on(DescribeSubnetsCommand)
-    .resolves({ Subnets: [{ SubnetId: 'subnet-1', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az2', Tags: [{ Key: 'egress-proxy:subnet', Value: 'true' }] }] })
+    .resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-0abc', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az2', Tags: [{ Key: 'egress-proxy:subnet', Value: 'true' }] }] })
     .on(DescribeVpcEndpointServicesCommand)
     .resolves({ ServiceDetails: [{ ServiceName: SERVICE, AvailabilityZoneIds: ['euw2-az2', 'euw2-az3'], AvailabilityZones: ['eu-west-2a', 'eu-west-2b'] }] })
     .on(DescribeVpcEndpointsCommand)
@@ -37,6 +37,7 @@ beforeEach(() => {
       SecurityGroups: [
         {
           GroupId: 'sg-1',
+          VpcId: 'vpc-0abc',
           IpPermissions: [
             { IpProtocol: 'tcp', FromPort: 3128, ToPort: 3128, IpRanges: [{ CidrIp: '10.0.0.0/16' }], Ipv6Ranges: [{ CidrIpv6: '2001:db8::/56' }] },
             { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
@@ -47,11 +48,11 @@ beforeEach(() => {
 });
 
 describe('readVpcSnapshot', () => {
-  it('reads the VPC, its DNS attributes, subnets, service AZ ids and our managed resources', async () => {
+  it('reads the VPC, subnets, service AZ ids and our managed resources, but not the DNS attributes', async () => {
     const snapshot = await readVpcSnapshot(ec2, ids, settings);
 
     expect(snapshot).toMatchObject({
-      vpc: { tags: {}, cidrBlocks: ['10.0.0.0/16', '2001:db8::/56'], dns: { enableDnsSupport: true, enableDnsHostnames: false } },
+      vpc: { tags: {}, cidrBlocks: ['10.0.0.0/16', '2001:db8::/56'], dns: undefined },
       subnets: [{ subnetId: 'subnet-1', availabilityZoneId: 'euw2-az2', mapPublicIpOnLaunch: false, tags: { 'egress-proxy:subnet': 'true' } }],
       managedSecurityGroups: [{ groupId: 'sg-1', ingressCidrs: ['10.0.0.0/16', '2001:db8::/56'] }],
     });
@@ -63,6 +64,19 @@ describe('readVpcSnapshot', () => {
       ],
     });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeSubnetsCommand, { Filters: [{ Name: 'vpc-id', Values: ['vpc-0abc'] }], MaxResults: 1000 });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointsCommand, {
+      Filters: [
+        { Name: 'vpc-id', Values: ['vpc-0abc'] },
+        { Name: 'service-name', Values: [SERVICE] },
+        { Name: 'tag:egress-proxy-managed:managed-by', Values: ['egress-control-plane'] },
+      ],
+    });
+    expect(ec2Mock).not.toHaveReceivedCommand(DescribeVpcAttributeCommand);
+  });
+
+  it('maps service AZ names to ids through the subnets when the service gives only names', async () => {
+    ec2Mock.on(DescribeVpcEndpointServicesCommand).resolves({ ServiceDetails: [{ ServiceName: SERVICE, AvailabilityZones: ['eu-west-2a', 'eu-west-2b'] }] });
+    expect([...((await readVpcSnapshot(ec2, ids, settings)).service?.availabilityZoneIds ?? [])]).toEqual(['euw2-az2']);
   });
 
   it('treats InvalidServiceName (not an allowed principal yet) as an invisible service', async () => {
@@ -101,18 +115,9 @@ describe('readEndpointVpcs', () => {
   });
 });
 
-describe('sharedServiceReader', () => {
-  it('reads the hub service once for all the VPCs of an account', async () => {
-    // Prepare
-    const readService = sharedServiceReader(ec2, SERVICE);
-
-    // Act
-    const snapshots = await Promise.all(
-      ['vpc-0abc', 'vpc-0def', 'vpc-0123'].map((vpcId) => readVpcSnapshot(ec2, { ...ids, vpcId }, { ...settings, readService })),
-    );
-
-    // Assess
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointServicesCommand, 1);
-    for (const snapshot of snapshots) expect([...(snapshot.service?.availabilityZoneIds ?? [])]).toEqual(['euw2-az2', 'euw2-az3']);
+describe('readVpcDns', () => {
+  it('reads both DNS attributes of the VPC', async () => {
+    expect(await readVpcDns(ec2, 'vpc-0abc')).toEqual({ enableDnsSupport: true, enableDnsHostnames: false });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcAttributeCommand, 2);
   });
 });

@@ -6,6 +6,7 @@
 import { HUB_BUS_NAME } from '../../../events/routes';
 import {
   parseAccountOnboardingMessage,
+  parseAccountReconcileMessage,
   parseConnectionAcceptanceMessage,
   parseReconcilerInput,
   parseVpcOnboardingMessage,
@@ -261,5 +262,74 @@ describe('local event bus: the reconciler schedule', () => {
 
   it('refuses to fire without a registered function', async () => {
     await expect(fastBus().fireSchedule()).rejects.toThrow('no scheduled function registered');
+  });
+});
+
+describe('local event bus: rules that invoke a function', () => {
+  it("delivers the reconciler's continuation to the reconciler, asynchronously, and idle() waits for it", async () => {
+    // Prepare
+    const bus = fastBus();
+    const activity: BusActivity[] = [];
+    bus.onActivity((entry) => activity.push(entry));
+    const received: unknown[] = [];
+    let finish: () => void = () => undefined;
+    bus.setScheduledFunction((event) => {
+      received.push(event);
+      return new Promise((resolve) => {
+        finish = () => resolve({ published: 3 });
+      });
+    });
+    let idle = false;
+
+    // Act
+    bus.onEvent(cloudEvent('reconciler/continuation-requested'), bus.hubBusArn);
+    const idled = bus.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const idleWhileRunning = idle;
+    finish();
+    await idled;
+
+    // Assess
+    expect(idleWhileRunning).toBe(false);
+    expect(parseReconcilerInput(received[0], 'unused')).toMatchObject({
+      trigger: 'continuation',
+      continuation: { runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064', afterAccountId: '444444444444' },
+    });
+    expect(activity.filter((entry) => entry.type === 'invoke')).toEqual([
+      { type: 'invoke', rule: 'ContinueReconcile', functionName: 'egress-reconciler', eventId: '0e4a6b8c-3d5e-4f70-9a1b-2c3d4e5f6071', outcome: 'succeeded' },
+    ]);
+    expect(bus.stats().functionTargets).toEqual({ invocations: 1, failures: 0 });
+    expect(bus.stats().rules.ContinueReconcile).toBe(1);
+  });
+
+  it('counts and reports a failed invocation without failing the bus', async () => {
+    const bus = fastBus();
+    const activity: BusActivity[] = [];
+    bus.onActivity((entry) => activity.push(entry));
+    bus.setScheduledFunction(() => Promise.reject(new Error('throttled')));
+
+    bus.onEvent(cloudEvent('reconciler/continuation-requested'), bus.hubBusArn);
+    await bus.idle();
+
+    expect(bus.stats().functionTargets).toEqual({ invocations: 1, failures: 1 });
+    expect(activity.filter((entry) => entry.type === 'invoke')).toEqual([
+      expect.objectContaining({ rule: 'ContinueReconcile', outcome: 'failed', error: 'Error: throttled' }),
+    ]);
+  });
+
+  it('routes per-account work items to the account reconcile queue', async () => {
+    const bus = fastBus();
+    const seen = recorder();
+    bus.setConsumer('account-reconcile', seen.consumer);
+
+    bus.onEvent(cloudEvent('fan-out/account-reconcile-requested'), bus.hubBusArn);
+    await bus.idle();
+
+    expect(seen.batches.flat().map((record) => parseAccountReconcileMessage(record.body))).toEqual([
+      { kind: 'account-reconcile', accountId: '333333333333', runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064', eventId: '7b2e4c6d-1f3a-4b5c-8d9e-0a1b2c3d4e5f', senderAccountId: '222222222222' },
+    ]);
   });
 });

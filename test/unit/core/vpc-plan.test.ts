@@ -1,5 +1,5 @@
 import { endpointClientToken } from '../../../functions/core/client-token';
-import { isNoop, planVpc, writeBackTags, type EndpointFacts, type VpcSnapshot } from '../../../functions/core/vpc-plan';
+import { isNoop, needsVpcDns, planVpc, writeBackTags, type EndpointFacts, type VpcSnapshot } from '../../../functions/core/vpc-plan';
 
 const SERVICE = 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0';
 const settings = { serviceName: SERVICE, proxyTag: { key: 'egress-proxy', value: 'enabled' }, proxyPort: 3128 };
@@ -216,5 +216,40 @@ describe('planVpc: service not visible because the account lost its principal', 
   it('marks nothing as awaiting the principal once the service is visible', () => {
     const plan = planVpc(snapshot(), inScope, settings, { principalPlanned: true });
     expect(plan.kind === 'present' && plan.endpoint.action === 'create' && plan.endpoint.awaitsPrincipal).toBeFalsy();
+  });
+});
+
+describe('needsVpcDns: the two DescribeVpcAttribute calls are made only when the plan reads their answer', () => {
+  const withoutDns = (overrides: Partial<VpcSnapshot> = {}): VpcSnapshot => {
+    const base = snapshot(overrides);
+    return base.vpc === undefined ? base : { ...base, vpc: { ...base.vpc, dns: undefined } };
+  };
+  const outOfScope = { inScope: false as const, reason: 'account left the scope' };
+  const cases: [string, VpcSnapshot, typeof inScope | typeof outOfScope, boolean][] = [
+    ['an endpoint to create with a verified private DNS name', withoutDns(), inScope, true],
+    ['a live endpoint already there', withoutDns({ managedEndpoints: [endpoint('vpce-01', 'available')] }), inScope, false],
+    ['only a dead endpoint (it is replaced)', withoutDns({ managedEndpoints: [endpoint('vpce-0dead', 'rejected')] }), inScope, true],
+    ['a service without a private DNS name', withoutDns({ service: { ...snapshot().service!, privateDnsName: undefined } }), inScope, false],
+    ['an unverified private DNS name', withoutDns({ service: { ...snapshot().service!, privateDnsVerificationState: 'pendingVerification' } }), inScope, false],
+    ['an invisible service', withoutDns({ service: undefined }), inScope, false],
+    ['an untagged VPC', withoutDns({ vpc: { tags: {}, cidrBlocks: ['10.0.0.0/16'], dns: undefined } }), inScope, false],
+    ['an out-of-scope account', withoutDns(), outOfScope, false],
+    ['a VPC that is gone', withoutDns({ vpc: undefined }), inScope, false],
+  ];
+
+  it.each(cases)('%s', (_, vpcSnapshot, scope, expected) => {
+    expect(needsVpcDns(vpcSnapshot, scope, settings)).toBe(expected);
+  });
+
+  it.each(cases)('agrees with planVpc for %s: it plans without them exactly when they are not needed', (_, vpcSnapshot, scope, expected) => {
+    const needsThem = (() => {
+      try {
+        planVpc(vpcSnapshot, scope, settings, { principalPlanned: true });
+        return false;
+      } catch (error) {
+        return error instanceof Error && error.message.includes('needs its DNS attributes');
+      }
+    })();
+    expect(needsThem).toBe(expected);
   });
 });

@@ -17,8 +17,16 @@ describe('routes', () => {
   it('forward only from default buses, and feed every hub queue from the hub bus', () => {
     expect(routesOn(routes, 'management-default').map((r) => r.target)).toEqual([{ kind: 'hub-bus' }]);
     expect(routesOn(routes, 'spoke-default').map((r) => r.target)).toEqual([{ kind: 'hub-bus' }]);
-    const fed = routesOn(routes, 'hub').map((route) => (route.target.kind === 'queue' ? route.target.queue : 'hub-bus'));
+    const fed = routesOn(routes, 'hub').flatMap((route) => (route.target.kind === 'queue' ? [route.target.queue] : []));
     expect(fed.sort()).toEqual([...QUEUE_NAMES].sort());
+  });
+
+  it("send the reconciler's continuation back to the reconciler, and only that", () => {
+    const invoking = routes.filter((route) => route.target.kind === 'function');
+    expect(invoking.map((route) => [route.id, route.bus, route.target])).toEqual([
+      ['ContinueReconcile', 'hub', { kind: 'function', function: 'reconciler' }],
+    ]);
+    expect(compilePattern(invoking[0]!.pattern)({ source: CONTROL_PLANE_SOURCE, 'detail-type': 'Account Reconcile Requested' })).toBe(false);
   });
 
   it('forward exactly what the hub rules consume', () => {

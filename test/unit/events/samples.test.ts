@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { buildRoutes, type Route } from '../../../events/routes';
 import {
   MalformedEventError,
+  parseAccountReconcileRequestedEvent,
   parseConnectionNotification,
   parseEndpointCreatedEvent,
   parseOrganizationsEvent,
@@ -30,6 +31,7 @@ const parsers: Record<string, (input: unknown) => unknown> = {
   organizations: parseOrganizationsEvent,
   tags: (input) => parseTagChangeEvent(input),
   'control-plane': parseEndpointCreatedEvent,
+  'fan-out': parseAccountReconcileRequestedEvent,
   sns: parseConnectionNotification,
   reconciler: (input) => parseReconcilerInput(input, 'request-1'),
 };
@@ -134,8 +136,31 @@ describe('sample events', () => {
         eventId: '6a9b3c5d-0e2f-5b8a-9ce1-1f3e9a0dce42',
       },
     ],
-    ['reconciler/scheduled-event', [], { kind: 'organization', trigger: 'schedule', dryRun: false }],
-    ['reconciler/manual-dry-run', [], { kind: 'organization', trigger: 'manual', dryRun: true, eventId: 'request-1' }],
+    ['reconciler/scheduled-event', [], { kind: 'organization', trigger: 'schedule', dryRun: false, fanOut: true }],
+    ['reconciler/manual-fan-out', [], { kind: 'organization', trigger: 'manual', dryRun: false, fanOut: true, eventId: 'request-1' }],
+    [
+      'reconciler/continuation-requested',
+      ['ContinueReconcile'],
+      {
+        kind: 'organization',
+        trigger: 'continuation',
+        dryRun: false,
+        fanOut: true,
+        eventId: '0e4a6b8c-3d5e-4f70-9a1b-2c3d4e5f6071',
+        continuation: { runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064', afterAccountId: '444444444444' },
+      },
+    ],
+    [
+      'fan-out/account-reconcile-requested',
+      ['ReconcileAccounts'],
+      {
+        kind: 'account-reconcile',
+        accountId: '333333333333',
+        runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064',
+        eventId: '7b2e4c6d-1f3a-4b5c-8d9e-0a1b2c3d4e5f',
+      },
+    ],
+    ['reconciler/manual-dry-run', [], { kind: 'organization', trigger: 'manual', dryRun: true, fanOut: false, eventId: 'request-1' }],
     [
       'reconciler/manual-apply-accounts',
       [],
@@ -164,6 +189,8 @@ describe('sample events', () => {
     ['control-plane/malformed-endpoint-created-no-endpoint', ['AcceptCreatedEndpoints'], 'detail.vpcEndpointId'],
     ['sns/malformed-notification-no-topic', [], 'TopicArn'],
     ['reconciler/malformed-manual-input', [], 'dryRun: Invalid input: expected boolean'],
+    ['reconciler/malformed-continuation-no-cursor', ['ContinueReconcile'], 'detail.afterAccountId'],
+    ['fan-out/malformed-account-reconcile-requested-bad-account', ['ReconcileAccounts'], 'detail.accountId: expected a 12-digit account id'],
   ])('%s: is routed as %j and rejected with a reason', (name, expectedRoutes, reason) => {
     // Act
     const matched = matchingRouteIds(sample(name));

@@ -201,7 +201,7 @@ describe('the Endpoint Created hand-off', () => {
 
 describe('reconciler input', () => {
   it('treats an empty or missing payload as a manual run that applies', () => {
-    expect(parseReconcilerInput(undefined, 'req')).toEqual({ kind: 'organization', trigger: 'manual', dryRun: false, eventId: 'req' });
+    expect(parseReconcilerInput(undefined, 'req')).toEqual({ kind: 'organization', trigger: 'manual', dryRun: false, fanOut: false, eventId: 'req' });
     expect(parseReconcilerInput({}, 'req')).toMatchObject({ dryRun: false });
   });
 

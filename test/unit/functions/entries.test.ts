@@ -1,6 +1,6 @@
 /** The entry files build their runtime at cold start from the environment. */
 
-const ENTRIES = ['account-onboarding', 'vpc-onboarding', 'connection-acceptance', 'reconciler'] as const;
+const ENTRIES = ['account-onboarding', 'vpc-onboarding', 'connection-acceptance', 'reconciler', 'account-reconciler'] as const;
 const VALID_ENV = {
   HUB_SERVICE_ID: 'vpce-svc-0fedcba9876543210',
   HUB_SERVICE_NAME: 'com.amazonaws.vpce.eu-west-2.vpce-svc-0fedcba9876543210',

@@ -86,7 +86,7 @@ describe('reconciler handler', () => {
     const handler = reconcilerHandler(testRuntime());
 
     // Act
-    const plan: ReconcilePlan = await handler(sample('reconciler/manual-dry-run'), lambdaContext);
+    const plan = (await handler(sample('reconciler/manual-dry-run'), lambdaContext)) as ReconcilePlan;
 
     // Assess
     expect(plan).toMatchObject({ dryRun: true, correlationId: 'req-1', accounts: { total: 3, inScope: 2 }, errors: [] });
@@ -105,12 +105,12 @@ describe('reconciler handler', () => {
       .on(DescribeVpcsCommand)
       .resolves({ Vpcs: [{ VpcId: 'vpc-0000000000000000c', CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'egress-proxy', Value: 'enabled' }] }] })
       .on(DescribeSubnetsCommand)
-      .resolves({ Subnets: [{ SubnetId: 'subnet-1', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az1' }] })
+      .resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-0000000000000000c', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az1' }] })
       .on(DescribeVpcEndpointServicesCommand)
       .resolves({ ServiceDetails: [{ ServiceName: HUB_SERVICE_NAME, AvailabilityZoneIds: ['euw2-az1'] }] });
     const handler = reconcilerHandler(testRuntime());
 
-    const plan: ReconcilePlan = await handler({ dryRun: true, accountIds: [IN_ROOT] }, lambdaContext);
+    const plan = (await handler({ dryRun: true, accountIds: [IN_ROOT] }, lambdaContext)) as ReconcilePlan;
 
     expect(plan.actions.filter((a) => a.action.startsWith('vpc.'))).toEqual([
       expect.objectContaining({ action: 'vpc.create-security-group', scope: { accountId: IN_ROOT, vpcId: 'vpc-0000000000000000c' }, details: { authorize: ['10.0.0.0/16'] } }),
@@ -129,12 +129,12 @@ describe('reconciler handler', () => {
       .on(DescribeVpcsCommand)
       .resolves({ Vpcs: [{ VpcId: 'vpc-0000000000000000c', CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'egress-proxy', Value: 'enabled' }] }] })
       .on(DescribeSubnetsCommand)
-      .resolves({ Subnets: [{ SubnetId: 'subnet-1', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az1' }] })
+      .resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-0000000000000000c', AvailabilityZone: 'eu-west-2a', AvailabilityZoneId: 'euw2-az1' }] })
       .on(DescribeVpcEndpointServicesCommand)
       .rejects(awsError('InvalidServiceName', `The Vpc Endpoint Service '${HUB_SERVICE_NAME}' does not exist`));
     const handler = reconcilerHandler(testRuntime());
 
-    const plan: ReconcilePlan = await handler({ dryRun: true, accountIds: [IN_OU] }, lambdaContext);
+    const plan = (await handler({ dryRun: true, accountIds: [IN_OU] }, lambdaContext)) as ReconcilePlan;
 
     expect(plan.errors).toEqual([]);
     expect(plan.actions.map((a) => a.action)).toEqual(['endpoint-service.allow-principal', 'vpc.create-security-group', 'vpc.create-endpoint']);
@@ -147,10 +147,11 @@ describe('reconciler handler', () => {
     expect(mutations).toEqual([]);
   });
 
-  it('applies the plan with one permission change and one reject call', async () => {
+  // A manual apply without fanOut converges inline (the schedule fans out: see fan-out.test.ts).
+  it('applies the plan inline with one permission change and one reject call', async () => {
     const handler = reconcilerHandler(testRuntime());
 
-    await handler(sample('reconciler/scheduled-event'), lambdaContext);
+    await handler({ dryRun: false }, lambdaContext);
 
     expect(ec2Mock).toHaveReceivedCommandTimes(ModifyVpcEndpointServicePermissionsCommand, 1);
     expect(ec2Mock).toHaveReceivedCommandWith(ModifyVpcEndpointServicePermissionsCommand, {
@@ -168,7 +169,7 @@ describe('reconciler handler', () => {
     stsMock.on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${IN_OU}:role/EgressProxySpokeRole` }).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
     const handler = reconcilerHandler(testRuntime());
 
-    await expect(handler(sample('reconciler/scheduled-event'), lambdaContext)).rejects.toThrow(/1 error\(s\): 444444444444: SpokeRoleError/);
+    await expect(handler({ dryRun: false }, lambdaContext)).rejects.toThrow(/1 error\(s\): 444444444444: SpokeRoleError/);
 
     expect(ec2Mock).toHaveReceivedCommandTimes(ModifyVpcEndpointServicePermissionsCommand, 1);
   });

@@ -138,6 +138,8 @@ describe('VPC onboarding handler: tagged VPC', () => {
       ],
     });
     expect(ec2Mock).toHaveReceivedCommandTimes(CreateVpcEndpointCommand, 1);
+    // Private DNS is verified on the service: the VPC's two DNS attributes decide it.
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcAttributeCommand, 2);
     expect(ec2Mock).toHaveReceivedCommandWith(CreateVpcEndpointCommand, {
       VpcEndpointType: 'Interface',
       VpcId: VPC,
@@ -193,6 +195,8 @@ describe('VPC onboarding handler: tagged VPC', () => {
     expect(ec2Mock).not.toHaveReceivedCommand(CreateSecurityGroupCommand);
     expect(ec2Mock).not.toHaveReceivedCommand(AuthorizeSecurityGroupIngressCommand);
     expect(eventsMock).not.toHaveReceivedCommand(PutEventsCommand);
+    // An existing endpoint's plan never reads the VPC's DNS attributes.
+    expect(ec2Mock).not.toHaveReceivedCommand(DescribeVpcAttributeCommand);
   });
 
   it('fails the record with an audit error when no subnet is in a supported AZ', async () => {

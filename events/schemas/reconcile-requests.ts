@@ -1,0 +1,87 @@
+/**
+ * The reconciler's own fan-out events on the hub bus: one "Account Reconcile Requested" per in-scope account (to the
+ * account-reconcile queue), and a "Reconcile Continuation Requested" when a run hands the rest of the organization to
+ * a fresh invocation. Both only say where to look: the consumers re-read membership and the account's VPCs.
+ */
+import { z } from 'zod';
+import {
+  ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE,
+  CONTROL_PLANE_SOURCE,
+  RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE,
+} from '../patterns';
+import { accountIdSchema, eventBridgeEnvelope } from './common';
+import { parseOrThrow } from './errors';
+import type { AccountReconcileScope } from './scope';
+
+/** The correlation id of the whole run (the schedule's event id or the manual invocation's request id). */
+export const runIdSchema = z.string().min(1).max(128);
+
+export const accountReconcileRequestedDetailSchema = z.looseObject({
+  runId: runIdSchema,
+  accountId: accountIdSchema,
+});
+export type AccountReconcileRequestedDetail = z.output<typeof accountReconcileRequestedDetailSchema>;
+
+export const reconcileContinuationDetailSchema = z.looseObject({
+  runId: runIdSchema,
+  /** The last account the run published: the continuation publishes only accounts with a greater id. */
+  afterAccountId: accountIdSchema,
+});
+export type ReconcileContinuationDetail = z.output<typeof reconcileContinuationDetailSchema>;
+
+export const accountReconcileRequestedEventSchema = eventBridgeEnvelope(accountReconcileRequestedDetailSchema).extend({
+  source: z.literal(CONTROL_PLANE_SOURCE),
+  'detail-type': z.literal(ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE),
+});
+
+export const reconcileContinuationEventSchema = eventBridgeEnvelope(reconcileContinuationDetailSchema).extend({
+  source: z.literal(CONTROL_PLANE_SOURCE),
+  'detail-type': z.literal(RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE),
+});
+
+export function parseAccountReconcileRequestedEvent(input: unknown): AccountReconcileScope {
+  const event = parseOrThrow(accountReconcileRequestedEventSchema, input, 'Account Reconcile Requested event');
+  return {
+    kind: 'account-reconcile',
+    accountId: event.detail.accountId,
+    runId: event.detail.runId,
+    eventId: event.id,
+    senderAccountId: event.account,
+  };
+}
+
+export function parseReconcileContinuationEvent(input: unknown): { eventId: string; senderAccountId: string } & ReconcileContinuationDetail {
+  const event = parseOrThrow(reconcileContinuationEventSchema, input, 'Reconcile Continuation Requested event');
+  return { eventId: event.id, senderAccountId: event.account, runId: event.detail.runId, afterAccountId: event.detail.afterAccountId };
+}
+
+/** A PutEvents entry (EventBridge PutEventsRequestEntry) on the hub bus, validated before sending. */
+export interface ControlPlaneEventEntry {
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  EventBusName: string;
+  Resources: string[];
+}
+
+export function accountReconcileRequestedEntry(detail: AccountReconcileRequestedDetail, eventBusName: string): ControlPlaneEventEntry {
+  const valid = parseOrThrow(accountReconcileRequestedDetailSchema, detail, 'Account Reconcile Requested detail');
+  return {
+    Source: CONTROL_PLANE_SOURCE,
+    DetailType: ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE,
+    Detail: JSON.stringify(valid),
+    EventBusName: eventBusName,
+    Resources: [],
+  };
+}
+
+export function reconcileContinuationEntry(detail: ReconcileContinuationDetail, eventBusName: string): ControlPlaneEventEntry {
+  const valid = parseOrThrow(reconcileContinuationDetailSchema, detail, 'Reconcile Continuation Requested detail');
+  return {
+    Source: CONTROL_PLANE_SOURCE,
+    DetailType: RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE,
+    Detail: JSON.stringify(valid),
+    EventBusName: eventBusName,
+    Resources: [],
+  };
+}

@@ -1,0 +1,149 @@
+import { decideAccountScope, type ScopeDecision } from '../core/scope';
+import { ENTRIES_PER_CALL, publishAccountReconcileRequests, publishReconcileContinuation } from '../aws/hub-bus';
+import { listAllAccounts } from '../aws/organizations';
+import { audit, type AuditScope } from '../shared/audit';
+import type { Runtime } from '../shared/runtime';
+import { toError } from './bounded';
+import { reconcileConnections, reconcilePrincipals, reconcileShare } from './organization-hub';
+import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
+
+export interface FanOutOptions {
+  /** The run's id: the correlation id of every audit record and work item of the run, continuations included. */
+  readonly runId: string;
+  /** Set on a continuation: publish only accounts with a greater id, and skip the hub steps the run already made. */
+  readonly afterAccountId?: string;
+  /** Milliseconds left in this invocation (the Lambda context's clock). */
+  readonly remainingMs: () => number;
+  /** With less than this left, the rest of the organization goes to a continuation. */
+  readonly marginMs: number;
+}
+
+/** What a fan-out invocation did, small whatever the organization's size (never the per-VPC plan). */
+export interface FanOutSummary {
+  readonly runId: string;
+  readonly fanOut: true;
+  readonly accounts: { readonly total: number; readonly inScope: number };
+  /** Work items this invocation put on the hub bus. */
+  readonly published: number;
+  /** Set when this invocation handed the accounts after this id to a continuation. */
+  readonly continuedAfter?: string;
+  /** Hub-side changes by action (principals, share, connections), counted. */
+  readonly hubActions: Readonly<Record<string, number>>;
+  readonly errorCount: number;
+  /** The first few errors; the audit trail has all of them. */
+  readonly errors: readonly { readonly scope: AuditScope; readonly error: string }[];
+}
+
+/** Errors listed in the summary; a systemic failure would otherwise return thousands of lines. */
+const ERRORS_IN_SUMMARY = 20;
+
+/**
+ * A whole-organization apply, fanned out: the hub-side steps once (one principals call, one share call, the sweep
+ * of the service's connections), then one `Account Reconcile Requested` work item per in-scope account, in account
+ * id order, ENTRIES_PER_CALL per PutEvents call. The per-account work (spoke role, VPCs, endpoints) runs in the
+ * account-reconcile consumer, so no invocation holds 10,000 accounts. When time runs short it publishes a
+ * continuation carrying its cursor and returns; the continuation lists the organization again (membership may have
+ * changed meanwhile) and publishes the accounts after the cursor. Every invocation publishes at least one call's
+ * worth of accounts before it may continue, so a run always progresses.
+ */
+export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions): Promise<FanOutSummary> {
+  const plan: ReconcilePlan = {
+    correlationId: options.runId,
+    dryRun: false,
+    accounts: { total: 0, inScope: 0 },
+    actions: [],
+    errors: [],
+  };
+  const members = await listAllAccounts(runtime.organizations);
+  const decisions = new Map(members.map((a) => [a.accountId, decideAccountScope(a.accountId, a, runtime.config.scope)]));
+  const inScopeIds = [...decisions].filter(([, d]) => d.inScope).map(([id]) => id).sort();
+  Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
+
+  if (options.afterAccountId === undefined) await hubSteps(runtime, plan, decisions);
+
+  const { afterAccountId } = options;
+  const pending = afterAccountId === undefined ? inScopeIds : inScopeIds.filter((id) => id > afterAccountId);
+  let published = 0;
+  let continuedAfter: string | undefined;
+  for (let i = 0; i < pending.length; i += ENTRIES_PER_CALL) {
+    const lastPublished = pending[i - 1];
+    if (lastPublished !== undefined && options.remainingMs() < options.marginMs) {
+      await step(plan, { accountId: 'organization' }, async () => {
+        await publishReconcileContinuation(runtime.events, runtime.config.hubEventBusName, { runId: options.runId, afterAccountId: lastPublished });
+        continuedAfter = lastPublished;
+        audit({
+          action: 'reconcile.continue',
+          scope: { accountId: 'organization' },
+          decision: 'noop',
+          reason: `${pending.length - i} account(s) after ${lastPublished} left to a continuation (${options.remainingMs()} ms left)`,
+          dryRun: false,
+          correlationId: options.runId,
+        });
+      });
+      break;
+    }
+    published += await publishChunk(runtime, plan, options.runId, pending.slice(i, i + ENTRIES_PER_CALL));
+  }
+
+  return {
+    runId: options.runId,
+    fanOut: true,
+    accounts: plan.accounts,
+    published,
+    ...(continuedAfter === undefined ? {} : { continuedAfter }),
+    hubActions: countByAction(plan),
+    errorCount: plan.errors.length,
+    errors: plan.errors.slice(0, ERRORS_IN_SUMMARY),
+  };
+}
+
+/** Thrown after a fan-out invocation that published what it could but failed somewhere: alarms fire. */
+export class FanOutFailedError extends Error {
+  override readonly name = 'FanOutFailedError';
+  constructor(readonly summary: FanOutSummary) {
+    const listed = summary.errors.slice(0, 5).map((e) => `${e.scope.accountId}${e.scope.endpointId ? `/${e.scope.endpointId}` : ''}: ${e.error}`);
+    super(`fan-out reconcile ${summary.runId} published ${summary.published} account(s) with ${summary.errorCount} error(s): ${listed.join('; ')}`);
+  }
+}
+
+async function hubSteps(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  decisions: ReadonlyMap<string, ScopeDecision>,
+): Promise<void> {
+  const options: ReconcileOptions = { dryRun: false, correlationId: plan.correlationId };
+  // The per-account consumers read the principal's presence from the service itself, so the added set is unused.
+  await step(plan, { accountId: 'organization' }, () => reconcilePrincipals(runtime, plan, decisions, options, new Set<string>()));
+  const shareArn = runtime.config.ramShareArn;
+  if (shareArn !== undefined) {
+    await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+  }
+  // Every member has a decision; anyone else (an outside account's connection) is not a member.
+  const scopeOf = (accountId: string) =>
+    Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, undefined, runtime.config.scope));
+  // Before the work items: it rejects what out-of-scope owners still hold and decides what earlier runs left pending.
+  // Endpoints the consumers create meanwhile reach acceptance through their own hand-offs.
+  await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
+}
+
+/** One PutEvents call; a refused entry or a failed call is an error of that account, and the run goes on. */
+async function publishChunk(runtime: Runtime, plan: ReconcilePlan, runId: string, accountIds: readonly string[]): Promise<number> {
+  let refused: Map<string, string>;
+  try {
+    refused = await publishAccountReconcileRequests(runtime.events, runtime.config.hubEventBusName, runId, accountIds);
+  } catch (thrown) {
+    const error = toError(thrown);
+    refused = new Map(accountIds.map((id) => [id, `${error.name}: ${error.message}`]));
+  }
+  for (const [accountId, reason] of refused) {
+    plan.errors.push({ scope: { accountId }, error: `work item not published: ${reason}` });
+    audit({ action: 'reconcile.publish', scope: { accountId }, decision: 'error', reason, dryRun: false, correlationId: runId });
+  }
+  return accountIds.length - refused.size;
+}
+
+function countByAction(plan: ReconcilePlan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { action } of plan.actions) counts[action] = (counts[action] ?? 0) + 1;
+  return counts;
+}

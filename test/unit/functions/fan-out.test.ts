@@ -1,0 +1,190 @@
+import {
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
+  EC2Client,
+  ModifyVpcEndpointServicePermissionsCommand,
+} from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { sample } from '../../../events/samples';
+import type { FanOutSummary } from '../../../functions/converge/fan-out';
+import { reconcilerHandler } from '../../../functions/handlers/reconciler';
+import { awsError, lambdaContext, testRuntime } from './harness';
+
+const ec2Mock = mockClient(EC2Client);
+const orgMock = mockClient(OrganizationsClient);
+const stsMock = mockClient(STSClient);
+const eventsMock = mockClient(EventBridgeClient);
+
+/** 23 active members (three PutEvents calls: 10, 10, 3), listed out of order, plus one suspended and one excluded. */
+const ACTIVE = Array.from({ length: 23 }, (_, i) => String(100000000000 + i));
+const SUSPENDED = '555555555555';
+const EXCLUDED = '666666666666';
+const listed = [...ACTIVE].reverse();
+
+const runtime = () => testRuntime({ EXCLUDED_ACCOUNT_IDS: EXCLUDED });
+const withRemaining = (ms: number): Context => ({ ...lambdaContext, getRemainingTimeInMillis: () => ms });
+
+beforeEach(() => {
+  ec2Mock.reset();
+  orgMock.reset();
+  stsMock.reset();
+  eventsMock.reset();
+  orgMock
+    .on(ListRootsCommand)
+    .resolves({ Roots: [{ Id: 'r-ab12' }] })
+    .on(ListAccountsForParentCommand)
+    .resolves({
+      Accounts: [...listed.map((Id) => ({ Id, State: 'ACTIVE' as const })), { Id: SUSPENDED, State: 'SUSPENDED' }, { Id: EXCLUDED, State: 'ACTIVE' }],
+    })
+    .on(ListOrganizationalUnitsForParentCommand)
+    .resolves({ OrganizationalUnits: [] });
+  ec2Mock
+    .on(DescribeVpcEndpointServicePermissionsCommand)
+    .resolves({ AllowedPrincipals: [] })
+    .on(ModifyVpcEndpointServicePermissionsCommand)
+    .resolves({ ReturnValue: true })
+    .on(DescribeVpcEndpointConnectionsCommand)
+    .resolves({ VpcEndpointConnections: [] });
+  eventsMock.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+  }));
+});
+
+const putCalls = () => eventsMock.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
+const details = (entries: readonly PutEventsRequestEntry[]) => entries.map((e) => JSON.parse(e.Detail ?? '{}') as Record<string, string>);
+const publishedAccounts = () =>
+  putCalls()
+    .flat()
+    .filter((e) => e.DetailType === 'Account Reconcile Requested')
+    .map((e) => (JSON.parse(e.Detail ?? '{}') as { accountId: string }).accountId);
+
+describe('reconciler fan-out', () => {
+  it('makes the hub-side calls once and publishes one work item per in-scope account, 10 per PutEvents call, in id order', async () => {
+    // Prepare
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+    const scheduled = sample('reconciler/scheduled-event') as { id: string };
+
+    // Act
+    const summary = (await handler(scheduled, withRemaining(900_000))) as FanOutSummary;
+
+    // Assess
+    expect(putCalls().map((entries) => entries.length)).toEqual([10, 10, 3]);
+    expect(publishedAccounts()).toEqual(ACTIVE);
+    for (const entry of putCalls().flat()) {
+      expect(entry).toMatchObject({ Source: 'egress-control-plane', DetailType: 'Account Reconcile Requested', EventBusName: 'egress-control-plane' });
+    }
+    expect(details(putCalls()[0] ?? [])[0]).toEqual({ runId: scheduled.id, accountId: ACTIVE[0] });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyVpcEndpointServicePermissionsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointConnectionsCommand, 1);
+    // The spoke work is the consumers': the run itself assumes no spoke role.
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+    expect(summary).toEqual({
+      runId: scheduled.id,
+      fanOut: true,
+      accounts: { total: 25, inScope: 23 },
+      published: 23,
+      hubActions: { 'endpoint-service.allow-principal': 23 },
+      errorCount: 0,
+      errors: [],
+    });
+  });
+
+  it('fans out a manual { "fanOut": true } under the invocation id', async () => {
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+    const summary = (await handler(sample('reconciler/manual-fan-out'), withRemaining(900_000))) as FanOutSummary;
+
+    expect(summary).toMatchObject({ runId: lambdaContext.awsRequestId, published: 23 });
+    expect(details(putCalls()[0] ?? [])[0]).toMatchObject({ runId: lambdaContext.awsRequestId });
+  });
+
+  it('hands the rest to a continuation when less than the margin remains, after publishing one call', async () => {
+    // Prepare: 30 s left against a 60 s margin.
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+    const scheduled = sample('reconciler/scheduled-event') as { id: string };
+
+    // Act
+    const summary = (await handler(scheduled, withRemaining(30_000))) as FanOutSummary;
+
+    // Assess
+    expect(putCalls().map((entries) => entries.length)).toEqual([10, 1]);
+    expect(publishedAccounts()).toEqual(ACTIVE.slice(0, 10));
+    const [continuation] = putCalls()[1] ?? [];
+    expect(continuation).toMatchObject({ Source: 'egress-control-plane', DetailType: 'Reconcile Continuation Requested' });
+    expect(JSON.parse(continuation?.Detail ?? '{}')).toEqual({ runId: scheduled.id, afterAccountId: ACTIVE[9] });
+    expect(summary).toMatchObject({ published: 10, continuedAfter: ACTIVE[9], errorCount: 0 });
+  });
+
+  it('continues after the cursor on the current membership, without repeating the hub-side steps', async () => {
+    // Prepare: the continuation of a run that stopped after the 10th account.
+    const event = sample('reconciler/continuation-requested') as { detail: { runId: string; afterAccountId: string } };
+    event.detail.afterAccountId = ACTIVE[9] ?? '';
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+    // Act
+    const summary = (await handler(event, withRemaining(900_000))) as FanOutSummary;
+
+    // Assess: the organization was listed again, and only the accounts after the cursor were published.
+    expect(orgMock).toHaveReceivedCommand(ListAccountsForParentCommand);
+    expect(publishedAccounts()).toEqual(ACTIVE.slice(10));
+    expect(details(putCalls()[0] ?? [])[0]).toEqual({ runId: event.detail.runId, accountId: ACTIVE[10] });
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(summary).toMatchObject({ runId: event.detail.runId, published: 13, hubActions: {} });
+    expect(summary.continuedAfter).toBeUndefined();
+  });
+
+  it('refuses a continuation that another account put on the hub bus, publishing nothing', async () => {
+    // Prepare: the bus admits the whole organization; EventBridge stamps the sender's account on the event.
+    const event = { ...(sample('reconciler/continuation-requested') as object), account: '999999999999' };
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+    await expect(handler(event, withRemaining(900_000))).rejects.toThrow(/sent by account 999999999999, not by the control plane's account/);
+
+    expect(eventsMock).not.toHaveReceivedCommand(PutEventsCommand);
+    expect(orgMock.calls()).toHaveLength(0);
+  });
+
+  it('publishes every work item and then fails when a hub-side step failed', async () => {
+    ec2Mock.on(ModifyVpcEndpointServicePermissionsCommand).rejects(awsError('RequestLimitExceeded'));
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+    await expect(handler(sample('reconciler/scheduled-event'), withRemaining(900_000))).rejects.toThrow(
+      /published 23 account\(s\) with 1 error\(s\): organization: RequestLimitExceeded/,
+    );
+
+    expect(publishedAccounts()).toEqual(ACTIVE);
+  });
+
+  it('names the accounts whose work items EventBridge refused, and fails after publishing the rest', async () => {
+    let call = 0;
+    eventsMock.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      const refuse = call++ === 0 ? 2 : -1;
+      const entries = input.Entries.map((_, i) => (i === refuse ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `e${i}` }));
+      return { FailedEntryCount: refuse < 0 ? 0 : 1, Entries: entries };
+    });
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+    await expect(handler(sample('reconciler/scheduled-event'), withRemaining(900_000))).rejects.toThrow(
+      `published 22 account(s) with 1 error(s): ${ACTIVE[2]}: work item not published: InternalFailure: try again`,
+    );
+
+    expect(putCalls().map((entries) => entries.length)).toEqual([10, 10, 3]);
+  });
+
+  it('refuses a fan-out combined with a dry run or an account list', async () => {
+    const handler = reconcilerHandler(runtime());
+    await expect(handler({ fanOut: true, dryRun: true }, lambdaContext)).rejects.toThrow('fanOut: applies the whole organization');
+    await expect(handler({ fanOut: true, accountIds: [ACTIVE[0]] }, lambdaContext)).rejects.toThrow('fanOut');
+    expect(putCalls()).toEqual([]);
+  });
+});
