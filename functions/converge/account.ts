@@ -1,10 +1,17 @@
+import type { Tags } from '../core/managed-tags';
 import type { ScopeDecision } from '../core/scope';
+import type { EndpointCreatedDetail } from '../aws/hub-bus';
 import { vpcSnapshotOf } from '../core/account-snapshot';
 import { vpcPlanActions } from '../core/plan-actions';
 import { readAccountSnapshot } from '../aws/spoke-account';
 import type { Runtime } from '../shared/runtime';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 import { convergeVpcSnapshot } from './vpc';
+
+/** An endpoint left awaiting acceptance, with its VPC's tags as the account step read them. */
+export interface AwaitingEndpoint extends EndpointCreatedDetail {
+  readonly vpcTags: Tags;
+}
 
 /**
  * One account's VPCs (every VPC in the hub region, tagged or not), read with a few account-wide describes and then
@@ -24,29 +31,31 @@ export async function reconcileAccount(
   options: ReconcileOptions & {
     /** The plan adds this account's principal first (a dry run then plans its endpoints instead of blocking). */
     readonly principalPlanned?: boolean;
-    /** Told each endpoint id the account's VPC steps leave awaiting acceptance, once its VPCs are converged. */
-    readonly onAwaitingAcceptance?: (endpointId: string) => void;
+    /** Told each endpoint the account's VPC steps leave awaiting acceptance, once its VPCs are converged. */
+    readonly onAwaitingAcceptance?: (endpoint: AwaitingEndpoint) => void;
   },
 ): Promise<void> {
   const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
   const accountScope = await scopeOf(accountId);
   const { hubServiceName: serviceName, proxyPort, proxyTag } = runtime.config;
   const snapshot = await readAccountSnapshot(ec2, accountId, { serviceName, proxyPort, proxyTag });
-  const awaitingAcceptance: string[] = [];
+  const awaitingAcceptance: AwaitingEndpoint[] = [];
   for (const { vpcId } of snapshot.vpcs) {
     await step(plan, { accountId, vpcId }, async () => {
+      const vpc = vpcSnapshotOf(snapshot, vpcId);
       const outcome = await convergeVpcSnapshot(
         runtime,
         ec2,
         { accountId, region: runtime.region, vpcId, correlationId: options.correlationId },
-        vpcSnapshotOf(snapshot, vpcId),
+        vpc,
         accountScope,
         { dryRun: options.dryRun, principalPlanned: options.principalPlanned === true },
       );
       if (outcome.plan !== undefined) plan.actions.push(...vpcPlanActions(accountId, vpcId, outcome.plan));
-      if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push(outcome.awaitingAcceptance.vpcEndpointId);
+      const vpcTags = vpc.vpc?.tags ?? {};
+      if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push({ ...outcome.awaitingAcceptance, vpcTags });
     });
   }
   // Reported once the account's VPCs are done, so a batch usually reads each owner's VPC tags once, not per VPC.
-  for (const endpointId of awaitingAcceptance) options.onAwaitingAcceptance?.(endpointId);
+  for (const endpoint of awaitingAcceptance) options.onAwaitingAcceptance?.(endpoint);
 }

@@ -1,5 +1,5 @@
 import { decideConnection, type ConnectionFacts, type ConnectionVerdict } from '../core/connections';
-import { hasTag } from '../core/managed-tags';
+import { hasTag, type Tags } from '../core/managed-tags';
 import type { ScopeDecision } from '../core/scope';
 import { acceptConnections, listConnections, rejectConnections } from '../aws/endpoint-service';
 import { readEndpointVpcs } from '../aws/spoke-vpc';
@@ -57,12 +57,23 @@ export async function convergePendingConnections(
   return { decisions, errors };
 }
 
-/** Reads each owner's scope and, for in-scope owners, the endpoints' VPC tags in the owner's account. */
+/** Which VPC an endpoint lives in and that VPC's tags, as read in the owner's account. */
+export interface EndpointVpc {
+  readonly vpcId: string;
+  readonly tags: Tags;
+}
+
+/**
+ * Reads each owner's scope and, for in-scope owners, the endpoints' VPC tags in the owner's account, unless
+ * `knownVpcs` already has them for every one of the owner's endpoints (the reconciler's account step read them
+ * moments before creating the endpoint).
+ */
 export async function decideConnections(
   runtime: Runtime,
   connections: readonly ConnectionFacts[],
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
   correlationId: string,
+  knownVpcs: ReadonlyMap<string, EndpointVpc> = new Map(),
 ): Promise<ConnectionsResult> {
   const { key, value } = runtime.config.proxyTag;
   const byOwner = new Map<string, ConnectionFacts[]>();
@@ -74,8 +85,9 @@ export async function decideConnections(
     const ownerConnections = byOwner.get(owner) ?? [];
     const ownerScope = await scopeOf(owner);
     if (!ownerScope.inScope) return ownerConnections.map((c) => ({ connection: c, verdict: decideConnection(c, ownerScope, undefined, '') }));
-    const ec2 = await runtime.spokes.ec2(owner, runtime.region, correlationId);
-    const vpcs = await readEndpointVpcs(ec2, ownerConnections.map((c) => c.endpointId));
+    const vpcs = ownerConnections.every((c) => knownVpcs.has(c.endpointId))
+      ? knownVpcs
+      : await readEndpointVpcs(await runtime.spokes.ec2(owner, runtime.region, correlationId), ownerConnections.map((c) => c.endpointId));
     return ownerConnections.map((c) => {
       const vpc = vpcs.get(c.endpointId);
       const facts = vpc === undefined ? undefined : { vpcId: vpc.vpcId, tagged: hasTag(vpc.tags, key, value) };
@@ -108,7 +120,8 @@ export async function decideConnections(
 
 /**
  * Accepts those of `endpointIds` that are still awaiting acceptance and deserve it, decided exactly like
- * `convergePendingConnections` (owner in scope and VPC tagged, re-read now). Only acceptances happen here: a reject
+ * `convergePendingConnections` (owner in scope and VPC tagged, re-read now unless `knownVpcs` carries what the
+ * account step read moments ago: a VPC untagged in between gets its endpoint deleted by the tag event's onboarding). Only acceptances happen here: a reject
  * verdict, an undecidable connection or a failed accept stays pending for the reconciler's final sweep, which
  * decides and records it. Returns the connections this call accepted.
  */
@@ -117,11 +130,12 @@ export async function acceptPendingBatch(
   endpointIds: readonly string[],
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
   correlationId: string,
+  knownVpcs?: ReadonlyMap<string, EndpointVpc>,
 ): Promise<ConnectionDecision[]> {
   const { hubServiceId } = runtime.config;
   if (endpointIds.length === 0) return [];
   const pending = await listConnections(runtime.hubEc2, hubServiceId, { states: ['pendingAcceptance'], endpointIds });
-  const { decisions } = await decideConnections(runtime, pending, scopeOf, correlationId);
+  const { decisions } = await decideConnections(runtime, pending, scopeOf, correlationId, knownVpcs);
   const deserving = decisions.filter((d) => d.verdict.verdict === 'accept');
   if (deserving.length === 0) return [];
   const failures = await acceptConnections(runtime.hubEc2, hubServiceId, deserving.map((d) => d.connection.endpointId));

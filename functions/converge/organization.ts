@@ -5,10 +5,10 @@ import { listAllAccounts } from '../aws/organizations';
 import { audit } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
 import { mapSettled } from './bounded';
-import { reconcileAccount } from './account';
+import { reconcileAccount, type AwaitingEndpoint } from './account';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 import { BatchingAcceptor } from './acceptor';
-import { acceptPendingBatch } from './connections';
+import { acceptPendingBatch, type EndpointVpc } from './connections';
 import { auditRun, reconcileConnections, reconcilePrincipals, reconcileShare } from './organization-hub';
 
 export type { PlannedAction, ReconcileOptions, ReconcilePlan };
@@ -45,8 +45,16 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const scopeOf = (accountId: string) =>
     Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, byId.get(accountId), runtime.config.scope));
   // Accepts endpoints while other accounts are still being converged; a dry run accepts nothing, its sweep plans.
-  const acceptor = options.dryRun ? undefined : overlappingAcceptor(runtime, plan, scopeOf, options);
-  const onAwaitingAcceptance = acceptor === undefined ? undefined : (endpointId: string) => acceptor.notify(endpointId);
+  // The account steps report each new endpoint's VPC and tags, so a batch accepts without reading them again.
+  const knownVpcs = new Map<string, EndpointVpc>();
+  const acceptor = options.dryRun ? undefined : overlappingAcceptor(runtime, plan, scopeOf, options, knownVpcs);
+  const onAwaitingAcceptance =
+    acceptor === undefined
+      ? undefined
+      : (endpoint: AwaitingEndpoint) => {
+          knownVpcs.set(endpoint.vpcEndpointId, { vpcId: endpoint.vpcId, tags: endpoint.vpcTags });
+          acceptor.notify(endpoint.vpcEndpointId);
+        };
   await mapSettled(inScopeIds, runtime.config.reconcileConcurrency, (accountId) =>
     step(plan, { accountId }, () =>
       reconcileAccount(runtime, plan, accountId, scopeOf, {
@@ -70,12 +78,13 @@ function overlappingAcceptor(
   plan: ReconcilePlan,
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
   options: ReconcileOptions,
+  knownVpcs: ReadonlyMap<string, EndpointVpc>,
 ): BatchingAcceptor {
   return new BatchingAcceptor({
     batchSize: ENDPOINT_IDS_PER_CALL,
     flushAfterMs: ACCEPT_FLUSH_AFTER_MS,
     flush: async (endpointIds) => {
-      for (const { connection, verdict } of await acceptPendingBatch(runtime, endpointIds, scopeOf, options.correlationId)) {
+      for (const { connection, verdict } of await acceptPendingBatch(runtime, endpointIds, scopeOf, options.correlationId, knownVpcs)) {
         const scope = { accountId: connection.ownerAccountId, endpointId: connection.endpointId };
         plan.actions.push({ action: 'connection.accept', scope, reason: verdict.reason, details: { state: connection.state } });
       }

@@ -1,5 +1,4 @@
 import type { ScopeDecision } from '../core/scope';
-import { readEndpointVpcs } from '../aws/spoke-vpc';
 import { publishEndpointCreated, type EndpointCreatedDetail } from '../aws/hub-bus';
 import { audit } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
@@ -54,15 +53,18 @@ export async function reconcileRequestedAccounts(runtime: Runtime, requests: rea
       audit({ action: 'reconcile.account', scope: { accountId }, decision: 'noop', reason: `${scope.reason}: skipped`, dryRun: false, correlationId: runId });
       return;
     }
-    const awaitingAcceptance: string[] = [];
+    const awaitingAcceptance: EndpointCreatedDetail[] = [];
     await step(plan, { accountId }, () =>
       reconcileAccount(runtime, plan, accountId, scopeOf, {
         dryRun: false,
         correlationId: runId,
-        onAwaitingAcceptance: (endpointId) => awaitingAcceptance.push(endpointId),
+        // The hand-off carries only where to look: acceptance re-reads the owner's scope and the VPC's tags.
+        onAwaitingAcceptance: ({ vpcTags: _tags, ...detail }) => awaitingAcceptance.push(detail),
       }),
     );
-    if (awaitingAcceptance.length > 0) await step(plan, { accountId }, () => handOffToAcceptance(runtime, accountId, awaitingAcceptance, runId));
+    if (awaitingAcceptance.length > 0) {
+      await step(plan, { accountId }, () => publishEndpointCreated(runtime.events, runtime.config.hubEventBusName, awaitingAcceptance));
+    }
     if (plan.errors.length > 0) throw new AccountReconcileError(accountId, plan.errors);
   });
   const errors = new Map<string, Error>();
@@ -71,18 +73,4 @@ export async function reconcileRequestedAccounts(runtime: Runtime, requests: rea
     if (outcome.status === 'rejected' && request !== undefined) errors.set(request.accountId, toError(outcome.reason));
   });
   return errors;
-}
-
-/**
- * The hand-off names the endpoint's VPC, which the account step reports only by endpoint id: one describe of the
- * account's awaiting endpoints finds them (an endpoint deleted meanwhile needs no acceptance).
- */
-async function handOffToAcceptance(runtime: Runtime, accountId: string, endpointIds: readonly string[], runId: string): Promise<void> {
-  const ec2 = await runtime.spokes.ec2(accountId, runtime.region, runId);
-  const vpcs = await readEndpointVpcs(ec2, endpointIds);
-  const details: EndpointCreatedDetail[] = endpointIds.flatMap((vpcEndpointId) => {
-    const vpcId = vpcs.get(vpcEndpointId)?.vpcId;
-    return vpcId === undefined ? [] : [{ accountId, region: runtime.region, vpcId, vpcEndpointId, serviceId: runtime.config.hubServiceId }];
-  });
-  await publishEndpointCreated(runtime.events, runtime.config.hubEventBusName, details);
 }

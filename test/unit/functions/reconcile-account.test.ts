@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { reconcileAccount } from '../../../functions/converge/account';
+import { reconcileAccount, type AwaitingEndpoint } from '../../../functions/converge/account';
 import type { ReconcilePlan } from '../../../functions/converge/reconcile-plan';
 import { convergeVpc } from '../../../functions/converge/vpc';
 import { vpcPlanActions } from '../../../functions/core/plan-actions';
@@ -168,10 +168,10 @@ describe('reconcileAccount', () => {
     // Prepare
     fakeSpoke(spokeOfThreeTaggedVpcs());
     const plan = newPlan();
-    const awaiting: string[] = [];
+    const awaiting: AwaitingEndpoint[] = [];
 
     // Act
-    await reconcileAccount(testRuntime(), plan, ACCOUNT, scopeOf, { dryRun: false, correlationId: 'run-1', onAwaitingAcceptance: (id) => awaiting.push(id) });
+    await reconcileAccount(testRuntime(), plan, ACCOUNT, scopeOf, { dryRun: false, correlationId: 'run-1', onAwaitingAcceptance: (e) => awaiting.push(e) });
 
     // Assess
     expect(plan.errors).toEqual([]);
@@ -197,7 +197,12 @@ describe('reconcileAccount', () => {
       ['vpc-0000000000000000b'],
       ['vpc-0000000000000000c'],
     ]);
-    expect(awaiting).toEqual(['vpce-00000000000000001', 'vpce-00000000000000002', 'vpce-00000000000000003']);
+    // Each endpoint goes to acceptance with its VPC and the tags the account read saw, so acceptance need not re-read.
+    expect(awaiting.map((e) => [e.vpcEndpointId, e.vpcId, e.vpcTags['egress-proxy']])).toEqual([
+      ['vpce-00000000000000001', 'vpc-0000000000000000a', 'enabled'],
+      ['vpce-00000000000000002', 'vpc-0000000000000000b', 'enabled'],
+      ['vpce-00000000000000003', 'vpc-0000000000000000c', 'enabled'],
+    ]);
   });
 
   it('reads the DNS attributes only of VPCs whose new endpoint can have private DNS', async () => {
