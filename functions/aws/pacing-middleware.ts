@@ -1,7 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
-import { ORGANIZATIONS_BUCKET, PACED_COMMANDS, pacersFor, TokenBucketPacer, type PacerClock } from '../core/pacing';
+import { ORGANIZATIONS_BUCKET, PACED_COMMANDS, pacersFor, STS_BUCKET, TokenBucketPacer, type PacerClock } from '../core/pacing';
 
 export const PACING_MIDDLEWARE_NAME = 'egressPacing';
 
@@ -40,6 +41,16 @@ export function addPacing(client: EC2Client, clock?: PacerClock): EC2Client {
  */
 export function addOrganizationsPacing(client: OrganizationsClient, clock?: PacerClock): OrganizationsClient {
   const pacer = new TokenBucketPacer(ORGANIZATIONS_BUCKET, clock);
+  addPacingMiddleware(client.middlewareStack, () => pacer);
+  return client;
+}
+
+/**
+ * Paces the hub's STS calls (AssumeRole into each spoke account, and into the Organizations read role) through one
+ * bucket: STS throttles per calling account and region, and the runtime has one STS client.
+ */
+export function addStsPacing(client: STSClient, clock?: PacerClock): STSClient {
+  const pacer = new TokenBucketPacer(STS_BUCKET, clock);
   addPacingMiddleware(client.middlewareStack, () => pacer);
   return client;
 }

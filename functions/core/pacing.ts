@@ -29,6 +29,14 @@ export const EC2_PACED_BUCKETS = {
  */
 export const ORGANIZATIONS_BUCKET: BucketSpec = { capacity: 20, refillPerSecond: 10 };
 
+/**
+ * STS: the reconciler assumes one spoke role per account, dozens at once. AWS publishes no AssumeRole rate either
+ * (its guidance is "Throttling: Rate exceeded" plus backoff and credential reuse), so, as for Organizations, this is
+ * the local cloud's `sts:default` bucket. Found the hard way: a rollout on a fast enough machine (the bench with
+ * emulated time slowed down) spent its SDK retries on AssumeRole throttling and failed hundreds of accounts.
+ */
+export const STS_BUCKET: BucketSpec = { capacity: 100, refillPerSecond: 50 };
+
 /** Which commands share which bucket (SDK command names, as the middleware sees them). */
 export const PACED_COMMANDS: Readonly<Record<string, keyof typeof EC2_PACED_BUCKETS>> = {
   CreateVpcEndpointCommand: 'vpcEndpoints',

@@ -5,7 +5,7 @@ import { RAMClient } from '@aws-sdk/client-ram';
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../aws/assume-role';
 import { clientOptions } from '../aws/client-config';
-import { addOrganizationsPacing, addPacing } from '../aws/pacing-middleware';
+import { addOrganizationsPacing, addPacing, addStsPacing } from '../aws/pacing-middleware';
 import { SpokeSessions } from '../aws/spoke-sessions';
 import type { ControlPlaneConfig } from './config';
 
@@ -18,12 +18,15 @@ export interface Runtime {
   readonly organizations: OrganizationsClient;
   readonly ram: RAMClient;
   readonly events: EventBridgeClient;
+  /** The hub's STS client (paced): spoke sessions and the Organizations read role are assumed with it. */
+  readonly sts: STSClient;
   readonly spokes: SpokeSessions;
 }
 
 export function buildRuntime(config: ControlPlaneConfig, region = process.env.AWS_REGION ?? 'us-east-1'): Runtime {
   const options = clientOptions(config.maxAttempts, region);
-  const sts = new STSClient(options);
+  // Paced: a reconcile assumes a role in every account, many accounts at once.
+  const sts = addStsPacing(new STSClient(options));
   // Organizations is global and homed in us-east-1; the read role lives in the management account. Without a role
   // the hub is the management account (or a delegated administrator) and uses its own credentials. Paced: a reconcile
   // walks the whole OU tree, and every onboarding re-reads an account, against one low organization-wide rate.
@@ -41,6 +44,7 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
     organizations,
     ram: new RAMClient(options),
     events: new EventBridgeClient(options),
+    sts,
     spokes: new SpokeSessions(sts, {
       spokeRoleName: config.spokeRoleName,
       maxAttempts: config.maxAttempts,

@@ -106,11 +106,14 @@ describe('addOrganizationsPacing', () => {
     expect(sleeps).toEqual([150, 100]);
   });
 
-  it('is on the Organizations client the handlers use', () => {
+  it('is on the Organizations and STS clients the handlers use', () => {
     // Act
-    const middleware = testRuntime().organizations.middlewareStack.identify();
+    const runtime = testRuntime();
+    const organizations = runtime.organizations.middlewareStack.identify();
+    const sts = runtime.sts.middlewareStack.identify();
 
     // Assess
-    expect(middleware.some((name) => name.startsWith(PACING_MIDDLEWARE_NAME))).toBe(true);
+    expect(organizations.some((name) => name.startsWith(PACING_MIDDLEWARE_NAME))).toBe(true);
+    expect(sts.some((name) => name.startsWith(PACING_MIDDLEWARE_NAME))).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import {
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  State,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,7 +20,7 @@ const inScope = (): Promise<ScopeDecision> => Promise.resolve({ inScope: true, r
 const pending = (endpointId: string) => ({
   VpcEndpointId: endpointId,
   VpcEndpointOwner: OWNER,
-  VpcEndpointState: 'pendingAcceptance',
+  VpcEndpointState: State.PendingAcceptance,
   ServiceId: HUB_SERVICE_ID,
 });
 
