@@ -9,6 +9,7 @@ import type { RetryStrategyV2, RetryToken } from '@smithy/types';
 import { addOrganizationsPacing, PACING_MIDDLEWARE_NAME } from '../../../functions/aws/pacing-middleware';
 import { ORGANIZATIONS_BUCKET, type PacerClock } from '../../../functions/core/pacing';
 import { testRuntime } from '../functions/harness';
+import { manualPacerClock } from '../support/manual-pacer-clock';
 
 type Answer = { status: number; body: string };
 
@@ -55,24 +56,10 @@ function recordingClient(clock: PacerClock, answers: () => Answer) {
   return { client: addOrganizationsPacing(client, clock), sent };
 }
 
-function manualClock() {
-  let now = 0;
-  const sleeps: number[] = [];
-  const clock: PacerClock = {
-    now: () => now,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-  return { clock, sleeps };
-}
-
 describe('addOrganizationsPacing', () => {
   it('spends the burst, then spaces every Organizations operation alike at the refill rate', async () => {
     // Prepare
-    const { clock, sleeps } = manualClock();
+    const { clock, sleeps } = manualPacerClock();
     const { client, sent } = recordingClient(clock, () => PAGE);
     const operations = [
       () => client.send(new ListAccountsForParentCommand({ ParentId: 'r-root' })),
@@ -93,7 +80,7 @@ describe('addOrganizationsPacing', () => {
 
   it('paces each retry of a throttled call as a call of its own', async () => {
     // Prepare: all but one token of the burst spent; the next call is throttled twice, then answered.
-    const { clock, sleeps } = manualClock();
+    const { clock, sleeps } = manualPacerClock();
     const answers = [...Array<Answer>(ORGANIZATIONS_BUCKET.capacity - 1).fill(PAGE), THROTTLED, THROTTLED, PAGE];
     const { client, sent } = recordingClient(clock, () => answers.shift() ?? PAGE);
     for (let i = 0; i < ORGANIZATIONS_BUCKET.capacity - 1; i++) await client.send(new ListParentsCommand({ ChildId: '123456789012' }));

@@ -1,6 +1,7 @@
 import { CreateVpcEndpointCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { addPacing } from '../../../functions/aws/pacing-middleware';
 import type { PacerClock } from '../../../functions/core/pacing';
+import { manualPacerClock } from '../support/manual-pacer-clock';
 
 /** An EC2 client whose transport records which actions reached the wire and refuses them (nothing is sent). */
 function recordingClient(clock: PacerClock, maxAttempts = 1) {
@@ -19,26 +20,12 @@ function recordingClient(clock: PacerClock, maxAttempts = 1) {
   return { client: addPacing(client, clock), sent };
 }
 
-function manualClock() {
-  let now = 0;
-  const sleeps: number[] = [];
-  const clock: PacerClock = {
-    now: () => now,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-  return { clock, sleeps };
-}
-
 const createInput = { VpcId: 'vpc-1', ServiceName: 'com.amazonaws.vpce.eu-west-2.vpce-svc-1', VpcEndpointType: 'Interface' as const };
 
 describe('addPacing', () => {
   it('waits for a CreateVpcEndpoint token before sending once the burst of 4 is spent', async () => {
     // Prepare
-    const { clock, sleeps } = manualClock();
+    const { clock, sleeps } = manualPacerClock();
     const { client, sent } = recordingClient(clock);
 
     // Act
@@ -51,7 +38,7 @@ describe('addPacing', () => {
 
   it('leaves calls outside the small buckets alone', async () => {
     // Prepare
-    const { clock, sleeps } = manualClock();
+    const { clock, sleeps } = manualPacerClock();
     const { client, sent } = recordingClient(clock);
 
     // Act

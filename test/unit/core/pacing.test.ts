@@ -1,24 +1,10 @@
-import { EC2_PACED_BUCKETS, PACED_COMMANDS, TokenBucketPacer, type PacerClock } from '../../../functions/core/pacing';
-
-/** A clock the test moves by hand: sleeping advances it, so waits are asserted exactly and nothing is timed. */
-function manualClock(): PacerClock & { sleeps: number[] } {
-  let now = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-}
+import { EC2_PACED_BUCKETS, PACED_COMMANDS, TokenBucketPacer } from '../../../functions/core/pacing';
+import { manualPacerClock } from '../support/manual-pacer-clock';
 
 describe('TokenBucketPacer', () => {
   it('lets the burst through, then spaces calls by the refill interval (CreateVpcEndpoint: 4, then one per 3.33 s, plus a margin)', () => {
     // Prepare
-    const clock = manualClock();
+    const { clock } = manualPacerClock();
     const pacer = new TokenBucketPacer(EC2_PACED_BUCKETS.vpcEndpoints, clock);
 
     // Act: seven reservations at the same instant, as seven concurrent callers would make them
@@ -45,14 +31,14 @@ describe('TokenBucketPacer', () => {
 
   it('take() sleeps exactly the reserved wait, so a paced caller never spends a token EC2 has not refilled', async () => {
     // Prepare
-    const clock = manualClock();
+    const { clock, sleeps } = manualPacerClock();
     const pacer = new TokenBucketPacer(EC2_PACED_BUCKETS.endpointConnections, clock);
 
     // Act: 12 Accept batches in a row
     for (let i = 0; i < 12; i++) await pacer.take();
 
     // Assess: ten from the burst, then one per second (the margin is paid once: waits count from the reservation)
-    expect(clock.sleeps).toEqual([1050, 1000]);
+    expect(sleeps).toEqual([1050, 1000]);
   });
 
   it('rejects a bucket that could never hand out a token', () => {
