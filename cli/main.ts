@@ -2,11 +2,12 @@ import { CommanderError } from 'commander';
 import { describeError, EXIT } from './errors';
 import type { CliIo } from './io';
 import { assumeOperatorRole } from './operator-role';
+import { runInvokedFanOut } from './invoked-fan-out';
 import { runInvokedPlan } from './invoked-plan';
 import { runPlan } from './plan';
 import { buildProgram, type Invocation } from './program';
 import { runReconcile } from './reconcile';
-import { resolveInvokeSettings, resolveSettings } from './settings';
+import { resolveInvokeSettings, resolveSettings, type GlobalFlags, type InvokeSettings } from './settings';
 import { runStatus } from './status-command';
 
 export interface CliEnvironment {
@@ -39,11 +40,12 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 }
 
 async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, string | undefined>): Promise<number> {
+  if ('fanOut' in invocation) {
+    return (await runInvokedFanOut(await invokeSettings(invocation.flags, env), io, invocation.functionName)).exitCode;
+  }
   if (invocation.command !== 'status' && invocation.functionName !== undefined) {
-    const settings = resolveInvokeSettings(invocation.flags, env);
-    if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
     return (
-      await runInvokedPlan(settings, io, {
+      await runInvokedPlan(await invokeSettings(invocation.flags, env), io, {
         functionName: invocation.functionName,
         dryRun: invocation.command === 'plan',
         ...(invocation.accountIds === undefined ? {} : { accountIds: invocation.accountIds }),
@@ -62,4 +64,11 @@ async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, s
     case 'reconcile':
       return (await runReconcile(settings, io, restrict)).exitCode;
   }
+}
+
+/** Settings for invoking the deployed function, acting as the operator role first when one is given. */
+async function invokeSettings(flags: GlobalFlags, env: Record<string, string | undefined>): Promise<InvokeSettings> {
+  const settings = resolveInvokeSettings(flags, env);
+  if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
+  return settings;
 }

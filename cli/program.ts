@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { EXIT } from './errors';
 import { isFunctionNameOrArn } from './function-name';
 import { SETTING_FLAGS, type GlobalFlags } from './settings';
 
@@ -11,7 +12,20 @@ export type Invocation =
       readonly accountIds?: string[];
       /** Invoke the deployed reconciler instead of running its code in this process. */
       readonly functionName?: string;
+    }
+  | {
+      readonly command: 'reconcile';
+      readonly flags: GlobalFlags;
+      /** The deployed reconciler publishes one work item per account (the scheduled path) and returns a summary. */
+      readonly fanOut: true;
+      readonly functionName: string;
     };
+
+interface PlanOrReconcileOptions {
+  readonly account?: string[];
+  readonly functionName?: string;
+  readonly fanOut?: boolean;
+}
 
 function accountId(value: string, previous: string[] = []): string[] {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a 12-digit account id.`);
@@ -30,6 +44,24 @@ function functionName(value: string): string {
 }
 
 const commaList = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+
+/**
+ * The function to invoke for `--fan-out`, or a usage error (exit 2) saying why not. A fan-out is the reconciler's
+ * scheduled path: it always covers the whole organization, only applies, and only runs in the deployed function.
+ */
+function fanOutFunctionName(command: Command, name: 'plan' | 'reconcile', options: PlanOrReconcileOptions): string {
+  const refuse = (why: string): never => command.error(`error: --fan-out ${why}`, { exitCode: EXIT.usage, code: 'egress.fanOutRefused' });
+  if (name === 'plan') refuse('only applies (it returns a summary, not a plan): preview with `egress plan --function-name <name|arn>`');
+  if (options.account !== undefined) {
+    refuse('covers the whole organization, so it cannot be combined with --account (the reconciler refuses fanOut with accountIds too): drop --fan-out to reconcile only those accounts');
+  }
+  if (options.functionName === undefined) return refuse('needs --function-name <name|arn>: the fan-out runs in the deployed reconciler, which publishes the work items to its queue');
+  return options.functionName;
+}
+
+const FAN_OUT_HELP =
+  'with --function-name: apply the whole organization as the schedule does, one work item per account on the account-reconcile queue; ' +
+  'prints a summary and returns before the accounts converge';
 
 const accountOption = () => new Option('--account <id>', 'only this account (repeat for several)').argParser(accountId);
 
@@ -92,7 +124,13 @@ export function buildProgram(
           "invoke the deployed reconciler Lambda (RequestResponse) and print its plan, instead of running the reconcile here with this shell's credentials",
         ).argParser(functionName),
       )
-      .action(async (options: { account?: string[]; functionName?: string }, command: Command) => {
+      // Only reconcile shows it; plan accepts it to refuse it with the reason rather than as an unknown option.
+      .addOption(name === 'plan' ? new Option('--fan-out').hideHelp() : new Option('--fan-out', FAN_OUT_HELP))
+      .action(async (options: PlanOrReconcileOptions, command: Command) => {
+        if (options.fanOut === true) {
+          await invoke({ command: 'reconcile', flags: flagsOf(command), fanOut: true, functionName: fanOutFunctionName(command, name, options) });
+          return;
+        }
         await invoke({
           command: name,
           flags: flagsOf(command),

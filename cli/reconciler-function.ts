@@ -2,21 +2,24 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import type { ReconcilePlan } from '../functions/converge/organization';
 import { instrumentClient } from './aws-calls';
-import { ReconcilerFunctionError, UnexpectedFunctionResponseError } from './function-errors';
+import { ReconcilerFunctionError, UnexpectedFunctionResponseError, type InvocationMode } from './function-errors';
 import type { InvokeSettings } from './settings';
 
-/** The reconciler's manual input (events/schemas/reconciler.ts). */
-export interface ReconcilerInput {
+/** A plan or an apply, answered with the whole plan (the reconciler's manual input, events/schemas/reconciler.ts). */
+export interface WholeReconcileInput {
   readonly dryRun: boolean;
   readonly accountIds?: readonly string[];
 }
+
+/** The reconciler's manual input: a run answered whole, or a fan-out answered with a summary. */
+export type ReconcilerInput = WholeReconcileInput | { readonly fanOut: true };
 
 // Lambda times a synchronous invocation out at 15 minutes; the socket must outwait the function, not give up first.
 const INVOKE_SOCKET_TIMEOUT_MS = 16 * 60 * 1000;
 const SHOWN_CHARACTERS = 2000;
 
-const scopeSchema = z.looseObject({ accountId: z.string(), vpcId: z.string().optional(), endpointId: z.string().optional() });
-const planSchema = z.looseObject({
+export const scopeSchema = z.looseObject({ accountId: z.string(), vpcId: z.string().optional(), endpointId: z.string().optional() });
+export const planSchema = z.looseObject({
   correlationId: z.string(),
   dryRun: z.boolean(),
   accounts: z.looseObject({ total: z.number(), inScope: z.number() }),
@@ -25,11 +28,28 @@ const planSchema = z.looseObject({
 });
 const functionErrorSchema = z.looseObject({ errorType: z.string().optional(), errorMessage: z.string().optional() });
 
+/** What the function answered without failing: the text as it came (quoted when it is not what was expected) and its JSON. */
+export interface FunctionAnswer {
+  readonly text: string;
+  /** undefined when the text is not JSON. */
+  readonly json: unknown;
+}
+
 /**
  * Invokes the deployed reconciler (RequestResponse) and returns its plan. The run happens in Lambda, as the
  * function's role, with the function's configuration: the operator needs only lambda:InvokeFunction.
  */
-export async function invokeReconciler(settings: InvokeSettings, functionName: string, input: ReconcilerInput): Promise<ReconcilePlan> {
+export async function invokeReconciler(settings: InvokeSettings, functionName: string, input: WholeReconcileInput): Promise<ReconcilePlan> {
+  const answer = await invokeReconcilerFunction(settings, functionName, input);
+  const parsed = planSchema.safeParse(answer.json);
+  if (!parsed.success) {
+    throw new UnexpectedFunctionResponseError(`${functionName} did not return a reconcile plan (is it the reconciler?); it returned: ${shown(answer.text)}`);
+  }
+  return parsed.data;
+}
+
+/** One synchronous invocation; a function error (X-Amz-Function-Error) is thrown as a ReconcilerFunctionError. */
+export async function invokeReconcilerFunction(settings: InvokeSettings, functionName: string, input: ReconcilerInput): Promise<FunctionAnswer> {
   // The SDK reads AWS_ENDPOINT_URL when the client is built: the flag has to be in place first.
   if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
   const lambda = new LambdaClient({
@@ -43,27 +63,19 @@ export async function invokeReconciler(settings: InvokeSettings, functionName: s
       new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(input)) }),
     );
     const text = Buffer.from(answer.Payload ?? new Uint8Array()).toString('utf8');
-    if (answer.FunctionError !== undefined) throw functionErrorOf(functionName, answer.FunctionError, text);
-    return planOf(functionName, text);
+    if (answer.FunctionError !== undefined) throw functionErrorOf(functionName, answer.FunctionError, text, 'fanOut' in input ? 'fan-out' : 'whole');
+    return { text, json: parseJson(text) };
   } finally {
     lambda.destroy();
   }
 }
 
-function functionErrorOf(functionName: string, functionError: string, text: string): ReconcilerFunctionError {
+function functionErrorOf(functionName: string, functionError: string, text: string, mode: InvocationMode): ReconcilerFunctionError {
   const parsed = functionErrorSchema.safeParse(parseJson(text));
   if (parsed.success && parsed.data.errorMessage !== undefined) {
-    return new ReconcilerFunctionError(functionName, functionError, parsed.data.errorType ?? 'Error', parsed.data.errorMessage);
+    return new ReconcilerFunctionError(functionName, functionError, parsed.data.errorType ?? 'Error', parsed.data.errorMessage, mode);
   }
-  return new ReconcilerFunctionError(functionName, functionError, 'Error', shown(text));
-}
-
-function planOf(functionName: string, text: string): ReconcilePlan {
-  const parsed = planSchema.safeParse(parseJson(text));
-  if (!parsed.success) {
-    throw new UnexpectedFunctionResponseError(`${functionName} did not return a reconcile plan (is it the reconciler?); it returned: ${shown(text)}`);
-  }
-  return parsed.data;
+  return new ReconcilerFunctionError(functionName, functionError, 'Error', shown(text), mode);
 }
 
 function parseJson(text: string): unknown {
@@ -75,4 +87,5 @@ function parseJson(text: string): unknown {
   }
 }
 
-const shown = (text: string) => (text.length <= SHOWN_CHARACTERS ? text || '(empty)' : `${text.slice(0, SHOWN_CHARACTERS)}… (${text.length} characters)`);
+/** The answer as it came, cut to a readable length, for messages about an unexpected answer. */
+export const shown = (text: string) => (text.length <= SHOWN_CHARACTERS ? text || '(empty)' : `${text.slice(0, SHOWN_CHARACTERS)}… (${text.length} characters)`);
