@@ -4,6 +4,9 @@
  * hub-side accepts can overlap spoke-side creates), so the floor is the longest path plus the time an accepted
  * connection takes to become available.
  */
+import { DEFAULT_BUCKETS, type BucketSpec } from '../../local/cloud/core/throttle';
+import { EC2_THROTTLE_BUCKETS } from '../../local/cloud/ec2';
+
 export interface FloorInput {
   readonly accounts: number;
   readonly vpcsPerAccount: number;
@@ -11,25 +14,27 @@ export interface FloorInput {
   readonly endpointPendingSeconds: number;
 }
 
-export interface Bucket {
-  readonly capacity: number;
-  readonly refillPerSecond: number;
-}
-
+/** The buckets the local cloud enforces, read from it: the floor is about the emulator the rollout runs against. */
 export const BUCKETS = {
-  createVpcEndpoint: { capacity: 4, refillPerSecond: 0.3 },
-  acceptConnections: { capacity: 10, refillPerSecond: 1 },
-  ec2Mutating: { capacity: 50, refillPerSecond: 5 },
-  sts: { capacity: 100, refillPerSecond: 50 },
-  organizations: { capacity: 20, refillPerSecond: 10 },
-} as const satisfies Record<string, Bucket>;
+  createVpcEndpoint: EC2_THROTTLE_BUCKETS['vpc-endpoints'],
+  acceptConnections: EC2_THROTTLE_BUCKETS['endpoint-connections'],
+  ec2Mutating: EC2_THROTTLE_BUCKETS.mutating,
+  sts: requiredBucket('sts:default'),
+  organizations: requiredBucket('organizations:default'),
+} as const satisfies Record<string, BucketSpec>;
+
+function requiredBucket(key: string): BucketSpec {
+  const bucket = DEFAULT_BUCKETS[key];
+  if (bucket === undefined) throw new Error(`the local cloud declares no ${key} bucket`);
+  return bucket;
+}
 
 export const ENDPOINT_IDS_PER_ACCEPT = 100;
 /** ListAccountsForParent answers at most 20 accounts per page. */
 const ACCOUNTS_PER_PAGE = 20;
 
 /** Seconds a bucket needs to serve `calls` calls starting full. */
-export function bucketSeconds(calls: number, bucket: Bucket): number {
+export function bucketSeconds(calls: number, bucket: BucketSpec): number {
   return Math.max(0, calls - bucket.capacity) / bucket.refillPerSecond;
 }
 
