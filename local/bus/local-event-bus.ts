@@ -327,15 +327,20 @@ export class LocalEventBus implements LocalCloudSinks {
     }
   }
 
-  private async invokeScheduled(payload: unknown, trigger: 'schedule' | 'manual'): Promise<unknown> {
-    const target = this.scheduledTarget;
-    if (!target) throw new Error('no scheduled function registered: call setScheduledFunction first');
-    const context = createLambdaContext({
+  /** A fresh invocation context for the reconciler, which runs in the hub account and region. */
+  private hubFunctionContext(target: ScheduledTarget) {
+    return createLambdaContext({
       functionName: target.functionName,
       accountId: this.hubAccountId,
       region: this.hubRegion,
       timeoutSeconds: target.timeoutSeconds,
     });
+  }
+
+  private async invokeScheduled(payload: unknown, trigger: 'schedule' | 'manual'): Promise<unknown> {
+    const target = this.scheduledTarget;
+    if (!target) throw new Error('no scheduled function registered: call setScheduledFunction first');
+    const context = this.hubFunctionContext(target);
     this.scheduledInFlight++;
     this.counters.schedule.invocations++;
     try {
@@ -365,12 +370,7 @@ export class LocalEventBus implements LocalCloudSinks {
       this.checkIdle();
       return;
     }
-    const context = createLambdaContext({
-      functionName: target.functionName,
-      accountId: this.hubAccountId,
-      region: this.hubRegion,
-      timeoutSeconds: target.timeoutSeconds,
-    });
+    const context = this.hubFunctionContext(target);
     this.scheduledInFlight++;
     this.counters.functionTargets.invocations++;
     const payload = structuredClone(event);
