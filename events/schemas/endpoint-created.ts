@@ -12,6 +12,7 @@ import {
   vpcEndpointIdSchema,
   vpcIdSchema,
 } from './common';
+import { controlPlaneEntry, type ControlPlaneEventEntry } from './control-plane-entry';
 import { parseOrThrow } from './errors';
 import type { EndpointScope } from './scope';
 
@@ -36,22 +37,9 @@ export function parseEndpointCreatedEvent(input: unknown): EndpointScope {
   return { kind: 'endpoint', accountId, region, vpcId, vpcEndpointId, eventId: event.id, ...(serviceId ? { serviceId } : {}) };
 }
 
-/** A PutEvents entry (EventBridge PutEventsRequestEntry) for the hand-off, validated before sending. */
-export interface EndpointCreatedEntry {
-  Source: string;
-  DetailType: string;
-  Detail: string;
-  EventBusName: string;
-  Resources: string[];
-}
-
-export function endpointCreatedEntry(detail: EndpointCreatedDetail, eventBusName: string): EndpointCreatedEntry {
-  const valid = parseOrThrow(endpointCreatedDetailSchema, detail, 'Endpoint Created detail');
-  return {
-    Source: CONTROL_PLANE_SOURCE,
-    DetailType: ENDPOINT_CREATED_DETAIL_TYPE,
-    Detail: JSON.stringify(valid),
-    EventBusName: eventBusName,
-    Resources: [`arn:aws:ec2:${valid.region}:${valid.accountId}:vpc-endpoint/${valid.vpcEndpointId}`],
-  };
+/** The hand-off's PutEvents entry; its resource is the endpoint's ARN, as AWS's own events name theirs. */
+export function endpointCreatedEntry(detail: EndpointCreatedDetail, eventBusName: string): ControlPlaneEventEntry {
+  return controlPlaneEntry(ENDPOINT_CREATED_DETAIL_TYPE, endpointCreatedDetailSchema, detail, eventBusName, (valid) => [
+    `arn:aws:ec2:${valid.region}:${valid.accountId}:vpc-endpoint/${valid.vpcEndpointId}`,
+  ]);
 }

@@ -10,6 +10,7 @@ import {
   RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE,
 } from '../patterns';
 import { accountIdSchema, eventBridgeEnvelope } from './common';
+import { controlPlaneEntry, type ControlPlaneEventEntry } from './control-plane-entry';
 import { parseOrThrow } from './errors';
 import type { AccountReconcileScope } from './scope';
 
@@ -55,33 +56,12 @@ export function parseReconcileContinuationEvent(input: unknown): { eventId: stri
   return { eventId: event.id, senderAccountId: event.account, runId: event.detail.runId, afterAccountId: event.detail.afterAccountId };
 }
 
-/** A PutEvents entry (EventBridge PutEventsRequestEntry) on the hub bus, validated before sending. */
-export interface ControlPlaneEventEntry {
-  Source: string;
-  DetailType: string;
-  Detail: string;
-  EventBusName: string;
-  Resources: string[];
-}
+export type { ControlPlaneEventEntry };
 
 export function accountReconcileRequestedEntry(detail: AccountReconcileRequestedDetail, eventBusName: string): ControlPlaneEventEntry {
-  const valid = parseOrThrow(accountReconcileRequestedDetailSchema, detail, 'Account Reconcile Requested detail');
-  return {
-    Source: CONTROL_PLANE_SOURCE,
-    DetailType: ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE,
-    Detail: JSON.stringify(valid),
-    EventBusName: eventBusName,
-    Resources: [],
-  };
+  return controlPlaneEntry(ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE, accountReconcileRequestedDetailSchema, detail, eventBusName);
 }
 
 export function reconcileContinuationEntry(detail: ReconcileContinuationDetail, eventBusName: string): ControlPlaneEventEntry {
-  const valid = parseOrThrow(reconcileContinuationDetailSchema, detail, 'Reconcile Continuation Requested detail');
-  return {
-    Source: CONTROL_PLANE_SOURCE,
-    DetailType: RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE,
-    Detail: JSON.stringify(valid),
-    EventBusName: eventBusName,
-    Resources: [],
-  };
+  return controlPlaneEntry(RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE, reconcileContinuationDetailSchema, detail, eventBusName);
 }
