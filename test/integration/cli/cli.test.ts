@@ -9,7 +9,7 @@ import { onboardedMember, setSpokeRole, type Member } from '../support/accounts'
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
 import { createVpc, deleteEndpointByHand, liveEndpointsOf, tagVpc, type SpokeVpc } from '../support/spoke';
-import { egress } from './egress-run';
+import { egress } from '../../support/egress-cli';
 
 let fx: ControlPlaneFixture;
 

@@ -7,7 +7,7 @@ import { FanOutFailedError, type FanOutSummary } from '../../../functions/conver
 import { converged, driftedMember, type DriftedMember } from '../control-plane/fan-out-support';
 import { startControlPlaneFixture, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
-import { egress } from './egress-run';
+import { egress } from '../../support/egress-cli';
 
 const RECONCILER = 'egress-reconciler';
 const FAILED_SUMMARY: FanOutSummary = {

@@ -7,7 +7,7 @@ import type { ReconcilePlan } from '../../../functions/converge/organization';
 import { onboardedMember, setSpokeRole } from '../support/accounts';
 import { startControlPlaneFixture, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
-import { egress } from './egress-run';
+import { egress } from '../../support/egress-cli';
 
 const RECONCILER = 'egress-reconciler';
 let fx: ControlPlaneFixture;

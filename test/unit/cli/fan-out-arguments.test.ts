@@ -1,57 +1,23 @@
 /** `reconcile --function-name X --fan-out`: what the command line passes on, and what it refuses before any AWS call. */
-import type { CliIo } from '../../../cli/io';
-import { runCli } from '../../../cli/main';
-import { buildProgram, type Invocation } from '../../../cli/program';
-
-async function parse(argv: string[]): Promise<Invocation> {
-  const seen: Invocation[] = [];
-  const program = buildProgram(async (invocation) => {
-    seen.push(invocation);
-    return Promise.resolve();
-  }, {}, { writeErr: () => undefined, writeOut: () => undefined });
-  await program.parseAsync(argv, { from: 'user' });
-  const [invocation] = seen;
-  if (invocation === undefined) throw new Error('no command ran');
-  return invocation;
-}
+import { buildProgram } from '../../../cli/program';
+import { parseCommandLine, runEgress } from '../../support/egress-cli';
 
 /** The whole CLI with captured output; a region is set so only the arguments can make it fail. */
-async function egress(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = (json: boolean): CliIo => ({
-    json,
-    stdout: {
-      write: (text: string) => {
-        stdout += text;
-        return true;
-      },
-    },
-    stderr: {
-      isTTY: false,
-      write: (text: string) => {
-        stderr += text;
-        return true;
-      },
-    },
-  });
-  const exitCode = await runCli(argv, { env: { AWS_REGION: 'eu-west-2' }, io });
-  return { exitCode, stdout, stderr };
-}
+const egress = (...argv: string[]) => runEgress(argv, { AWS_REGION: 'eu-west-2' });
 
 describe('--fan-out on the command line', () => {
   it('asks for a fan-out invocation of the named function, by name or ARN', async () => {
-    expect(await parse(['reconcile', '--function-name', 'egress-reconciler', '--fan-out'])).toMatchObject({
+    expect(await parseCommandLine(['reconcile', '--function-name', 'egress-reconciler', '--fan-out'])).toMatchObject({
       command: 'reconcile',
       fanOut: true,
       functionName: 'egress-reconciler',
     });
     const arn = 'arn:aws:lambda:eu-west-2:222222222222:function:egress-reconciler';
-    expect(await parse(['reconcile', '--fan-out', '--function-name', arn, '--json'])).toMatchObject({ fanOut: true, functionName: arn, flags: { json: true } });
+    expect(await parseCommandLine(['reconcile', '--fan-out', '--function-name', arn, '--json'])).toMatchObject({ fanOut: true, functionName: arn, flags: { json: true } });
   });
 
   it('is absent from a reconcile without the flag', async () => {
-    const invocation = await parse(['reconcile', '--function-name', 'egress-reconciler', '--account', '123456789012']);
+    const invocation = await parseCommandLine(['reconcile', '--function-name', 'egress-reconciler', '--account', '123456789012']);
 
     expect(invocation).not.toHaveProperty('fanOut');
     expect(invocation).toMatchObject({ functionName: 'egress-reconciler', accountIds: ['123456789012'] });

@@ -1,23 +1,11 @@
 /** `--function-name`: what the command line accepts, and which settings go with it. */
 import { isFunctionNameOrArn } from '../../../cli/function-name';
-import { buildProgram, type Invocation } from '../../../cli/program';
+import { parseCommandLine } from '../../support/egress-cli';
 import { CliConfigurationError, resolveInvokeSettings } from '../../../cli/settings';
-
-async function parse(argv: string[]): Promise<Invocation> {
-  const seen: Invocation[] = [];
-  const program = buildProgram(async (invocation) => {
-    seen.push(invocation);
-    return Promise.resolve();
-  }, {}, { writeErr: () => undefined, writeOut: () => undefined });
-  await program.parseAsync(argv, { from: 'user' });
-  const [invocation] = seen;
-  if (invocation === undefined) throw new Error('no command ran');
-  return invocation;
-}
 
 describe('--function-name on the command line', () => {
   it.each(['plan', 'reconcile'])('%s passes the function name on, with the accounts', async (command) => {
-    expect(await parse([command, '--function-name', 'egress-reconciler', '--account', '123456789012'])).toMatchObject({
+    expect(await parseCommandLine([command, '--function-name', 'egress-reconciler', '--account', '123456789012'])).toMatchObject({
       command,
       functionName: 'egress-reconciler',
       accountIds: ['123456789012'],
@@ -25,15 +13,15 @@ describe('--function-name on the command line', () => {
   });
 
   it('leaves the function name out when the flag is absent (the reconcile runs in process)', async () => {
-    expect(await parse(['plan'])).not.toHaveProperty('functionName');
+    expect(await parseCommandLine(['plan'])).not.toHaveProperty('functionName');
   });
 
   it('is not an option of status', async () => {
-    await expect(parse(['status', '--function-name', 'egress-reconciler'])).rejects.toMatchObject({ code: 'commander.unknownOption' });
+    await expect(parseCommandLine(['status', '--function-name', 'egress-reconciler'])).rejects.toMatchObject({ code: 'commander.unknownOption' });
   });
 
   it('rejects what is not a function name or ARN as a usage error', async () => {
-    await expect(parse(['plan', '--function-name', 'arn:aws:iam::123456789012:role/x'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+    await expect(parseCommandLine(['plan', '--function-name', 'arn:aws:iam::123456789012:role/x'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
   });
 });
 
