@@ -10,6 +10,9 @@ import type { OrgAccount } from '../core/scope';
 import { awsErrorCode } from '../shared/errors';
 import { paginate } from './paginate';
 
+/** Organizations' largest page (MaxResults 1-20); without it the service may answer with smaller pages. */
+const ORGANIZATIONS_MAX_PAGE = 20;
+
 /**
  * Re-reads one account: DescribeAccount, then ListParents up to the root. Undefined when the account is not a
  * member (never joined, or left): Organizations answers AccountNotFoundException.
@@ -55,7 +58,7 @@ export async function listAllAccounts(org: OrganizationsClient): Promise<OrgAcco
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const parent = next;
     for await (const page of paginate((NextToken) =>
-      org.send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken })),
+      org.send(new ListAccountsForParentCommand({ ParentId: parent.id, MaxResults: ORGANIZATIONS_MAX_PAGE, NextToken })),
     )) {
       for (const account of page.Accounts ?? []) {
         if (account.Id === undefined) continue;
@@ -63,7 +66,7 @@ export async function listAllAccounts(org: OrganizationsClient): Promise<OrgAcco
       }
     }
     for await (const page of paginate((NextToken) =>
-      org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken })),
+      org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, MaxResults: ORGANIZATIONS_MAX_PAGE, NextToken })),
     )) {
       for (const ou of page.OrganizationalUnits ?? []) {
         if (ou.Id !== undefined) queue.push({ id: ou.Id, ancestors: [ou.Id, ...parent.ancestors] });

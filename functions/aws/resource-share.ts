@@ -12,12 +12,15 @@ import {
 
 const LIVE_STATUSES = new Set(['ASSOCIATED', 'ASSOCIATING']);
 
+/** RAM's largest page for GetResourceShareAssociations (maxResults 1-500). */
+const RAM_MAX_PAGE = 500;
+
 export async function listSharedAccountIds(ram: RAMClient, shareArn: string): Promise<Set<string>> {
   const accounts = new Set<string>();
   let nextToken: string | undefined;
   do {
     const page = await ram.send(
-      new GetResourceShareAssociationsCommand({ associationType: 'PRINCIPAL', resourceShareArns: [shareArn], nextToken }),
+      new GetResourceShareAssociationsCommand({ associationType: 'PRINCIPAL', resourceShareArns: [shareArn], maxResults: RAM_MAX_PAGE, nextToken }),
     );
     for (const association of page.resourceShareAssociations ?? []) {
       const principal = association.associatedEntity;

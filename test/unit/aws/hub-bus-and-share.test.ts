@@ -48,7 +48,7 @@ describe('resource share', () => {
       .resolves({ resourceShareAssociations: [{ associatedEntity: '444444444444', status: 'DISASSOCIATED' }] });
 
     expect([...(await listSharedAccountIds(new RAMClient({}), SHARE))]).toEqual(['333333333333']);
-    expect(ramMock).toHaveReceivedCommandWith(GetResourceShareAssociationsCommand, { associationType: 'PRINCIPAL', resourceShareArns: [SHARE] });
+    expect(ramMock).toHaveReceivedCommandWith(GetResourceShareAssociationsCommand, { associationType: 'PRINCIPAL', resourceShareArns: [SHARE], maxResults: 500 });
   });
 
   it('associates and disassociates in one call each, and not at all when empty', async () => {

@@ -74,5 +74,9 @@ describe('listAllAccounts', () => {
       { accountId: '222222222222', state: 'ACTIVE', ancestorIds: ['r-ab12'] },
       { accountId: '333333333333', state: 'SUSPENDED', ancestorIds: ['ou-ab12-11111111', 'r-ab12'] },
     ]);
+    // Organizations' largest pages (20), so a 10,000-account walk makes as few calls as it can.
+    for (const call of [...orgMock.commandCalls(ListAccountsForParentCommand), ...orgMock.commandCalls(ListOrganizationalUnitsForParentCommand)]) {
+      expect(call.args[0].input.MaxResults).toBe(20);
+    }
   });
 });
