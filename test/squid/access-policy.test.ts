@@ -1,11 +1,12 @@
 /**
- * The shipped access policy against the real Squid: which destinations, ports and schemes a spoke
- * may reach, and what reaches the origin.
+ * The shipped access policy against the real Squid, with no policy store (per-spoke policy off): the
+ * policy helper answers from the baseline shipped in the image. Which destinations, ports, schemes and
+ * TLS names a spoke may reach, and what reaches the origin. Per-spoke policies: per-spoke-policy.test.ts.
  */
 import type { OriginEcho } from './support/agent-protocol';
 import { describeWithSquid } from './support/availability';
-import { ALLOWLISTED_IP_ORIGIN, METADATA_ORIGIN, PRIVATE_ORIGIN, PUBLIC_ORIGIN, ULA_ORIGIN } from './support/fixture';
-import { proxyConnect, proxyRequest } from './support/spoke-client';
+import { ALLOWLISTED_IP_ORIGIN, MAPPED_METADATA_NAME, PUBLIC_ORIGIN, SPECIAL_USE_SAMPLES } from './support/fixture';
+import { proxyConnect, proxyRequest, type TunnelResult } from './support/spoke-client';
 import { startSquidWorld, stopSquidWorld, type SquidWorld } from './support/squid-world';
 
 describeWithSquid('access policy', { needNamespaces: true })('access policy (real Squid)', () => {
@@ -25,12 +26,21 @@ describeWithSquid('access policy', { needNamespaces: true })('access policy (rea
   }
 
   /** `loggedUrl` is the URL, or host:port for CONNECT, exactly as Squid logs it. */
-  async function expectDecision(loggedUrl: string, decision: 'allow' | 'deny', rule: string): Promise<void> {
-    const entry = await squid().waitForLogLine((line) => line.url === loggedUrl);
-    expect(entry).toMatchObject({ decision, rule });
+  async function loggedDecision(loggedUrl: string, extra: (line: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
+    return squid().waitForLogLine((line) => line.url === loggedUrl && extra(line));
   }
 
-  describe('allowlisted names are served', () => {
+  /**
+   * A refused tunnel never reaches the origin. Squid 5.7 answers a CONNECT it denies on an ssl-bump
+   * port with 200 and then a TLS handshake its port cannot complete (squid.conf says why), so the
+   * client sees a TLS failure rather than a 403.
+   */
+  function expectNoTunnel(tunnel: TunnelResult): void {
+    expect(tunnel.throughTunnel).not.toContain('banner');
+    expect(tunnel.tlsError).toEqual(expect.any(String));
+  }
+
+  describe('names in the baseline are served', () => {
     test.each([
       ['the apex of a leading-dot entry', 'http://example.com/apex', PUBLIC_ORIGIN],
       ['a subdomain of a leading-dot entry', 'http://allowed.example.com/sub', PUBLIC_ORIGIN],
@@ -45,76 +55,79 @@ describeWithSquid('access policy', { needNamespaces: true })('access policy (rea
       expect(response.status).toBe(200);
       const echo = JSON.parse(response.body) as OriginEcho;
       expect(echo).toMatchObject({ localAddress: origin, localPort: 80, url: new URL(url).pathname });
-      await expectDecision(url, 'allow', 'allowlisted_domain');
+      expect(await loggedDecision(url)).toMatchObject({ decision: 'allow', rule: 'in_policy', policy: 'baseline', deny_reason: '-' });
     });
   });
 
-  describe('names outside the allowlist are refused with 403', () => {
+  describe('names outside the baseline are refused with 403', () => {
     test.each([
       ['an unlisted name', 'http://unlisted.test/'],
       ['a look-alike that only ends in "example.com"', 'http://evilexample.com/'],
       ['an allowlisted name used as a prefix (suffix trick)', 'http://example.com.evil.test/'],
       ['a subdomain of an exact (no leading dot) entry', 'http://sub.exact.example.net/'],
-      // 203.0.113.10 reverse-resolves to allowed.example.com: only `dstdomain -n` keeps this out.
+      // PUBLIC_ORIGIN reverse-resolves to allowed.example.com: the policy matches the host as written.
       ['an IP literal whose reverse name is allowlisted', `http://${PUBLIC_ORIGIN}/`],
     ])('%s: %s', async (_case, url) => {
       const response = await proxyRequest(squid(), url);
 
       expect(response.status).toBe(403);
-      await expectDecision(url, 'deny', 'not_allowlisted');
+      // No policy store in this suite: the task has loaded no per-spoke policy, so the baseline is all.
+      expect(await loggedDecision(url)).toMatchObject({ decision: 'deny', rule: 'not_in_policy', policy: '-', deny_reason: 'policy_not_loaded' });
     });
   });
 
-  describe('allowlisted names that resolve inward are refused', () => {
-    test.each([
-      ['loopback (live origin)', 'loopback.example.com', '127.0.0.1'],
-      ['RFC 1918 10/8 (live origin)', 'private.example.com', PRIVATE_ORIGIN],
-      ['link-local metadata / ECS credentials (live origin)', 'metadata.example.com', METADATA_ORIGIN],
-      ['"this network" 0/8', 'this-network.example.com', '0.0.0.1'],
-      ['RFC 1918 172.16/12', 'rfc1918-172.example.com', '172.16.5.5'],
-      ['RFC 1918 192.168/16', 'rfc1918-192.example.com', '192.168.1.1'],
-      ['carrier-grade NAT 100.64/10', 'cgnat.example.com', '100.64.0.1'],
-      ['IPv6 loopback (live origin)', 'loopback6.example.com', '::1'],
-      ['IPv6 unique local fc00::/7 (live origin)', 'ula.example.com', ULA_ORIGIN],
-      ['IPv6 link-local fe80::/10', 'linklocal6.example.com', 'fe80::1'],
-    ])('%s: %s -> %s', async (_case, name) => {
-      const url = `http://${name}/`;
+  describe('allowed names that resolve to special-use addresses are refused', () => {
+    test.each(SPECIAL_USE_SAMPLES.map((sample) => [sample.range, sample.name, sample.address, sample.live ? 'live origin' : 'no origin'] as const))(
+      '%s: %s -> %s (%s)',
+      async (_range, name) => {
+        const url = `http://${name}/`;
+
+        const response = await proxyRequest(squid(), url);
+
+        expect(response.status).toBe(403);
+        expect(await loggedDecision(url)).toMatchObject({ decision: 'deny', rule: 'special_use_destination', policy: 'baseline' });
+      },
+    );
+
+    test('an IPv4-mapped IPv6 address is refused by its IPv4 range (::ffff:169.254.169.254, live origin)', async () => {
+      const url = `http://${MAPPED_METADATA_NAME}/`;
 
       const response = await proxyRequest(squid(), url);
 
       expect(response.status).toBe(403);
-      await expectDecision(url, 'deny', 'private_destination');
+      expect(await loggedDecision(url)).toMatchObject({ decision: 'deny', rule: 'special_use_destination' });
     });
 
-    test('CONNECT to an allowlisted name that resolves inward is refused too', async () => {
+    test('CONNECT to an allowed name that resolves inward opens no tunnel', async () => {
       const tunnel = await proxyConnect(squid(), 'private.example.com:443');
 
-      expect(tunnel.status).toBe(403);
-      expect(tunnel.throughTunnel).not.toContain('banner');
+      expectNoTunnel(tunnel);
+      expect(await loggedDecision('private.example.com:443')).toMatchObject({ decision: 'deny', rule: 'special_use_destination', server_ip: '-' });
     });
   });
 
   describe('ports and schemes', () => {
-    test('CONNECT to port 443 of an allowlisted name opens a tunnel to the origin', async () => {
+    test('CONNECT to port 443 of an allowed name, with a matching SNI, opens a tunnel to the origin', async () => {
       const tunnel = await proxyConnect(squid(), 'allowed.example.com:443');
 
       expect(tunnel.status).toBe(200);
-      expect(tunnel.throughTunnel).toBe(`banner ${PUBLIC_ORIGIN}:443\nprobe\n`);
-      await expectDecision('allowed.example.com:443', 'allow', 'allowlisted_domain');
+      expect(tunnel.throughTunnel).toBe(`banner ${PUBLIC_ORIGIN}:443 sni=allowed.example.com\nprobe\n`);
+      const entry = await loggedDecision('allowed.example.com:443', (line) => line.squid_status === 'TCP_TUNNEL');
+      expect(entry).toMatchObject({ decision: 'allow', rule: 'in_policy', sni: 'allowed.example.com', policy: 'baseline', server_ip: PUBLIC_ORIGIN });
     });
 
-    test('CONNECT to any other port is refused even for an allowlisted name', async () => {
+    test('CONNECT to any other port is refused even for an allowed name', async () => {
       const tunnel = await proxyConnect(squid(), 'allowed.example.com:22');
 
-      expect(tunnel.status).toBe(403);
       expect(tunnel.throughTunnel).not.toContain('banner');
-      await expectDecision('allowed.example.com:22', 'deny', 'connect_only_to_443');
+      expect(await loggedDecision('allowed.example.com:22')).toMatchObject({ decision: 'deny', rule: 'connect_only_to_443' });
     });
 
-    test('CONNECT to port 443 of an unlisted name is refused', async () => {
+    test('CONNECT to port 443 of a name outside the baseline is refused', async () => {
       const tunnel = await proxyConnect(squid(), 'evilexample.com:443');
 
-      expect(tunnel.status).toBe(403);
+      expectNoTunnel(tunnel);
+      expect(await loggedDecision('evilexample.com:443')).toMatchObject({ decision: 'deny', rule: 'not_in_policy', server_ip: '-' });
     });
 
     test.each([
@@ -124,7 +137,7 @@ describeWithSquid('access policy', { needNamespaces: true })('access policy (rea
       const response = await proxyRequest(squid(), url);
 
       expect(response.status).toBe(403);
-      await expectDecision(url, 'deny', 'plain_http_only_to_80');
+      expect(await loggedDecision(url)).toMatchObject({ decision: 'deny', rule: 'plain_http_only_to_80' });
     });
 
     test('a non-HTTP scheme is refused even on port 80', async () => {
@@ -133,20 +146,60 @@ describeWithSquid('access policy', { needNamespaces: true })('access policy (rea
       const response = await proxyRequest(squid(), url);
 
       expect(response.status).toBe(403);
-      await expectDecision(url, 'deny', 'plain_http_only');
+      expect(await loggedDecision(url)).toMatchObject({ decision: 'deny', rule: 'plain_http_only' });
+    });
+  });
+
+  describe('the TLS name inside a CONNECT tunnel', () => {
+    test('a ClientHello for a name outside the policy is refused, though the CONNECT named an allowed host', async () => {
+      const tunnel = await proxyConnect(squid(), 'allowed.example.com:443', { sni: 'evilexample.com' });
+
+      expectNoTunnel(tunnel);
+      const entry = await loggedDecision('allowed.example.com:443', (line) => line.sni === 'evilexample.com');
+      expect(entry).toMatchObject({ decision: 'deny', rule: 'sni_not_in_policy', deny_reason: 'policy_not_loaded', server_ip: '-' });
+    });
+
+    test('a ClientHello without SNI is refused', async () => {
+      const tunnel = await proxyConnect(squid(), 'exact.example.net:443', { sni: null });
+
+      expectNoTunnel(tunnel);
+      const entry = await loggedDecision('exact.example.net:443', (line) => line.rule === 'sni_not_in_policy');
+      expect(entry).toMatchObject({ decision: 'deny', sni: '-', deny_reason: 'no_sni', server_ip: '-' });
+    });
+
+    test('bytes that are not TLS open no tunnel', async () => {
+      const tunnel = await proxyConnect(squid(), 'sub.allowed.example.com:443', { notTls: true });
+
+      expect(tunnel.throughTunnel).not.toContain('banner');
+    });
+
+    test('one access-log line per tunnel: the CONNECT that carried the ClientHello is not logged twice', async () => {
+      await proxyConnect(squid(), 'example.com:443');
+      await loggedDecision('example.com:443', (line) => line.squid_status === 'TCP_TUNNEL');
+
+      // The tunnel's line is written when it closes; the CONNECT's own would have been written before.
+      expect(squid().logEntries().filter((line) => line.url === 'example.com:443')).toHaveLength(1);
     });
   });
 
   describe('what the origin and the client get to see', () => {
-    test('Squid adds no Via of its own and strips X-Forwarded-For, even one the client sent', async () => {
+    test('no Via, Forwarded or X-Forwarded-For reaches the origin, not even ones the client sent', async () => {
       const response = await proxyRequest(squid(), 'http://allowed.example.com/headers', {
-        headers: { 'X-Forwarded-For': '192.0.2.99', Via: '1.1 client-side-proxy' },
+        headers: { 'X-Forwarded-For': '192.0.2.99', Via: '1.1 client-side-proxy', Forwarded: 'for=192.0.2.99;proto=http' },
       });
 
       const echo = JSON.parse(response.body) as OriginEcho;
       expect(echo.headers).not.toHaveProperty('x-forwarded-for');
-      expect(echo.headers.via).toBe('1.1 client-side-proxy');
+      expect(echo.headers).not.toHaveProperty('via');
+      expect(echo.headers).not.toHaveProperty('forwarded');
       expect(JSON.stringify(echo.headers)).not.toContain('egress-proxy');
+    });
+
+    test('the client gets no Via naming the proxy either', async () => {
+      const response = await proxyRequest(squid(), 'http://allowed.example.com/via-to-client');
+
+      expect(response.status).toBe(200);
+      expect(response.headers.has('via')).toBe(false);
     });
 
     test('nothing is cached: a cacheable response is fetched from the origin every time', async () => {

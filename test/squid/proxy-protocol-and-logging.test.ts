@@ -3,7 +3,7 @@
  * records about it, and that the cache manager stays local.
  */
 import { describeWithSquid } from './support/availability';
-import { HUB_NLB_ADDRESS, OUTSIDE_HUB_ADDRESS, SPOKE_CLIENT_ADDRESS, VPC_ENDPOINT_ID } from './support/fixture';
+import { HUB_NLB_ADDRESS, OUTSIDE_HUB_ADDRESS, PUBLIC_ORIGIN, SPOKE_CLIENT_ADDRESS, VPC_ENDPOINT_ID } from './support/fixture';
 import { parseHttpResponse } from './support/relay-client';
 import { proxyRequest, sendToProxy } from './support/spoke-client';
 import { startSquidWorld, stopSquidWorld, type SquidWorld } from './support/squid-world';
@@ -63,9 +63,14 @@ describeWithSquid('proxy protocol and logging', { needNamespaces: true })('PROXY
         port: '80',
         status: 200,
         squid_status: 'TCP_MISS',
-        server_ip: '203.0.113.10',
+        server_ip: PUBLIC_ORIGIN,
+        sni: '-',
         decision: 'allow',
-        rule: 'allowlisted_domain',
+        rule: 'in_policy',
+        // From the policy helper's answer: the baseline allowed it (no per-spoke policy in this suite).
+        policy: 'baseline',
+        deny_reason: '-',
+        policies: '-',
       });
       expect(entry.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(entry.bytes_sent).toEqual(expect.any(Number));
@@ -76,7 +81,7 @@ describeWithSquid('proxy protocol and logging', { needNamespaces: true })('PROXY
       await proxyRequest(squid(), 'http://unlisted.test/denied-and-logged');
 
       const entry = await squid().waitForLogLine((line) => line.url === 'http://unlisted.test/denied-and-logged');
-      expect(entry).toMatchObject({ client_ip: SPOKE_CLIENT_ADDRESS, status: 403, squid_status: 'TCP_DENIED', decision: 'deny', rule: 'not_allowlisted' });
+      expect(entry).toMatchObject({ client_ip: SPOKE_CLIENT_ADDRESS, status: 403, squid_status: 'TCP_DENIED', decision: 'deny', rule: 'not_in_policy', policy: '-', deny_reason: 'policy_not_loaded' });
     });
 
     test('keeps flowing to stdout after a reconfigure closes and reopens the log FIFO', async () => {
@@ -101,7 +106,8 @@ describeWithSquid('proxy protocol and logging', { needNamespaces: true })('PROXY
       ];
       const linesBefore = squid().rawLogLines().length;
 
-      for (const request of hostile) await sendToProxy(squid(), request);
+      // A CONNECT's answer is followed by nothing until the client speaks TLS: hang up once answered.
+      for (const request of hostile) await sendToProxy(squid(), request, { hangUpOnAnswer: true });
 
       const deadline = Date.now() + 5000;
       while (squid().rawLogLines().length < linesBefore + hostile.length && Date.now() < deadline) {

@@ -6,15 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWithSquid, SQUID_BINARY } from './support/availability';
-import { readShippedSquidConf, renderSquidConf, SQUID_CONFIG_DIR, SUBSTITUTED_DIRECTIVES } from './support/render-config';
+import { describeWithSquid } from './support/availability';
+import { readShippedSquidConf, renderSquidConf, SQUID_CONFIG_DIR, SUBSTITUTED_DIRECTIVES, type RenderOptions } from './support/render-config';
 
-const RENDER_OPTIONS = {
+const RENDER_OPTIONS: RenderOptions = {
   proxyPort: 13128,
   healthPort: 13129,
   allowlistPath: join(SQUID_CONFIG_DIR, 'allowlist.txt'),
   hostsFilePath: '/tmp/test-hosts',
   runDir: '/tmp/test-run',
+  nodeBinary: '/opt/test/node',
+  bundleDir: '/opt/test/fleet',
 };
 
 function policyLines(conf: string): string[] {
@@ -53,7 +55,7 @@ describe('rendering squid.conf for the tests', () => {
     const untouched = policyLines(shipped).filter((line) => !SUBSTITUTED_DIRECTIVES.some((directive) => line.startsWith(`${directive} `)));
     const renderedPolicy = new Set(policyLines(rendered));
 
-    expect(untouched.filter((line) => /^(http_access|proxy_protocol_access|acl|cache|via|forwarded_for|logformat) /.test(line)).length).toBeGreaterThan(20);
+    expect(untouched.filter((line) => /^(http_access|proxy_protocol_access|acl|ssl_bump|cache|via|forwarded_for|request_header_access|logformat) /.test(line)).length).toBeGreaterThan(30);
     expect(untouched.filter((line) => !renderedPolicy.has(line))).toEqual([]);
   });
 
@@ -64,11 +66,13 @@ describe('rendering squid.conf for the tests', () => {
   });
 });
 
-describeWithSquid('squid -k parse', { needNamespaces: false })('squid -k parse (real Squid)', () => {
+describeWithSquid('squid -k parse', { needNamespaces: false })('squid -k parse (real Squid, through the entrypoint as the image build runs it)', () => {
+  /** `entrypoint.sh parse`: generates the ssl-bump port's throw-away certificate, then `squid -k parse`. */
   function parse(conf: string): { status: number | null; output: string } {
-    const file = join(mkdtempSync(join(tmpdir(), 'squid-parse-')), 'squid.conf');
-    writeFileSync(file, conf);
-    const result = spawnSync(SQUID_BINARY ?? 'squid', ['-k', 'parse', '-f', file], { encoding: 'utf8' });
+    const dir = mkdtempSync(join(tmpdir(), 'squid-parse-'));
+    const file = join(dir, 'squid.conf');
+    writeFileSync(file, conf.split('/tmp/test-run/').join(`${dir}/run/`));
+    const result = spawnSync('sh', [join(SQUID_CONFIG_DIR, 'entrypoint.sh'), 'parse'], { encoding: 'utf8', env: { ...process.env, SQUID_CONF: file } });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   }
 

@@ -1,8 +1,32 @@
 /** What the namespace agent (namespace-agent.ts) and the tests agree on. */
 
-/** Origin ports: HTTP echo servers, and plain TCP banner servers standing in for TLS origins. */
+/**
+ * Origin ports: HTTP echo servers; a TLS server on 443 (test/fixtures/tls) that greets with
+ * `banner <address>:<port> sni=<SNI or ->` and echoes; a plain TCP banner server on 22.
+ */
 export const HTTP_ORIGIN_PORTS = [80, 8080] as const;
-export const BANNER_ORIGIN_PORTS = [443, 22] as const;
+export const TLS_ORIGIN_PORT = 443;
+export const BANNER_ORIGIN_PORTS = [22] as const;
+
+/**
+ * A TCP listener inside the namespace whose connections the agent forwards to a Unix socket outside
+ * it (for example the policy store, served by the jest process): `--forward 127.0.0.1:4566=/path.sock`.
+ */
+export interface InboundForward {
+  readonly host: string;
+  readonly port: number;
+  readonly socketPath: string;
+}
+
+export function forwardArgument(forward: InboundForward): string {
+  return `${forward.host}:${forward.port}=${forward.socketPath}`;
+}
+
+export function parseForwardArgument(argument: string): InboundForward {
+  const match = /^([^=]+):(\d+)=(.+)$/.exec(argument);
+  if (!match?.[1] || !match[2] || !match[3]) throw new Error(`bad --forward ${argument}: expected HOST:PORT=SOCKET`);
+  return { host: match[1], port: Number(match[2]), socketPath: match[3] };
+}
 
 /** First line a relay client sends: open a TCP connection from `from` to `to`:`port`. */
 export interface RelayTarget {

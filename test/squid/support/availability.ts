@@ -1,7 +1,9 @@
 /**
- * Whether the real-Squid suites can run here: the squid binary, root (for `ip netns` and for
- * running Squid as the `proxy` user) and network namespaces. Where they cannot, suites skip with
- * a loud banner, except under REQUIRE_SQUID=1 (CI), where the missing piece is an error.
+ * Whether the real-Squid suites can run here: the squid binary built with OpenSSL (Debian's
+ * `squid-openssl`, for ssl_bump), root (for `ip netns` and for running Squid as the `proxy` user),
+ * a Node binary that user may execute (the policy helper and agent), and network namespaces. Where
+ * they cannot, suites skip with a loud banner, except under REQUIRE_SQUID=1 (CI), where the missing
+ * piece is an error.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,9 +19,21 @@ function namespacesWork(): string | undefined {
   return undefined;
 }
 
+function squidHasOpenSsl(binary: string): boolean {
+  return spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.includes('--with-openssl');
+}
+
+/** Squid runs the policy helper as `proxy`: this Node must be executable by that user. */
+function nodeRunsAsSquidUser(): string | undefined {
+  const run = spawnSync('setpriv', ['--reuid=proxy', '--regid=proxy', '--init-groups', process.execPath, '-e', ''], { encoding: 'utf8' });
+  return run.status === 0 ? undefined : `the proxy user cannot run ${process.execPath} (${run.error?.message ?? run.stderr.trim()}): use a Node installed outside home directories, e.g. /usr/bin/node`;
+}
+
 function missingPiece(needNamespaces: boolean): string | undefined {
   if (!SQUID_BINARY) return 'squid is not installed';
-  return needNamespaces ? namespacesWork() : undefined;
+  if (!squidHasOpenSsl(SQUID_BINARY)) return 'squid is built without OpenSSL (the GnuTLS "squid" package): ssl_bump needs Debian\'s "squid-openssl"';
+  if (!needNamespaces) return undefined;
+  return namespacesWork() ?? nodeRunsAsSquidUser();
 }
 
 /**
@@ -38,7 +52,7 @@ export function squidSuiteCanRun(suite: string, options: { needNamespaces: boole
       rule,
       `SKIPPED: real-Squid suite "${suite}": ${missing}.`,
       'These tests prove the proxy policy against the real binary. To run them (Debian/Ubuntu, as root):',
-      '  apt-get install -y squid iproute2 && service squid stop',
+      '  apt-get install -y squid-openssl iproute2 openssl && service squid stop',
       'CI sets REQUIRE_SQUID=1, which turns this skip into a failure.',
       rule,
     ].join('\n'),

@@ -2,18 +2,27 @@
  * Runs inside the test's network namespace (`ip netns exec NS tsx namespace-agent.ts SOCKET`).
  *
  * 1. Stand-in origin servers on every address of the namespace: HTTP on ports 80 and 8080 that
- *    echo the request they received (so tests can see which headers reached the origin), and
- *    plain TCP "banner" servers on 443 and 22 for CONNECT tunnels.
+ *    echo the request they received (so tests can see which headers reached the origin), a TLS
+ *    server on 443 that names the SNI it was asked for, and a plain TCP "banner" server on 22.
  * 2. A relay on a Unix socket, which is not bound to a network namespace: the jest process connects
  *    to it, sends one JSON line `{"from": ip, "to": ip, "port": n}`, and from then on its bytes
  *    flow over a TCP connection opened inside the namespace from that source address.
+ * 3. Inbound forwards (`--forward HOST:PORT=SOCKET`, repeatable): a TCP listener inside the namespace
+ *    whose connections are piped to a Unix socket that a process outside listens on (the policy
+ *    store the Squid task's agent reads, served by the jest process).
  *
  * Prints "ready" on stdout once everything listens.
  */
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { BANNER_ORIGIN_PORTS, HTTP_ORIGIN_PORTS, type OriginEcho, type RelayTarget } from './agent-protocol';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { BANNER_ORIGIN_PORTS, HTTP_ORIGIN_PORTS, parseForwardArgument, TLS_ORIGIN_PORT, type InboundForward, type OriginEcho, type RelayTarget } from './agent-protocol';
+
+const TLS_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'tls');
 
 const hitsByUrl = new Map<string, number>();
 
@@ -43,6 +52,30 @@ function bannerServer(): Server {
     socket.write(`banner ${stripMappedPrefix(socket.localAddress ?? '')}:${socket.localPort ?? 0}\n`);
     socket.pipe(socket);
     socket.on('error', () => socket.destroy());
+  });
+}
+
+/** The TLS origin: greets with the address it was reached on and the SNI it was asked for, then echoes. */
+function tlsServer(): Server {
+  const server = createTlsServer({ cert: readFileSync(join(TLS_FIXTURES, 'origin.crt')), key: readFileSync(join(TLS_FIXTURES, 'origin.key')) }, (socket: TLSSocket) => {
+    const sni = typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : '-';
+    socket.write(`banner ${stripMappedPrefix(socket.localAddress ?? '')}:${socket.localPort ?? 0} sni=${sni}\n`);
+    socket.pipe(socket);
+    socket.on('error', () => socket.destroy());
+  });
+  // Handshakes that fail (a client talking to Squid's refusal instead) are not the origin's problem.
+  server.on('tlsClientError', () => undefined);
+  return server;
+}
+
+function forwardTo(forward: InboundForward): Server {
+  return createServer((inbound) => {
+    const outbound = connect(forward.socketPath);
+    inbound.pipe(outbound);
+    outbound.pipe(inbound);
+    // The store going away must look like it does in AWS: the connection fails, nothing hangs.
+    outbound.on('error', () => inbound.destroy());
+    inbound.on('error', () => outbound.destroy());
   });
 }
 
@@ -80,9 +113,15 @@ function relay(client: Socket): void {
 }
 
 async function main(): Promise<void> {
-  const socketPath = process.argv[2];
-  if (!socketPath) throw new Error('usage: namespace-agent.ts <unix-socket-path>');
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { forward: { type: 'string', multiple: true } } });
+  const socketPath = positionals[0];
+  if (!socketPath) throw new Error('usage: namespace-agent.ts <unix-socket-path> [--forward HOST:PORT=SOCKET]...');
   const listening: Promise<unknown>[] = [];
+  const tls = tlsServer().listen({ host: '::', port: TLS_ORIGIN_PORT, ipv6Only: false });
+  listening.push(once(tls, 'listening'));
+  for (const forward of (values.forward ?? []).map(parseForwardArgument)) {
+    listening.push(once(forwardTo(forward).listen({ host: forward.host, port: forward.port }), 'listening'));
+  }
   for (const port of HTTP_ORIGIN_PORTS) {
     const server = createHttpServer(echo).listen({ host: '::', port, ipv6Only: false });
     listening.push(once(server, 'listening'));

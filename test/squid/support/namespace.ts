@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { forwardArgument, type InboundForward } from './agent-protocol';
 import { NAMESPACE_ADDRESSES } from './fixture';
 
 const TSX_BIN = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
@@ -29,10 +30,13 @@ export class TestNamespace {
     this.relaySocket = join(workDir, 'relay.sock');
   }
 
-  /** Name unique per jest worker and file, so parallel suites never share a namespace. */
-  static async create(suite: string, workDir: string): Promise<TestNamespace> {
+  /**
+   * Name unique per jest worker and file, so parallel suites never share a namespace. `forwards`:
+   * TCP listeners inside the namespace piped to Unix sockets outside it (see namespace-agent.ts).
+   */
+  static async create(suite: string, workDir: string, forwards: readonly InboundForward[] = []): Promise<TestNamespace> {
     const namespace = new TestNamespace(`egress-${suite}-${process.pid}`, workDir);
-    await namespace.setUp();
+    await namespace.setUp(forwards);
     return namespace;
   }
 
@@ -40,7 +44,7 @@ export class TestNamespace {
     return join('/etc/netns', this.name);
   }
 
-  private async setUp(): Promise<void> {
+  private async setUp(forwards: readonly InboundForward[]): Promise<void> {
     run('ip', ['netns', 'add', this.name]);
     run('ip', ['-n', this.name, 'link', 'set', 'lo', 'up']);
     for (const address of NAMESPACE_ADDRESSES) run('ip', ['-n', this.name, 'addr', 'add', address, 'dev', 'lo']);
@@ -49,7 +53,7 @@ export class TestNamespace {
     mkdirSync(this.etcDir, { recursive: true });
     writeFileSync(join(this.etcDir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
 
-    const agent = this.spawn(TSX_BIN, [AGENT_SCRIPT, this.relaySocket]);
+    const agent = this.spawn(TSX_BIN, [AGENT_SCRIPT, this.relaySocket, ...forwards.flatMap((forward) => ['--forward', forwardArgument(forward)])]);
     this.agent = agent;
     let stderr = '';
     agent.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

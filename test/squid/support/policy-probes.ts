@@ -4,9 +4,9 @@
  * Used by policy-mutations.test.ts; the other suites assert the same behaviour in detail.
  */
 import type { OriginEcho } from './agent-protocol';
-import { HUB_NLB_ADDRESS, OUTSIDE_HUB_ADDRESS, SPOKE_CLIENT_ADDRESS, VPC_ENDPOINT_ID } from './fixture';
+import { ALLOWLISTED_IP_ORIGIN, HUB_NLB_ADDRESS, MAPPED_METADATA_NAME, OUTSIDE_HUB_ADDRESS, PUBLIC_ORIGIN, SPECIAL_USE_SAMPLES, SPOKE_CLIENT_ADDRESS, VPC_ENDPOINT_ID } from './fixture';
 import { exchange, parseHttpResponse } from './relay-client';
-import { proxyConnect, sendToProxy } from './spoke-client';
+import { proxyConnect, sendToProxy, type ConnectOptions } from './spoke-client';
 import type { SquidInstance } from './squid-instance';
 
 /** Squid logs a transaction as it ends; a line missing this long after the response is missing. */
@@ -23,7 +23,7 @@ export interface ProbeContext {
   /** Unique per Squid instance, so URLs (and origin hit counters) never collide between instances. */
   readonly tag: string;
   /** Finds this instance's log line for `loggedUrl`, waiting a bounded time for it. */
-  readonly logFor: (loggedUrl: string) => Promise<Record<string, unknown> | undefined>;
+  readonly logFor: (loggedUrl: string, extra?: (line: Record<string, unknown>) => boolean) => Promise<Record<string, unknown> | undefined>;
 }
 
 function request(url: string, headers: Record<string, string> = {}): string {
@@ -47,57 +47,92 @@ function httpProbe(name: string, path: (tag: string) => string, expected: string
   return { name, expected, observe: (context) => statusAndRule(context, path(context.tag)) };
 }
 
-const PRIVATE_NAMES = [
-  'loopback.example.com',
-  'this-network.example.com',
-  'metadata.example.com',
-  'private.example.com',
-  'rfc1918-172.example.com',
-  'rfc1918-192.example.com',
-  'cgnat.example.com',
-  'loopback6.example.com',
-  'ula.example.com',
-  'linklocal6.example.com',
-];
+/**
+ * A CONNECT tunnel seen from the client and the log: whether the origin's banner came through, whether
+ * a TLS handshake completed with anyone (a refused tunnel's never does: squid.conf), and the rule.
+ * Each probe uses its own host name (fixture.ts maps them all) so its log line is unambiguous.
+ */
+async function tunnelProbe(context: ProbeContext, authority: string, options: ConnectOptions = {}): Promise<string> {
+  const tunnel = await proxyConnect(context.squid, authority, options);
+  const entry = await context.logFor(authority, (line) => line.rule !== '-');
+  const reached = tunnel.throughTunnel.startsWith('banner') ? 'tunnel' : 'no-tunnel';
+  const tls = tunnel.tlsError === undefined ? 'tls-completed' : 'tls-failed';
+  const denyReason = typeof entry?.deny_reason === 'string' ? entry.deny_reason : 'no-log';
+  return `${reached} ${tls} ${ruleOf(entry)} ${denyReason}`;
+}
+
+/** Every special-use sample at once: the names whose answer is not a logged special-use denial. */
+async function specialUseDeviations(context: ProbeContext): Promise<string> {
+  const names = [...SPECIAL_USE_SAMPLES.map((sample) => sample.name), MAPPED_METADATA_NAME];
+  const observed = await Promise.all(names.map(async (name) => [name, await statusAndRule(context, `http://${name}/${context.tag}`)] as const));
+  const deviations = observed.filter(([, result]) => result !== '403 special_use_destination').map(([name, result]) => `${name}: ${result}`);
+  return deviations.length === 0 ? 'all refused' : deviations.join('; ');
+}
 
 export const POLICY_PROBES: readonly Probe[] = [
-  httpProbe('allowlisted subdomain', (tag) => `http://allowed.example.com/${tag}`, '200 allowlisted_domain'),
-  httpProbe('allowlisted apex', (tag) => `http://example.com/${tag}`, '200 allowlisted_domain'),
-  httpProbe('exact entry', (tag) => `http://exact.example.net/${tag}`, '200 allowlisted_domain'),
-  httpProbe('allowlisted IP literal', (tag) => `http://198.51.100.20/${tag}`, '200 allowlisted_domain'),
-  httpProbe('unlisted name', (tag) => `http://unlisted.test/${tag}`, '403 not_allowlisted'),
-  httpProbe('look-alike', (tag) => `http://evilexample.com/${tag}`, '403 not_allowlisted'),
-  httpProbe('suffix trick', (tag) => `http://example.com.evil.test/${tag}`, '403 not_allowlisted'),
-  httpProbe('subdomain of exact entry', (tag) => `http://sub.exact.example.net/${tag}`, '403 not_allowlisted'),
-  httpProbe('IP literal with allowlisted PTR', (tag) => `http://203.0.113.10/${tag}`, '403 not_allowlisted'),
-  ...PRIVATE_NAMES.map((name) => httpProbe(`inward ${name}`, (tag) => `http://${name}/${tag}`, '403 private_destination')),
+  httpProbe('allowed subdomain', (tag) => `http://allowed.example.com/${tag}`, '200 in_policy'),
+  httpProbe('allowed apex', (tag) => `http://example.com/${tag}`, '200 in_policy'),
+  httpProbe('exact entry', (tag) => `http://exact.example.net/${tag}`, '200 in_policy'),
+  httpProbe('allowed IP literal', (tag) => `http://${ALLOWLISTED_IP_ORIGIN}/${tag}`, '200 in_policy'),
+  httpProbe('unlisted name', (tag) => `http://unlisted.test/${tag}`, '403 not_in_policy'),
+  httpProbe('look-alike', (tag) => `http://evilexample.com/${tag}`, '403 not_in_policy'),
+  httpProbe('suffix trick', (tag) => `http://example.com.evil.test/${tag}`, '403 not_in_policy'),
+  httpProbe('subdomain of exact entry', (tag) => `http://sub.exact.example.net/${tag}`, '403 not_in_policy'),
+  httpProbe('IP literal with allowed PTR', (tag) => `http://${PUBLIC_ORIGIN}/${tag}`, '403 not_in_policy'),
+  { name: 'special-use destinations (one name per range)', expected: 'all refused', observe: specialUseDeviations },
   httpProbe('plain HTTP to 8080', (tag) => `http://allowed.example.com:8080/${tag}`, '403 plain_http_only_to_80'),
   httpProbe('FTP on port 80', (tag) => `ftp://allowed.example.com:80/${tag}`, '403 plain_http_only'),
   {
-    name: 'CONNECT 443',
-    expected: '200 tunnel allowlisted_domain',
-    observe: async (context) => {
-      const tunnel = await proxyConnect(context.squid, 'allowed.example.com:443');
-      const entry = await context.logFor('allowed.example.com:443');
-      return `${tunnel.status} ${tunnel.throughTunnel.startsWith('banner') ? 'tunnel' : 'no-tunnel'} ${ruleOf(entry)}`;
-    },
+    name: 'CONNECT 443 with a matching SNI',
+    expected: 'tunnel tls-completed in_policy -',
+    observe: (context) => tunnelProbe(context, 'allowed.example.com:443'),
   },
   {
+    name: 'CONNECT 443 carrying an SNI outside the policy',
+    expected: 'no-tunnel tls-failed sni_not_in_policy policy_not_loaded',
+    observe: (context) => tunnelProbe(context, 'sni-mismatch.example.com:443', { sni: 'evilexample.com' }),
+  },
+  {
+    name: 'CONNECT 443 without SNI',
+    expected: 'no-tunnel tls-failed sni_not_in_policy no_sni',
+    observe: (context) => tunnelProbe(context, 'sni-missing.example.com:443', { sni: null }),
+  },
+  {
+    // A denied CONNECT: Squid 5.7 bumps it to show the error, and the port's TLS context must refuse that handshake.
     name: 'CONNECT 22',
-    expected: '403 no-tunnel connect_only_to_443',
+    expected: 'no-tunnel tls-failed connect_only_to_443 -',
+    observe: (context) => tunnelProbe(context, 'allowed.example.com:22'),
+  },
+  {
+    name: 'one access-log line per tunnel',
+    expected: '1 line',
     observe: async (context) => {
-      const tunnel = await proxyConnect(context.squid, 'allowed.example.com:22');
-      const entry = await context.logFor('allowed.example.com:22');
-      return `${tunnel.status} ${tunnel.throughTunnel.startsWith('banner') ? 'tunnel' : 'no-tunnel'} ${ruleOf(entry)}`;
+      const authority = 'tunnel-once.example.com:443';
+      await proxyConnect(context.squid, authority);
+      await context.logFor(authority, (line) => line.squid_status === 'TCP_TUNNEL');
+      return `${context.squid.logEntries().filter((line) => line.url === authority).length} line`;
     },
   },
   {
     name: 'headers reaching the origin',
-    expected: 'no-xff no-via',
+    expected: 'no-xff no-via no-forwarded',
     observe: async (context) => {
-      const result = await sendToProxy(context.squid, request(`http://allowed.example.com/headers-${context.tag}`, { 'X-Forwarded-For': '192.0.2.99' }));
+      const headers = { 'X-Forwarded-For': '192.0.2.99', Via: '1.1 client-side-proxy', Forwarded: 'for=192.0.2.99' };
+      const result = await sendToProxy(context.squid, request(`http://allowed.example.com/headers-${context.tag}`, headers));
       const echo = JSON.parse(parseHttpResponse(result.received).body) as OriginEcho;
-      return `${echo.headers['x-forwarded-for'] === undefined ? 'no-xff' : 'xff'} ${echo.headers.via === undefined ? 'no-via' : 'via'}`;
+      return [
+        echo.headers['x-forwarded-for'] === undefined ? 'no-xff' : 'xff',
+        echo.headers.via === undefined ? 'no-via' : 'via',
+        echo.headers.forwarded === undefined ? 'no-forwarded' : 'forwarded',
+      ].join(' ');
+    },
+  },
+  {
+    name: 'Via in the answer to the client',
+    expected: 'none',
+    observe: async (context) => {
+      const result = await sendToProxy(context.squid, request(`http://allowed.example.com/via-${context.tag}`));
+      return parseHttpResponse(result.received).headers.get('via') ?? 'none';
     },
   },
   {
@@ -138,14 +173,30 @@ export const POLICY_PROBES: readonly Probe[] = [
     },
   },
   {
-    name: 'log line identifies the spoke',
-    expected: `${SPOKE_CLIENT_ADDRESS} %01${VPC_ENDPOINT_ID} GET allowed.example.com 200 allow`,
+    name: 'log line identifies the spoke and the policy',
+    expected: `${SPOKE_CLIENT_ADDRESS} %01${VPC_ENDPOINT_ID} GET allowed.example.com 200 allow baseline`,
     observe: async (context) => {
       const url = `http://allowed.example.com/logged-${context.tag}`;
       await sendToProxy(context.squid, request(url));
       const entry = await context.logFor(url);
       if (!entry) return 'no-log';
-      return [entry.client_ip, entry.vpce_id, entry.method, entry.host, entry.status, entry.decision].map(String).join(' ');
+      return [entry.client_ip, entry.vpce_id, entry.method, entry.host, entry.status, entry.decision, entry.policy].map(String).join(' ');
+    },
+  },
+  {
+    name: 'hostile SNI bytes in the log',
+    expected: 'valid JSON ev%22il%5Cx.example.com',
+    observe: async (context) => {
+      const authority = 'sni-hostile.example.com:443';
+      await proxyConnect(context.squid, authority, { sni: 'ev"il\\x.example.com' });
+      await context.logFor(authority, (line) => line.rule !== '-');
+      const lines = context.squid.rawLogLines().filter((line) => line.includes(authority));
+      if (lines.length === 0) return 'no-log';
+      try {
+        return `valid JSON ${lines.map((line) => String((JSON.parse(line) as Record<string, unknown>).sni)).join(',')}`;
+      } catch {
+        return 'broken JSON';
+      }
     },
   },
   {
@@ -200,7 +251,8 @@ export const POLICY_PROBES: readonly Probe[] = [
  * With `stopAtFirst`, returns as soon as one differs: enough to show a mutant was noticed.
  */
 export async function unexpectedObservations(squid: SquidInstance, tag: string, { stopAtFirst = false } = {}): Promise<string[]> {
-  const logFor = (loggedUrl: string): Promise<Record<string, unknown> | undefined> => squid.findLogLine((line) => line.url === loggedUrl, LOG_LINE_LIMIT_MS);
+  const logFor = (loggedUrl: string, extra: (line: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown> | undefined> =>
+    squid.findLogLine((line) => line.url === loggedUrl && extra(line), LOG_LINE_LIMIT_MS);
   const context: ProbeContext = { squid, tag, logFor };
   const differences: string[] = [];
   for (const probe of POLICY_PROBES) {

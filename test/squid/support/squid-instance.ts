@@ -1,16 +1,26 @@
 /**
  * One real Squid, started the way the container starts it: squid-config/entrypoint.sh as a
- * non-root user (Debian's `proxy`), in the foreground, access log relayed to stdout.
+ * non-root user (Debian's `proxy`), in the foreground, with the policy agent beside it and the
+ * access log relayed to stdout.
+ *
+ * Everything the `proxy` user executes or reads (the entrypoint, the agent and helper bundles, the
+ * config, the allowlist) is copied into the test's work directory first: the checkout itself may
+ * live where only root can enter (a clone under /root, or in a mode-700 temporary directory).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentBundle, fleetBundlesIn } from './fleet-bundles';
 import { killGroup, type TestNamespace } from './namespace';
 import { exchange, parseHttpResponse, type HttpResponse } from './relay-client';
 import { readShippedSquidConf, renderSquidConf, SQUID_CONFIG_DIR } from './render-config';
 import { TEST_ALLOWLIST, TEST_HOSTS_FILE } from './fixture';
 
 const ENTRYPOINT = join(SQUID_CONFIG_DIR, 'entrypoint.sh');
+/** The Node binary running these tests also runs the helper and the agent (as `proxy`: see availability.ts). */
+export const NODE_BINARY = process.execPath;
+/** Lines the policy agent (and the entrypoint's supervisor) print on the container's stdout start with this. */
+const AGENT_LINE_PREFIX = '{"policy_agent":';
 const READY_LIMIT_MS = 20_000;
 const LOG_WAIT_LIMIT_MS = 5_000;
 const SQUID_USER = 'proxy';
@@ -40,10 +50,18 @@ export interface SquidStartOptions {
    * http_port of the config listens (mutated configs may have broken the health endpoint).
    */
   readonly readiness?: 'health' | 'listening';
+  /**
+   * The policy store the agent polls (AWS_* variables and EGRESS_POLICY_BUCKET, see policy-store.ts);
+   * without it the agent reports per-spoke policy off and the helper serves the test allowlist.
+   */
+  readonly policyStoreEnvironment?: Readonly<Record<string, string>>;
+  /** EGRESS_POLICY_POLL_SECONDS for the agent (the image's default is 10). */
+  readonly pollSeconds?: number;
 }
 
 export class SquidInstance {
   private readonly logLines: string[] = [];
+  private readonly agentLines: string[] = [];
   private stderr = '';
 
   private constructor(
@@ -57,7 +75,9 @@ export class SquidInstance {
       pending += chunk.toString('utf8');
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      this.logLines.push(...lines.filter((line) => line.length > 0));
+      for (const line of lines.filter((candidate) => candidate.length > 0)) {
+        (line.startsWith(AGENT_LINE_PREFIX) ? this.agentLines : this.logLines).push(line);
+      }
     });
     process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
   }
@@ -71,20 +91,30 @@ export class SquidInstance {
     const allowlistPath = join(dir, 'allowlist.txt');
     const hostsFilePath = join(dir, 'hosts');
     const confPath = join(dir, 'squid.conf');
+    const entrypoint = join(dir, 'entrypoint.sh');
     writeFileSync(allowlistPath, TEST_ALLOWLIST);
     writeFileSync(hostsFilePath, TEST_HOSTS_FILE);
+    copyFileSync(ENTRYPOINT, entrypoint);
+    chmodSync(entrypoint, 0o755);
+    const bundleDir = await fleetBundlesIn(options.workDir);
     const shipped = readShippedSquidConf();
-    const renderOptions = { proxyPort: options.proxyPort, healthPort: options.healthPort, allowlistPath, hostsFilePath, runDir };
+    const renderOptions = { proxyPort: options.proxyPort, healthPort: options.healthPort, allowlistPath, hostsFilePath, runDir, nodeBinary: NODE_BINARY, bundleDir };
     const conf = options.mutate
       ? renderSquidConf(options.mutate(shipped), renderOptions, { allowMissing: true })
       : renderSquidConf(shipped, renderOptions);
     writeFileSync(confPath, conf);
 
-    const child = options.namespace.spawn(
-      'setpriv',
-      [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'sh', ENTRYPOINT],
-      { ...process.env, SQUID_CONF: confPath },
-    );
+    const child = options.namespace.spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'sh', entrypoint], {
+      ...withoutAwsSettings(process.env),
+      // The proxy user's home: the SDK looks for ~/.aws there, and /root is not readable.
+      HOME: runDir,
+      SQUID_CONF: confPath,
+      EGRESS_NODE_BINARY: NODE_BINARY,
+      EGRESS_POLICY_AGENT: agentBundle(bundleDir),
+      EGRESS_POLICY_FILE: join(runDir, 'policy', 'current.json'),
+      EGRESS_POLICY_POLL_SECONDS: String(options.pollSeconds ?? 1),
+      ...options.policyStoreEnvironment,
+    });
     const squid = new SquidInstance(options.namespace, child, options.proxyPort, options.healthPort);
     if (options.readiness === 'listening') {
       const ports = [...conf.matchAll(/^http_port (\d+)/gm)].map((match) => match[1] ?? '');
@@ -127,6 +157,22 @@ export class SquidInstance {
     return parseHttpResponse(result.received);
   }
 
+  /** The policy agent's lines so far (one JSON object per state change), parsed. */
+  agentLog(): Record<string, unknown>[] {
+    return this.agentLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** Waits (up to `limitMs`) for an agent line matching `predicate`. */
+  async waitForAgentLine(predicate: (entry: Record<string, unknown>) => boolean, limitMs = LOG_WAIT_LIMIT_MS): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const found = this.agentLog().find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching policy agent line within ${limitMs} ms; have:\n${this.agentLines.join('\n')}\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Access-log lines so far, parsed (each must be one JSON object). */
   logEntries(): Record<string, unknown>[] {
     return this.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -166,12 +212,15 @@ export class SquidInstance {
 
   /** `squid -k reconfigure`: Squid re-reads its config and closes and reopens its access log. */
   async reconfigure(): Promise<void> {
-    const count = (marker: string): number => this.stderr.split(marker).length - 1;
-    const opens = count('Logfile: opening log');
-    const listens = count('Accepting HTTP Socket connections');
+    const count = (marker: RegExp): number => this.stderr.match(marker)?.length ?? 0;
+    const logOpened = /Logfile: opening log/g;
+    // The proxy port says "Accepting SSL bumped HTTP Socket connections", the health port "Accepting HTTP ...".
+    const portListens = /Accepting (SSL bumped )?HTTP Socket connections/g;
+    const opens = count(logOpened);
+    const listens = count(portListens);
     if (this.process.pid !== undefined) process.kill(this.process.pid, 'SIGHUP');
     // Done when the log is reopened and both ports (proxy and health) listen again.
-    await this.waitUntil(() => count('Logfile: opening log') > opens && count('Accepting HTTP Socket connections') >= listens + 2, 'finish reconfiguring');
+    await this.waitUntil(() => count(logOpened) > opens && count(portListens) >= listens + 2, 'finish reconfiguring');
   }
 
   /** Freezes Squid without stopping it: a wedged proxy whose sockets still accept connections. */
@@ -186,4 +235,9 @@ export class SquidInstance {
   async stop(): Promise<void> {
     await killGroup(this.process);
   }
+}
+
+/** The jest process's own AWS settings must not leak into the agent: it talks to the test store or to nothing. */
+function withoutAwsSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('EGRESS_')));
 }
