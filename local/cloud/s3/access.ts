@@ -7,7 +7,7 @@
 import type { CallContext, RawRequest } from '../framework';
 import { s3Errors } from './errors';
 import type { Bucket, S3Store } from './model';
-import { header } from './payload';
+import { header } from './request';
 
 export function accessibleBucket(store: S3Store, name: string, req: RawRequest, ctx: CallContext): Bucket {
   const bucket = store.buckets.get(name);

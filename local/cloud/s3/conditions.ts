@@ -8,7 +8,7 @@
 import type { RawRequest } from '../framework';
 import { s3Errors } from './errors';
 import type { StoredObject } from './model';
-import { header } from './payload';
+import { header } from './request';
 
 /** An entity tag without quotes or weakness marker: S3 compares `"abc"`, `abc` and `W/"abc"` alike. */
 const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');

@@ -5,7 +5,8 @@ import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums';
 import { checkDelete, checkWrite, evaluateRead } from './conditions';
 import { s3Errors, S3Error } from './errors';
 import type { Bucket, S3Store, StoredObject } from './model';
-import { decodePayload, header, verifyPayload } from './payload';
+import { decodePayload, verifyPayload } from './payload';
+import { header } from './request';
 import { emptyResponse, httpDate, xmlResponse } from './respond';
 import { hasRoot, innerXmlOf, s3Headers, textOf } from './xml';
 

@@ -8,6 +8,7 @@ import type { RawRequest } from '../framework';
 import { CHECKSUM_ALGORITHMS, CHECKSUM_BYTES, checksumHeader, computeChecksum } from './checksums';
 import type { ChecksumAlgorithm } from './checksums';
 import { s3Errors } from './errors';
+import { header } from './request';
 
 export interface Payload {
   readonly bytes: Buffer;
@@ -16,11 +17,6 @@ export interface Payload {
   /** The Content-Encoding to store: what the client sent, without aws-chunked (S3 strips it). */
   readonly contentEncoding: string | undefined;
 }
-
-export const header = (req: RawRequest, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-};
 
 const CRLF = Buffer.from('\r\n');
 
