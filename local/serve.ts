@@ -16,7 +16,7 @@ const number = (name: string) => (value: string) => {
 };
 
 const program = new Command('local')
-  .description('Serve the AWS-wire-compatible local cloud (EC2, STS, Organizations, RAM, EventBridge PutEvents)')
+  .description('Serve the AWS-wire-compatible local cloud (EC2, STS, Organizations, RAM, EventBridge PutEvents, Lambda Invoke, S3)')
   .option('--port <port>', 'port (0 = any free port; default LOCAL_CLOUD_PORT or 4566)', number('port'))
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--time-scale <factor>', 'emulated time runs this many times faster', number('time-scale'), 1)

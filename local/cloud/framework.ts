@@ -1,7 +1,7 @@
 /**
  * Internal contract of the local cloud: how the HTTP server hands a request to a service module,
  * and the shared world state those modules read. Each service owns its wire protocol (EC2 query/XML,
- * STS query/XML, Organizations JSON 1.1, RAM REST-JSON) because AWS's protocols differ in every detail.
+ * STS query/XML, Organizations JSON 1.1, RAM REST-JSON, S3 REST-XML) because AWS's protocols differ in every detail.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CloudEvent, LocalCloudSinks } from './api';
@@ -21,13 +21,22 @@ export interface RawRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The body decoded as UTF-8: what the JSON, query and XML protocols read. */
   body: string;
+  /** The body's bytes as received, for payloads that are not text (S3 objects). */
+  bodyBytes: Buffer;
 }
 
 export interface RawResponse {
   status: number;
+  /**
+   * Response headers. The server sets Content-Length from the body, except for HEAD, where a module's own
+   * Content-Length stands: it describes what GET would send (S3's HeadObject).
+   */
   headers: Record<string, string>;
   body: string;
+  /** A binary body (S3 objects), sent instead of `body` when set. */
+  bodyBytes?: Buffer;
 }
 
 /** An AWS error; each service module serializes it in its own protocol's shape. */
@@ -60,15 +69,23 @@ export interface Role {
 }
 
 export interface ServiceModule {
-  /** The SigV4 signing name: ec2, sts, organizations, ram. */
+  /** The SigV4 signing name: ec2, sts, organizations, ram, s3. */
   readonly signingName: string;
   /** The action name of a request (for routing, throttling and fault injection). */
   actionOf(req: RawRequest): string;
   handle(req: RawRequest, ctx: CallContext): Promise<RawResponse> | RawResponse;
-  /** Serialize an error (throttle, fault, AwsError from handle) in this protocol's shape. */
-  errorResponse(err: AwsError, ctx: CallContext): RawResponse;
+  /**
+   * Serialize an error (throttle, fault, AwsError from handle) in this protocol's shape. `req` is the request
+   * that failed, for protocols whose error shape depends on it (S3 answers HEAD errors without a body).
+   */
+  errorResponse(err: AwsError, ctx: CallContext, req?: RawRequest): RawResponse;
   /** The throttle bucket an action draws from (see aws-facts.md), or undefined for none. */
   throttleClass(action: string): string | undefined;
+  /**
+   * Optional: what a token bucket is kept per, when AWS's limits do not follow the caller's account and region.
+   * S3 limits requests per prefix of a bucket, whoever sends them. Default: the caller's account and region.
+   */
+  throttleScope?(req: RawRequest, ctx: CallContext): string;
   /**
    * Optional: the bucket of each class this module reports (capacity, tokens per emulated second).
    * Without it the core's defaults apply (core/throttle.ts: EC2's numbers from aws-facts.md).

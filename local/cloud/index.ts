@@ -3,6 +3,7 @@
  * HTTP so the real AWS SDK (or CLI) talks to it with nothing but an endpoint URL.
  */
 import type { Server } from 'node:http';
+import { isIP } from 'node:net';
 import type { LocalCloudSinks, LocalFunction } from './api';
 import type { ServiceModule } from './framework';
 import { handleAdmin } from './core/admin';
@@ -24,6 +25,8 @@ import type { OrganizationModel } from './organizations/model';
 import { resolveOptions } from './options';
 import type { LocalCloudOptions } from './options';
 import { createRamService } from './ram';
+import { createS3Service } from './s3';
+import type { S3ServiceModule } from './s3';
 import { createStsService } from './sts';
 
 export type { LocalCloudOptions } from './options';
@@ -36,6 +39,8 @@ export interface LocalCloud {
   readonly organization: OrganizationModel;
   /** The EC2 module, for its local admin hooks (e.g. setEndpointServiceZones). */
   readonly ec2: Ec2ServiceModule;
+  /** The S3 module (its store holds the buckets and objects, for tests that inspect bytes directly). */
+  readonly s3: S3ServiceModule;
   /** Replace where events and notifications go (the local event bus subscribes here). */
   setSinks(sinks: LocalCloudSinks | undefined): void;
   /**
@@ -88,6 +93,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
   const ec2 = createEc2Service(world, settings.ec2);
   const lambda = createLambdaService(world);
+  // `bucket.localhost:4566` is how the SDK addresses a bucket at http://localhost:4566 (virtual-hosted style);
+  // an IP endpoint gets path style, so an IP is never a suffix.
+  const s3 = createS3Service(world, { virtualHostSuffixes: [...new Set([settings.host, 'localhost'])].filter((h) => isIP(h) === 0) });
   const modules: ServiceModule[] = [
     createStsService(world),
     organizations,
@@ -95,6 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     createEventsService(world),
     ec2,
     lambda,
+    s3,
   ];
   const services = new Map(modules.map((m) => [m.signingName, m]));
   const throttler = new Throttler(clock, settings.throttling.buckets, settings.throttling.enabled);
@@ -130,6 +139,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     world,
     organization: organizations.model,
     ec2,
+    s3,
     setSinks: (sinks) => delivery.setSinks(sinks),
     setFunctions: (functions) => lambda.setFunctions(functions),
     setThrottling: (enabled) => {

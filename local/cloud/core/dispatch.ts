@@ -40,7 +40,7 @@ export function dispatch(deps: DispatchDeps, req: RawRequest): Promise<RawRespon
   const fail = (err: AwsError, action: string) => {
     deps.metrics.count(deps.metrics.errors, `${service.signingName}:${err.code}`);
     deps.metrics.count(deps.metrics.calls, `${service.signingName}:${action}`);
-    return service.errorResponse(err, ctx);
+    return service.errorResponse(err, ctx, req);
   };
 
   let action = '';
@@ -54,7 +54,8 @@ export function dispatch(deps: DispatchDeps, req: RawRequest): Promise<RawRespon
   }
 
   const cls = service.throttleClass(action);
-  if (cls !== undefined && !deps.throttler.take(ctx.accountId, ctx.region, service.signingName, cls, service.throttleBuckets)) {
+  const throttleScope = cls === undefined ? '' : (service.throttleScope?.(req, ctx) ?? `${ctx.accountId}|${ctx.region}`);
+  if (cls !== undefined && !deps.throttler.takeIn(throttleScope, service.signingName, cls, service.throttleBuckets)) {
     deps.metrics.count(deps.metrics.throttled, `${service.signingName}:${action}`);
     return fail(throttleError(service.signingName), action);
   }
@@ -69,12 +70,12 @@ export function dispatch(deps: DispatchDeps, req: RawRequest): Promise<RawRespon
   const onError = (err: unknown): RawResponse => {
     if (err instanceof AwsError) {
       deps.metrics.count(deps.metrics.errors, `${service.signingName}:${err.code}`);
-      return service.errorResponse(err, ctx);
+      return service.errorResponse(err, ctx, req);
     }
     // A bug in a service module: answer like AWS's internal error and report it loudly.
     console.error(`local cloud: ${service.signingName}:${action} failed`, err);
     deps.metrics.count(deps.metrics.errors, `${service.signingName}:InternalError`);
-    return service.errorResponse(internalError(service.signingName, 'We encountered an internal error. Please try again.'), ctx);
+    return service.errorResponse(internalError(service.signingName, 'We encountered an internal error. Please try again.'), ctx, req);
   };
   try {
     const result = service.handle(req, ctx);

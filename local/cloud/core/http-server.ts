@@ -5,7 +5,7 @@ import type { RawRequest, RawResponse } from '../framework';
 
 export type RequestHandler = (req: RawRequest) => Promise<RawResponse> | RawResponse;
 
-function toRawRequest(req: IncomingMessage, body: string): RawRequest {
+function toRawRequest(req: IncomingMessage, bodyBytes: Buffer): RawRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return {
@@ -13,13 +13,23 @@ function toRawRequest(req: IncomingMessage, body: string): RawRequest {
     path: q === -1 ? url : url.slice(0, q),
     query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
     headers: req.headers,
-    body,
+    // Both views of one body: the text protocols read the string, S3 stores the bytes exactly as sent.
+    body: bodyBytes.toString('utf8'),
+    bodyBytes,
   };
 }
 
-function send(res: ServerResponse, response: RawResponse): void {
-  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-  res.end(response.body);
+function send(res: ServerResponse, method: string, response: RawResponse): void {
+  const body = response.bodyBytes ?? response.body;
+  const length = Buffer.byteLength(body);
+  if (method === 'HEAD') {
+    // A HEAD answer describes the body GET would send (S3's HeadObject gives the object's size), and has none.
+    res.writeHead(response.status, { ...response.headers, 'content-length': response.headers['content-length'] ?? length });
+    res.end();
+    return;
+  }
+  res.writeHead(response.status, { ...response.headers, 'content-length': length });
+  res.end(body);
 }
 
 /** A plain node:http server (no framework: the emulator must never be a rollout benchmark's bottleneck). */
@@ -28,14 +38,14 @@ export async function listen(handler: RequestHandler, host: string, port: number
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const raw = toRawRequest(req, Buffer.concat(chunks).toString('utf8'));
+      const raw = toRawRequest(req, Buffer.concat(chunks));
       Promise.resolve()
         .then(() => handler(raw))
         .then(
-          (response) => send(res, response),
+          (response) => send(res, raw.method, response),
           (err: unknown) => {
             console.error('local cloud: request failed', err);
-            send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: String(err) });
+            send(res, raw.method, { status: 500, headers: { 'content-type': 'text/plain' }, body: String(err) });
           },
         );
     });

@@ -42,6 +42,14 @@ const ERRORS: Record<string, ServiceErrors> = {
     unavailable: ['ServiceUnavailable', 503],
     authFailure: ['UnrecognizedClientException', 400],
   },
+  s3: {
+    // S3 throttles per prefix with 503 SlowDown; the SDK retries it like any throttle.
+    throttle: ['SlowDown', 503, 'Please reduce your request rate.'],
+    internal: ['InternalError', 500],
+    unavailable: ['ServiceUnavailable', 503],
+    // What S3 says of a session token it does not recognise (STS says InvalidClientTokenId).
+    authFailure: ['InvalidToken', 400],
+  },
   lambda: {
     throttle: ['TooManyRequestsException', 429, 'Rate Exceeded.'],
     internal: ['ServiceException', 500],

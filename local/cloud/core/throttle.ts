@@ -27,7 +27,10 @@ interface Bucket {
   spec: BucketSpec;
 }
 
-/** Token buckets per (account, region, service, class), refilled in emulated time. */
+/**
+ * Token buckets per (scope, service, class), refilled in emulated time. The scope is the caller's account and
+ * region for most services; a service whose limits follow something else names its own (S3: a bucket prefix).
+ */
 export class Throttler {
   private readonly buckets = new Map<string, Bucket>();
 
@@ -38,10 +41,15 @@ export class Throttler {
     public enabled: boolean,
   ) {}
 
-  /** Takes one token; false when the bucket is empty (the call must be throttled). */
+  /** Takes one token from the caller's (account, region) bucket; false when it is empty (the call must be throttled). */
   take(accountId: string, region: string, service: string, cls: string, moduleSpecs?: Readonly<Record<string, BucketSpec>>): boolean {
+    return this.takeIn(`${accountId}|${region}`, service, cls, moduleSpecs);
+  }
+
+  /** Takes one token from the bucket of `scope`; false when it is empty. */
+  takeIn(scope: string, service: string, cls: string, moduleSpecs?: Readonly<Record<string, BucketSpec>>): boolean {
     if (!this.enabled) return true;
-    const key = `${accountId}|${region}|${service}:${cls}`;
+    const key = `${scope}|${service}:${cls}`;
     const now = this.clock.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {

@@ -1,11 +1,12 @@
 /**
- * Shared setup for the core/STS/Organizations/RAM suites: one local cloud per test file on a random
+ * Shared setup for the core/STS/Organizations/RAM/S3 suites: one local cloud per test file on a random
  * port, real SDK v3 clients with a 12-digit access key id (the account convention) and no retries,
  * and a recorder for the events the cloud delivers.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { CloudEvent } from '../../../local/cloud/api';
 import { startLocalCloud } from '../../../local/cloud';
@@ -34,6 +35,8 @@ export interface CloudHarness {
   organizations(credentials: string | Credentials): OrganizationsClient;
   ram(credentials: string | Credentials, region?: string): RAMClient;
   eventBridge(credentials: string | Credentials, region?: string): EventBridgeClient;
+  /** Path style, as the SDK addresses buckets at an IP endpoint. */
+  s3(credentials: string | Credentials, region?: string): S3Client;
   /** Resolves once `predicate` matches a delivered event (deliveries are asynchronous, as in AWS). */
   waitForEvent(predicate: (event: CloudEvent) => boolean): Promise<CloudEvent>;
   stop(): Promise<void>;
@@ -89,6 +92,7 @@ export async function startHarness(options: LocalCloudOptions = {}): Promise<Clo
     ram: (credentials, region = REGION) => cached(keyOf('ram', credentials, region), () => new RAMClient(config(credentials, region))),
     eventBridge: (credentials, region = REGION) =>
       cached(keyOf('events', credentials, region), () => new EventBridgeClient(config(credentials, region))),
+    s3: (credentials, region = REGION) => cached(keyOf('s3', credentials, region), () => new S3Client(config(credentials, region))),
     waitForEvent(predicate) {
       const seen = events.find((d) => predicate(d.event));
       if (seen) return Promise.resolve(seen.event);

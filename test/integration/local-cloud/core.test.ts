@@ -187,7 +187,7 @@ describe('routing and the /_local endpoints', () => {
     expect(unsigned.status).toBe(403);
     const unknown = await fetch(h.cloud.url, {
       method: 'POST',
-      headers: { authorization: `AWS4-HMAC-SHA256 Credential=${HUB}/20261121/${REGION}/s3/aws4_request, SignedHeaders=host, Signature=x` },
+      headers: { authorization: `AWS4-HMAC-SHA256 Credential=${HUB}/20261121/${REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=x` },
     });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ __type: 'UnknownServiceException' });

@@ -70,12 +70,14 @@ export async function startEc2Harness(options: Ec2Options = {}): Promise<Ec2Harn
     httpReq.on('data', (chunk: Buffer) => chunks.push(chunk));
     httpReq.on('end', () => {
       const [path = '/', queryString = ''] = (httpReq.url ?? '/').split('?');
+      const bodyBytes = Buffer.concat(chunks);
       const req: RawRequest = {
         method: httpReq.method ?? 'GET',
         path,
         query: new URLSearchParams(queryString),
         headers: httpReq.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: bodyBytes.toString('utf8'),
+        bodyBytes,
       };
       const match = CREDENTIAL.exec(httpReq.headers.authorization ?? '');
       const ctx: CallContext = {

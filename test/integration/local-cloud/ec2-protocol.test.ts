@@ -60,7 +60,8 @@ describe('EC2 query protocol', () => {
 describe('throttle classes', () => {
   const ec2 = createEc2Service({} as World);
   const classOf = (form: Record<string, string>) => {
-    const req: RawRequest = { method: 'POST', path: '/', query: new URLSearchParams(), headers: {}, body: new URLSearchParams(form).toString() };
+    const body = new URLSearchParams(form).toString();
+    const req: RawRequest = { method: 'POST', path: '/', query: new URLSearchParams(), headers: {}, body, bodyBytes: Buffer.from(body) };
     return ec2.throttleClass(ec2.actionOf(req));
   };
 
