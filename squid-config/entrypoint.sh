@@ -63,7 +63,7 @@ supervise_policy_agent() {
       code=$?
     fi
     if [ $(($(date +%s) - started)) -ge 60 ]; then delay=1; fi
-    printf '{"policy_agent":"exited","code":%s,"restart_in_seconds":%s}\n' "$code" "$delay"
+    printf '{"policy_agent":"exited","time":"%s","code":%s,"restart_in_seconds":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$code" "$delay"
     sleep "$delay"
     delay=$((delay * 2))
     if [ "$delay" -gt 30 ]; then delay=30; fi

@@ -182,6 +182,29 @@ describeWithSquid('access policy', { needNamespaces: true })('access policy (rea
     });
   });
 
+  describe('the policy helper\'s answers in the log', () => {
+    async function helperRequestsSent(): Promise<number> {
+      const stats = await squid().healthCheck('127.0.0.1', '/squid-internal-mgr/external_acl');
+      return Number(/requests sent: (\d+)/.exec(stats.body)?.[1]);
+    }
+
+    test('an answer Squid serves from its cache still names the policy, or why not (OK and ERR alike)', async () => {
+      // Prepare: one lookup each, which Squid caches (ttl, negative_ttl).
+      await proxyRequest(squid(), 'http://cached-answer.example.com/first');
+      await proxyRequest(squid(), 'http://cached-answer.test/first');
+      const sentBefore = await helperRequestsSent();
+
+      // Act
+      await proxyRequest(squid(), 'http://cached-answer.example.com/second');
+      await proxyRequest(squid(), 'http://cached-answer.test/second');
+
+      // Assess: the helper was not asked again, and the kv-pairs are there.
+      expect(await helperRequestsSent()).toBe(sentBefore);
+      expect(await loggedDecision('http://cached-answer.example.com/second')).toMatchObject({ status: 200, decision: 'allow', policy: 'baseline', deny_reason: '-' });
+      expect(await loggedDecision('http://cached-answer.test/second')).toMatchObject({ status: 403, decision: 'deny', policy: '-', deny_reason: 'policy_not_loaded' });
+    });
+  });
+
   describe('what the origin and the client get to see', () => {
     test('no Via, Forwarded or X-Forwarded-For reaches the origin, not even ones the client sent', async () => {
       const response = await proxyRequest(squid(), 'http://allowed.example.com/headers', {

@@ -85,6 +85,13 @@ export const SPECIAL_USE_SAMPLES: readonly { readonly range: string; readonly na
   { range: 'ff00::/8', name: 'multicast6.example.com', address: 'ff02::1' },
 ];
 
+/**
+ * Hosts of two named policies for the per-spoke suite (all served by PUBLIC_ORIGIN): each test that
+ * must see a fresh decision uses a host Squid has not cached an answer for yet.
+ */
+export const PAYMENTS_HOSTS = ['api.payments.example.org', 'www.payments.example.org', 'checkout.payments.example.org', 'refunds.payments.example.org', 'ledger.payments.example.org'] as const;
+export const METRICS_HOSTS = ['status.metrics.example.org', 'intake.metrics.example.org'] as const;
+
 /** IPv4-mapped IPv6 for the metadata address: refused by the IPv4 range, which Squid applies to it. */
 export const MAPPED_METADATA_NAME = 'mapped-metadata.example.com';
 
@@ -97,8 +104,8 @@ export const TEST_HOSTS_FILE = `${[
   `${PUBLIC_ORIGIN} allowed.example.com sub.allowed.example.com example.com`,
   `${PUBLIC_ORIGIN} evilexample.com example.com.evil.test unlisted.test`,
   `${PUBLIC_ORIGIN} exact.example.net sub.exact.example.net`,
-  `${PUBLIC_ORIGIN} api.payments.example.org status.metrics.example.org`,
-  `${PUBLIC_ORIGIN} sni-mismatch.example.com sni-missing.example.com sni-hostile.example.com tunnel-once.example.com`,
+  ...[PAYMENTS_HOSTS, METRICS_HOSTS].map((hosts) => `${PUBLIC_ORIGIN} ${hosts.join(' ')}`),
+  `${PUBLIC_ORIGIN} sni-mismatch.example.com sni-missing.example.com sni-hostile.example.com tunnel-once.example.com cached-answer.example.com`,
   ...SPECIAL_USE_SAMPLES.map((sample) => `${sample.address} ${sample.name}`),
   `::ffff:${METADATA_ORIGIN} ${MAPPED_METADATA_NAME}`,
 ].join('\n')}\n`;

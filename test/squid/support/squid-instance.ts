@@ -8,7 +8,7 @@
  * live where only root can enter (a clone under /root, or in a mode-700 temporary directory).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBundle, fleetBundlesIn } from './fleet-bundles';
 import { killGroup, type TestNamespace } from './namespace';
@@ -69,6 +69,7 @@ export class SquidInstance {
     private readonly process: ChildProcess,
     readonly proxyPort: number,
     readonly healthPort: number,
+    private readonly agentScript: string,
   ) {
     let pending = '';
     process.stdout?.on('data', (chunk: Buffer) => {
@@ -115,7 +116,7 @@ export class SquidInstance {
       EGRESS_POLICY_POLL_SECONDS: String(options.pollSeconds ?? 1),
       ...options.policyStoreEnvironment,
     });
-    const squid = new SquidInstance(options.namespace, child, options.proxyPort, options.healthPort);
+    const squid = new SquidInstance(options.namespace, child, options.proxyPort, options.healthPort, agentBundle(bundleDir));
     if (options.readiness === 'listening') {
       const ports = [...conf.matchAll(/^http_port (\d+)/gm)].map((match) => match[1] ?? '');
       await squid.waitUntil(() => ports.every((port) => squid.stderr.includes(`local=[::]:${port} `)), 'listen on its ports');
@@ -221,6 +222,36 @@ export class SquidInstance {
     if (this.process.pid !== undefined) process.kill(this.process.pid, 'SIGHUP');
     // Done when the log is reopened and both ports (proxy and health) listen again.
     await this.waitUntil(() => count(logOpened) > opens && count(portListens) >= listens + 2, 'finish reconfiguring');
+  }
+
+  /**
+   * Kills this task's policy agent (by its process id: the one process of this instance's process
+   * group running the agent bundle), as a crash would.
+   */
+  killPolicyAgent(): void {
+    const group = this.process.pid;
+    const agentPid = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .find((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const processGroup = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+          return processGroup === group && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(this.agentScript);
+        } catch {
+          return false; // the process ended while we looked
+        }
+      });
+    if (agentPid === undefined) throw new Error(`no policy agent running in process group ${String(group)}`);
+    process.kill(Number(agentPid), 'SIGKILL');
+  }
+
+  /** Resolves once Squid has exited (for tests of configurations that must make it stop). */
+  async waitUntilExited(limitMs: number): Promise<void> {
+    const deadline = Date.now() + limitMs;
+    while (this.process.exitCode === null && this.process.signalCode === null) {
+      if (Date.now() > deadline) throw new Error(`squid still running after ${limitMs} ms:\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Freezes Squid without stopping it: a wedged proxy whose sockets still accept connections. */
