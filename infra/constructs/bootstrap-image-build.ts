@@ -1,11 +1,13 @@
-import { join } from 'node:path';
-import { CfnWaitCondition, CfnWaitConditionHandle, Stack, Validations } from 'aws-cdk-lib';
+import { cpSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { AssetHashType, CfnWaitCondition, CfnWaitConditionHandle, DockerImage, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { buildFleetBundlesSync } from '../../squid-config/fleet/build-bundles';
 import { acknowledgeCodeBuildWildcards, acknowledgeIamWildcards, S3_READ_WILDCARDS } from '../nag-acknowledgements';
 import { SQUID_CONTRACT } from '../squid-contract';
 import { allowSquidImagePush, squidImageBuildProps } from './squid-image-build';
@@ -33,9 +35,7 @@ export class BootstrapImageBuild extends Construct {
 
   constructor(scope: Construct, id: string, props: BootstrapImageBuildProps) {
     super(scope, id);
-    const source = new s3assets.Asset(this, 'SquidConfig', {
-      path: props.sourceDirectory ?? join(__dirname, '..', '..', 'squid-config'),
-    });
+    const source = new s3assets.Asset(this, 'SquidConfig', squidConfigWithFleetBundles(props.sourceDirectory ?? join(__dirname, '..', '..', 'squid-config')));
     const project = new codebuild.Project(this, 'Build', {
       description: 'Builds the first Squid image so the fleet can start before the pipeline runs',
       source: codebuild.Source.s3({ bucket: source.bucket, path: source.s3ObjectKey }),
@@ -90,6 +90,31 @@ export class BootstrapImageBuild extends Construct {
   }
 }
 
+/**
+ * The squid-config directory plus the policy agent and helper bundles its Dockerfile copies from dist/fleet/
+ * (the pipeline's buildspec runs `npm run build:fleet` for the same purpose). Bundled locally with esbuild at
+ * synth time, like the control plane's functions; no Docker needed. Hashed by output, so a change of the
+ * bundled dependencies makes a new asset too.
+ */
+function squidConfigWithFleetBundles(sourceDirectory: string): s3assets.AssetProps {
+  return {
+    path: sourceDirectory,
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-bookworm-slim'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const stale = join(sourceDirectory, 'dist');
+          cpSync(sourceDirectory, outputDir, { recursive: true, filter: (path) => path !== stale && !path.startsWith(`${stale}${sep}`) });
+          buildFleetBundlesSync(join(outputDir, 'dist', 'fleet'));
+          return true;
+        },
+      },
+    },
+  };
+}
+
 /** The construct id AwsCustomResource gives its per-stack singleton function. */
 const CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
@@ -112,7 +137,8 @@ function bootstrapBuildSpec(): Record<string, unknown> {
             '  echo "image ${IMAGE_URI} already exists";',
             'else',
             `  docker build --pull --build-arg ${SQUID_CONTRACT.hubCidrBuildArg}="$${SQUID_CONTRACT.hubCidrBuildArg}" -t "$IMAGE_URI" . &&`,
-            '  docker run --rm --entrypoint squid "$IMAGE_URI" -k parse -f /etc/squid/squid.conf &&',
+            // The entrypoint's parse mode makes the ssl-bump port's certificate, then runs squid -k parse.
+            '  docker run --rm "$IMAGE_URI" parse &&',
             '  docker push "$IMAGE_URI";',
             'fi',
           ].join('\n'),

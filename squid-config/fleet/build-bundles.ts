@@ -1,11 +1,11 @@
 /**
  * Bundles the policy agent and the policy helper into one JavaScript file each, so the image needs only the `node`
  * binary and these two files (no node_modules). `npm run build:fleet` writes them to squid-config/dist/fleet/
- * (git-ignored), where the Dockerfile copies them from; the real-Squid tests build the same bundles into their
- * work directory.
+ * (git-ignored), where the Dockerfile copies them from; the CDK app's bootstrap image build and the real-Squid tests
+ * build the same bundles themselves.
  */
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 
 export const FLEET_BUNDLES = {
   agent: 'policy-agent.js',
@@ -14,8 +14,8 @@ export const FLEET_BUNDLES = {
 
 export const DEFAULT_BUNDLE_DIR = join(__dirname, '..', 'dist', 'fleet');
 
-export async function buildFleetBundles(outDir: string): Promise<void> {
-  await build({
+function bundleOptions(outDir: string): BuildOptions {
+  return {
     entryPoints: {
       [FLEET_BUNDLES.agent.replace(/\.js$/, '')]: join(__dirname, 'policy-agent.ts'),
       [FLEET_BUNDLES.helper.replace(/\.js$/, '')]: join(__dirname, 'policy-helper.ts'),
@@ -31,7 +31,16 @@ export async function buildFleetBundles(outDir: string): Promise<void> {
     keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
-  });
+  };
+}
+
+export async function buildFleetBundles(outDir: string): Promise<void> {
+  await build(bundleOptions(outDir));
+}
+
+/** For CDK's local asset bundling, whose hook is synchronous (infra/constructs/bootstrap-image-build.ts). */
+export function buildFleetBundlesSync(outDir: string): void {
+  buildSync(bundleOptions(outDir));
 }
 
 if (require.main === module) {

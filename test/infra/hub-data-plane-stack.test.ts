@@ -1,6 +1,10 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { SQUID_CONTRACT } from '../../infra/squid-contract';
 import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
 import { literalPhysicalNames } from './support/physical-names';
@@ -158,6 +162,16 @@ describe('hub data plane stack', () => {
       template.hasResourceProperties('Custom::AWS', {
         Create: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"action":"startBuild"')])] }),
       });
+    });
+
+    it('builds from squid-config plus the policy agent and helper bundles its Dockerfile copies (dist/fleet)', () => {
+      const source = egress.hub.node.findAll().find((construct): construct is Asset => construct instanceof Asset && construct.node.id === 'SquidConfig');
+
+      expect(source).toBeDefined();
+      const staged = join(Stage.of(egress.hub)?.outdir ?? '/nonexistent', source?.assetPath ?? '/nonexistent');
+      for (const file of ['Dockerfile', 'squid.conf', 'entrypoint.sh', 'dist/fleet/policy-agent.js', 'dist/fleet/policy-helper.js']) {
+        expect([file, existsSync(join(staged, file))]).toEqual([file, true]);
+      }
     });
   });
 

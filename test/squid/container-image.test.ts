@@ -1,25 +1,65 @@
 /**
- * The Dockerfile and its helper scripts agree with squid.conf. (No Docker daemon in the test
- * environment: the image itself is built and `squid -k parse`d by the pipeline, buildspec.yml.)
+ * The Dockerfile, its helper scripts and the buildspec agree with squid.conf and with each other. (No
+ * Docker daemon in the test environment: the image itself is built and `entrypoint.sh parse`d by the
+ * pipeline, buildspec.yml; the real-Squid suites run the same entrypoint, config and bundles.)
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { DEFAULT_BUNDLE_DIR, FLEET_BUNDLES } from '../../squid-config/fleet/build-bundles';
+import { DEFAULT_SNAPSHOT_FILE } from '../../squid-config/fleet/agent-settings';
 import { readShippedSquidConf, SQUID_CONFIG_DIR } from './support/render-config';
 
 const dockerfile = readFileSync(join(SQUID_CONFIG_DIR, 'Dockerfile'), 'utf8');
 const healthcheck = readFileSync(join(SQUID_CONFIG_DIR, 'healthcheck.sh'), 'utf8');
+const entrypoint = readFileSync(join(SQUID_CONFIG_DIR, 'entrypoint.sh'), 'utf8');
+const buildspec = readFileSync(join(SQUID_CONFIG_DIR, 'buildspec.yml'), 'utf8');
 const conf = readShippedSquidConf();
 
 function instructions(keyword: string): string[] {
   return dockerfile.split('\n').filter((line) => line.startsWith(`${keyword} `));
 }
 
+/** The helper command of squid.conf's external_acl_type line: node binary, bundle, snapshot, baseline. */
+function helperCommand(): { node: string; bundle: string; snapshot: string; baseline: string } {
+  const match = /^external_acl_type .* %ssl::>sni (\S+) (\S+) (\S+) (\S+)$/m.exec(conf);
+  if (!match?.[1] || !match[2] || !match[3] || !match[4]) throw new Error('no external_acl_type helper command in squid.conf');
+  return { node: match[1], bundle: match[2], snapshot: match[3], baseline: match[4] };
+}
+
 describe('squid-config/Dockerfile', () => {
-  test('pins its base image by a dated tag or a digest', () => {
-    const [from, ...more] = instructions('FROM');
+  test('takes both bases from ECR Public (no Docker Hub rate limit), Debian pinned by a dated tag or a digest', () => {
+    const [node, debian, ...more] = instructions('FROM');
 
     expect(more).toEqual([]);
-    expect(from).toMatch(/^FROM debian:bookworm-\d{8}-slim(@sha256:[0-9a-f]{64})?$/);
+    expect(node).toBe('FROM public.ecr.aws/docker/library/node:22-bookworm-slim AS node');
+    expect(debian).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/debian:bookworm-\d{8}-slim(@sha256:[0-9a-f]{64})?$/);
+  });
+
+  test('installs the OpenSSL build of Squid (ssl_bump) and checks it is 5.x with OpenSSL', () => {
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends squid-openssl openssl\b/);
+    expect(dockerfile).not.toMatch(/install[^\n]* squid( |$)/m);
+    expect(dockerfile).toContain("squid -v | grep -q -- '--with-openssl'");
+  });
+
+  test('copies only the node binary from the Node stage, to where squid.conf runs the helper', () => {
+    expect(instructions('COPY').filter((line) => line.includes('--from='))).toEqual([`COPY --from=node /usr/local/bin/node ${helperCommand().node}`]);
+  });
+
+  test('ships the helper and agent bundles that `npm run build:fleet` writes, where squid.conf and the entrypoint expect them', () => {
+    const bundleDir = relative(SQUID_CONFIG_DIR, DEFAULT_BUNDLE_DIR);
+    const installedDir = helperCommand().bundle.replace(/\/[^/]+$/, '');
+
+    expect(instructions('COPY')).toContain(`COPY ${bundleDir}/${FLEET_BUNDLES.agent} ${bundleDir}/${FLEET_BUNDLES.helper} ${installedDir}/`);
+    expect(helperCommand().bundle).toBe(`${installedDir}/${FLEET_BUNDLES.helper}`);
+    expect(entrypoint).toContain(`POLICY_AGENT="\${EGRESS_POLICY_AGENT:-${installedDir}/${FLEET_BUNDLES.agent}}"`);
+    expect(entrypoint).toContain(`NODE_BINARY="\${EGRESS_NODE_BINARY:-${helperCommand().node}}"`);
+  });
+
+  test('the agent writes the snapshot the helper reads, the baseline is the allowlist it ships, and the poll fits the budget', () => {
+    expect(helperCommand().snapshot).toBe(DEFAULT_SNAPSHOT_FILE);
+    expect(dockerfile).toContain(`EGRESS_POLICY_FILE=${DEFAULT_SNAPSHOT_FILE}`);
+    expect(instructions('COPY')).toContain(`COPY squid.conf allowlist.txt ${helperCommand().baseline.replace(/allowlist\.txt$/, '')}`);
+    expect(dockerfile).toMatch(/^ENV EGRESS_POLICY_POLL_SECONDS=10 /m);
   });
 
   test('runs as a non-root user, set after every RUN', () => {
@@ -54,11 +94,29 @@ describe('squid-config/Dockerfile', () => {
     expect(conf.split('\n').filter((line) => line.startsWith('acl hub_vpc src '))).toHaveLength(1);
   });
 
-  test('lets /run/squid belong to the user Squid runs as (pid file and log FIFO live there)', () => {
+  test('lets /run/squid belong to the user Squid runs as (pid file, log FIFO, policy snapshot, port certificate)', () => {
     const user = instructions('USER')[0]?.split(' ')[1];
 
     expect(dockerfile).toContain(`install -d -o ${user} -g ${user} -m 0750 /run/squid`);
     expect(conf).toMatch(/^pid_filename \/run\/squid\//m);
     expect(conf).toMatch(/^access_log stdio:\/run\/squid\//m);
+    expect(conf).toMatch(/^http_port 3128 .* tls-cert=\/run\/squid\/tls\/\S+ tls-key=\/run\/squid\/tls\/\S+ /m);
+    expect(helperCommand().snapshot.startsWith('/run/squid/')).toBe(true);
+  });
+
+  test('parses the config at build time through the entrypoint, and ships no private key', () => {
+    expect(dockerfile).toMatch(/&& \/usr\/local\/bin\/entrypoint\.sh parse \\\n && rm -rf \/run\/squid\/tls\n/);
+    expect(dockerfile).not.toMatch(/\.key\b|\.pem\b/);
+  });
+});
+
+describe('squid-config/buildspec.yml', () => {
+  test('bundles the agent and helper before the image build, and parses the config in the built image', () => {
+    const bundle = buildspec.indexOf('- npm run build:fleet');
+    const dockerBuild = buildspec.indexOf('docker build ');
+
+    expect(bundle).toBeGreaterThan(0);
+    expect(dockerBuild).toBeGreaterThan(bundle);
+    expect(buildspec).toContain('docker run --rm "$IMAGE_URI" parse');
   });
 });
