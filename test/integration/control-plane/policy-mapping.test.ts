@@ -3,6 +3,7 @@
  * end to end on the local cloud (tag events through the spoke and hub buses, the real handlers, the mapping publisher,
  * S3 over HTTP), and the fleet's own decision code gives each spoke its own answer from what was published.
  */
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { CompiledPolicy } from '../../../squid-config/policy/decide';
 import { shardKey } from '../../../squid-config/policy/store';
 import { onboardedMember, type Member } from '../support/accounts';
@@ -161,7 +162,7 @@ describe('the endpoint mapping the fleet reads', () => {
     const member = await onboardedMember(fx, 'drift');
     const { endpointId } = await proxiedVpc(member, 'drift', '10.25', 'payments');
     await mappedAs(endpointId, (e) => e !== undefined);
-    await store.s3.send(new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: store.bucket, Key: shardKey(member.accountId) }));
+    await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: shardKey(member.accountId) }));
 
     // Act
     const plan = (await fx.cp.reconcile({ dryRun: false, accountIds: [member.accountId] })) as { actions: { action: string }[] };
@@ -184,7 +185,7 @@ describe('the endpoint mapping the fleet reads', () => {
     await proxiedVpc(await onboardedMember(fx, 'bystander'), 'bystander', '10.27');
 
     // Assess
-    await waitFor('a failed publish dead-lettered', async () => fx.cp.bus.deadLetters('mapping-publish').length, (n) => n > deadBefore, { between: () => fx.cp.idle() });
+    await waitFor('a failed publish dead-lettered', () => Promise.resolve(fx.cp.bus.deadLetters('mapping-publish').length), (n) => n > deadBefore, { between: () => fx.cp.idle() });
     expect((await store.mapping())?.endpoints[endpointId]).toMatchObject({ accountId: member.accountId, policyTag: 'payments' });
     expect(fx.logs.audits({ action: 'policy.mapping-publish', decision: 'error' })[0]?.reason).toMatch(new RegExp(`malformed shard.*${member.accountId}`));
   });
