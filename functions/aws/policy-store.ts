@@ -57,8 +57,9 @@ export class PolicyStore {
     return writeObject(this.s3, this.bucket, shardKey(shard.accountId), `${JSON.stringify(shard)}\n`, etag === undefined ? { ifAbsent: true } : { ifMatch: etag });
   }
 
-  deleteShard(accountId: string): Promise<void> {
-    return deleteObject(this.s3, this.bucket, shardKey(accountId));
+  /** Conditional on `etag` when given: `conflict` means someone wrote the shard since it was read. */
+  deleteShard(accountId: string, etag?: string): Promise<{ readonly kind: 'deleted' } | { readonly kind: 'conflict' }> {
+    return deleteObject(this.s3, this.bucket, shardKey(accountId), etag);
   }
 
   /** Every account with a shard, with the shard's ETag. */

@@ -55,10 +55,14 @@ export async function syncEndpointMapping(runtime: Runtime, spoke: () => Promise
     const ancestorIds = target.scope.ancestorIds ?? current.value?.ancestorIds ?? [];
     const changes = entryChanges(before, after);
     await warnAboutPolicies(runtime, store, target, forScope);
-    if (changes.length === 0 && sameAncestors(current.value?.ancestorIds, ancestorIds)) return [];
+    // An account without endpoints has no shard (most accounts of a large organization): nothing to write or list.
+    const empty = Object.keys(after).length === 0;
+    if (changes.length === 0 && (empty ? current.value === undefined : sameAncestors(current.value?.ancestorIds, ancestorIds))) return [];
     if (!target.dryRun) {
-      const written = await store.writeShard(accountShard(target.accountId, ancestorIds, after, new Date().toISOString()), current.etag);
-      if (written.kind === 'conflict') continue;
+      const outcome = empty
+        ? await store.deleteShard(target.accountId, current.etag)
+        : await store.writeShard(accountShard(target.accountId, ancestorIds, after, new Date().toISOString()), current.etag);
+      if (outcome.kind === 'conflict') continue;
       await publishEndpointMappingChanged(runtime.events, runtime.config.hubEventBusName, [target.accountId]);
     }
     return changes.map((change) => auditChange(runtime, target, change));
@@ -71,6 +75,7 @@ async function removeShard(runtime: Runtime, store: PolicyStore, target: Mapping
   if (current.value === undefined) return [];
   const changes = entryChanges(current.value.endpoints, {});
   if (!target.dryRun) {
+    // Unconditional: whatever anyone wrote meanwhile, an account out of scope must not be mapped.
     await store.deleteShard(target.accountId);
     await publishEndpointMappingChanged(runtime.events, runtime.config.hubEventBusName, [target.accountId]);
   }

@@ -138,9 +138,10 @@ describe('the endpoint mapping the fleet reads', () => {
     // Act
     await untagVpc(member.ec2, vpcId, PROXY_TAG);
 
-    // Assess
+    // Assess: the entry is gone, and with it the account's shard (an account without endpoints has none).
     await mappedAs(endpointId, (e) => e === undefined);
     expect(fx.logs.audits({ action: 'policy.mapping', decision: 'delete', endpointId })).toHaveLength(1);
+    expect(await store.shard(member.accountId)).toBeUndefined();
   });
 
   it("drops an account's endpoints from the mapping when the account leaves the organization", async () => {
