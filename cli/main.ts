@@ -9,6 +9,7 @@ import { buildProgram, type Invocation } from './program';
 import { runReconcile } from './reconcile';
 import { resolveInvokeSettings, resolveSettings, type GlobalFlags, type InvokeSettings } from './settings';
 import { runStatus } from './status-command';
+import { resolvePolicyStoreSettings, runWhy } from './why-command';
 
 export interface CliEnvironment {
   readonly env: Record<string, string | undefined>;
@@ -40,6 +41,13 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 }
 
 async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, string | undefined>): Promise<number> {
+  if (invocation.command === 'why') {
+    const settings = resolvePolicyStoreSettings(invocation.flags, env);
+    if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
+    const roleArn = invocation.flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined);
+    if (roleArn !== undefined) await assumeOperatorRole(roleArn, settings.region, process.env);
+    return runWhy(settings, io, invocation.target, invocation.hostPort);
+  }
   if ('fanOut' in invocation) {
     return (await runInvokedFanOut(await invokeSettings(invocation.flags, env), io, invocation.functionName)).exitCode;
   }
@@ -69,6 +77,8 @@ async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, s
 /** Settings for invoking the deployed function, acting as the operator role first when one is given. */
 async function invokeSettings(flags: GlobalFlags, env: Record<string, string | undefined>): Promise<InvokeSettings> {
   const settings = resolveInvokeSettings(flags, env);
+  // The role is assumed where every other call goes: --endpoint-url must reach STS too (the local cloud).
+  if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
   if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
   return settings;
 }

@@ -19,7 +19,8 @@ export type Invocation =
       /** The deployed reconciler publishes one work item per account (the scheduled path) and returns a summary. */
       readonly fanOut: true;
       readonly functionName: string;
-    };
+    }
+  | { readonly command: 'why'; readonly flags: GlobalFlags; readonly target: string; readonly hostPort: string };
 
 interface PlanOrReconcileOptions {
   readonly account?: string[];
@@ -108,6 +109,15 @@ export function buildProgram(
         logGroups: commaList(options.logGroups ?? env.EGRESS_AUDIT_LOG_GROUPS),
         auditHours: options.auditHours,
       });
+    });
+
+  program
+    .command('why')
+    .description("would the fleet let this VPC (or endpoint) reach host[:port], and by which policy? Exit 0 allowed, 1 denied")
+    .argument('<vpc-or-endpoint>', 'a VPC id (vpc-...) or a VPC endpoint id (vpce-...)')
+    .argument('<host[:port]>', 'e.g. api.stripe.com:443')
+    .action(async (target: string, hostPort: string, _options: unknown, command: Command) => {
+      await invoke({ command: 'why', flags: flagsOf(command), target, hostPort });
     });
 
   for (const [name, description] of [

@@ -14,6 +14,8 @@ export const SETTING_FLAGS = [
   { flag: 'spokeRoleName', option: '--spoke-role-name <name>', env: 'SPOKE_ROLE_NAME', description: 'the role assumed in spoke accounts' },
   { flag: 'proxyTagKey', option: '--proxy-tag-key <key>', env: 'PROXY_TAG_KEY', description: 'the VPC tag key that asks for the proxy' },
   { flag: 'proxyTagValue', option: '--proxy-tag-value <value>', env: 'PROXY_TAG_VALUE', description: 'the VPC tag value that asks for the proxy' },
+  { flag: 'policyTagKey', option: '--policy-tag-key <key>', env: 'POLICY_TAG_KEY', description: 'the VPC tag key that names its egress policies' },
+  { flag: 'policyBucket', option: '--policy-bucket <name>', env: 'POLICY_BUCKET', description: 'the policy store (S3 bucket) the fleet reads' },
   { flag: 'concurrency', option: '--concurrency <n>', env: 'RECONCILE_CONCURRENCY', description: 'accounts worked on at once' },
   { flag: 'maxAttempts', option: '--max-attempts <n>', env: 'AWS_MAX_ATTEMPTS', description: 'SDK attempts per call (throttles are retried)' },
 ] as const;

@@ -24,9 +24,17 @@ export const STATUS_COLUMNS: Column<StatusRow>[] = [
   { header: 'TAGGED', value: (r) => yesNo(r.tagged) },
   { header: 'ENDPOINT', value: (r) => r.endpointId ?? '-' },
   { header: 'CONNECTION', value: (r) => r.connectionState ?? '-' },
+  { header: 'POLICIES', value: (r) => policiesCell(r) },
   { header: 'LAST AUDIT', value: (r) => r.lastDecision },
-  { header: 'NOTE', value: (r) => r.error ?? (r.inScope ? '' : r.scopeReason), maxWidth: 80 },
+  { header: 'NOTE', value: (r) => r.error ?? (r.inScope ? (r.policies?.problems.join('; ') ?? '') : r.scopeReason), maxWidth: 80 },
 ];
+
+/** `baseline` plus the named policies in force; `baseline!` when the VPC's choice was refused (the note says why). */
+function policiesCell(row: StatusRow): string {
+  if (row.policies === undefined) return row.tagged === true ? 'n/a' : '-';
+  if (row.policies.problems.length > 0) return 'baseline!';
+  return ['baseline', ...row.policies.names].join('+');
+}
 
 /** `egress status`: one row per account and VPC. Exit 1 when some account could not be read. */
 export async function runStatus(settings: CliSettings, io: CliIo, options: StatusOptions): Promise<{ exitCode: number; rows: StatusRow[] }> {

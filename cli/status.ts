@@ -6,6 +6,8 @@ import { hasTag } from '../functions/core/managed-tags';
 import { decideAccountScope, rootPrincipalArn } from '../functions/core/scope';
 import { mapSettled } from '../functions/converge/bounded';
 import type { Runtime } from '../functions/shared/runtime';
+import type { PolicyBundle } from '../squid-config/policy/documents';
+import { describeSource, resolvePolicies } from '../squid-config/policy/resolve';
 import { scopeKey, type LastDecisions } from './audit-log';
 
 /** One line of `egress status`: a VPC of an account, or the account alone when it has none (or is out of scope). */
@@ -20,8 +22,19 @@ export interface StatusRow {
   /** The hub's view (DescribeVpcEndpointConnections), else the spoke's endpoint state. */
   readonly connectionState?: string;
   readonly lastDecision: string;
+  /** The named egress policies the fleet applies to this VPC's endpoint, resolved as the fleet resolves them. */
+  readonly policies?: VpcPolicies;
   /** Why this account could not be read (typically the spoke role is missing). */
   readonly error?: string;
+}
+
+export interface VpcPolicies {
+  /** Besides the baseline; empty means the baseline only. */
+  readonly names: readonly string[];
+  /** Where the choice came from: the VPC tag, an account or OU default, or nothing. */
+  readonly source: string;
+  /** Why the fleet applies the baseline only despite the choice (an unknown policy, a malformed tag). */
+  readonly problems: readonly string[];
 }
 
 export interface StatusReport {
@@ -38,10 +51,11 @@ export async function collectStatus(
   options: { accountIds?: readonly string[]; lastDecisions: LastDecisions; correlationId: string },
 ): Promise<StatusReport> {
   const { config } = runtime;
-  const [members, principals, connections] = await Promise.all([
+  const [members, principals, connections, bundle] = await Promise.all([
     listAllAccounts(runtime.organizations),
     listAllowedPrincipals(runtime.hubEc2, config.hubServiceId),
     listConnections(runtime.hubEc2, config.hubServiceId, { states: ALL_CONNECTION_STATES }),
+    runtime.policyStore?.readBundle(),
   ]);
   const byId = new Map(members.map((a) => [a.accountId, a]));
   // Owners of connections who are not members still appear: they are exactly what an operator must look at.
@@ -71,12 +85,17 @@ export async function collectStatus(
     return vpcs.map((vpc) => {
       const endpoint = vpc.endpoints.find((e) => connectionByEndpoint.has(e.endpointId)) ?? vpc.endpoints[0];
       const connection = endpoint === undefined ? undefined : connectionByEndpoint.get(endpoint.endpointId);
+      const tagged = hasTag(vpc.tags, config.proxyTag.key, config.proxyTag.value);
+      const policies = tagged && runtime.policyStore !== undefined
+        ? policiesOf(bundle, { accountId, policyTag: vpc.tags[config.policyTagKey] ?? null, ancestorIds: [...(byId.get(accountId)?.ancestorIds ?? [])] })
+        : undefined;
       return {
         ...base,
         vpcId: vpc.vpcId,
-        tagged: hasTag(vpc.tags, config.proxyTag.key, config.proxyTag.value),
+        tagged,
         ...(endpoint === undefined ? {} : { endpointId: endpoint.endpointId, connectionState: connection?.state ?? endpoint.state }),
         lastDecision: lastDecision(accountId, vpc.vpcId),
+        ...(policies === undefined ? {} : { policies }),
       };
     });
   });
@@ -87,7 +106,17 @@ export async function collectStatus(
     const error = result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason);
     return [{ accountId, inScope: scope.inScope, scopeReason: scope.reason, allowedPrincipal: principals.has(rootPrincipalArn(accountId)), lastDecision: lastDecision(accountId), error }];
   });
-  return { rows, notes: options.lastDecisions.available ? [] : [`last audit decision: n/a (${options.lastDecisions.reason})`] };
+  const notes = options.lastDecisions.available ? [] : [`last audit decision: n/a (${options.lastDecisions.reason})`];
+  if (runtime.policyStore === undefined) notes.push('policies: n/a (set --policy-bucket or POLICY_BUCKET to the policy store)');
+  else if (bundle === undefined) notes.push('policies: no policy bundle is published yet (npm run policy:publish): the fleet applies its shipped baseline only');
+  return { rows, notes };
+}
+
+/** The fleet's own resolution (squid-config/policy/resolve.ts) of what the VPC's tag and the defaults choose. */
+function policiesOf(bundle: PolicyBundle | undefined, endpoint: Parameters<typeof resolvePolicies>[1]): VpcPolicies {
+  if (bundle === undefined) return { names: [], source: 'no bundle published', problems: ['no policy bundle is published: the baseline only'] };
+  const resolution = resolvePolicies(bundle, endpoint);
+  return { names: resolution.names, source: describeSource(resolution.source), problems: resolution.problems };
 }
 
 interface VpcView {

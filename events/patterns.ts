@@ -12,6 +12,9 @@ export type { EventPattern } from './pattern-types';
 /** The tag a spoke team sets on a VPC to ask for the proxy (configurable per deployment). */
 export const DEFAULT_PROXY_TAG_KEY = 'egress-proxy';
 
+/** The tag a spoke team sets on a VPC to choose its named egress policies (configurable per deployment). */
+export const DEFAULT_POLICY_TAG_KEY = 'egress-proxy-policy';
+
 /** The control plane's own event source. Must not start with `aws.`: EventBridge reserves that prefix. */
 export const CONTROL_PLANE_SOURCE = 'egress-control-plane';
 
@@ -23,6 +26,9 @@ export const ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE = 'Account Reconcile Reques
 
 /** Emitted by a fan-out reconcile running out of time: the next invocation publishes accounts after the cursor. */
 export const RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE = 'Reconcile Continuation Requested';
+
+/** Emitted once an account's endpoint-to-policy shard changed: the mapping publisher recompiles what the fleet reads. */
+export const ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE = 'Endpoint Mapping Changed';
 
 export const ORGANIZATIONS_SOURCE = 'aws.organizations';
 export const ORGANIZATIONS_EVENT_SOURCE = 'organizations.amazonaws.com';
@@ -72,18 +78,20 @@ export function organizationMembershipPattern(): EventPattern {
 }
 
 /**
- * A change (add, update or removal) of the proxy tag on a VPC. Removals matter too: the tag key then
- * appears only in `changed-tag-keys`, and the handler offboards the VPC.
+ * A change (add, update or removal) of the proxy tag or of the policy tag on a VPC. Removals matter too: the tag key
+ * then appears only in `changed-tag-keys`, and the handler offboards the VPC (proxy tag) or returns it to its
+ * defaults (policy tag). Either way the handler re-reads the VPC and converges it, endpoint and policy mapping.
  */
-export function vpcProxyTagChangePattern(proxyTagKey: string = DEFAULT_PROXY_TAG_KEY): EventPattern {
-  assertTagKey(proxyTagKey);
+export function vpcProxyTagChangePattern(proxyTagKey: string = DEFAULT_PROXY_TAG_KEY, policyTagKey: string = DEFAULT_POLICY_TAG_KEY): EventPattern {
+  assertTagKey(proxyTagKey, 'proxy tag key');
+  assertTagKey(policyTagKey, 'policy tag key');
   return {
     source: [TAG_SOURCE],
     'detail-type': [TAG_CHANGE_DETAIL_TYPE],
     detail: {
       service: ['ec2'],
       'resource-type': ['vpc'],
-      'changed-tag-keys': [proxyTagKey],
+      'changed-tag-keys': [...new Set([proxyTagKey, policyTagKey])],
     },
   };
 }
@@ -104,6 +112,14 @@ export function accountReconcileRequestedPattern(): EventPattern {
   };
 }
 
+/** Account shards of the endpoint mapping changed: to the mapping publisher's queue. */
+export function endpointMappingChangedPattern(): EventPattern {
+  return {
+    source: [CONTROL_PLANE_SOURCE],
+    'detail-type': [ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE],
+  };
+}
+
 /** The reconciler's continuation, back to the reconciler itself. */
 export function reconcileContinuationRequestedPattern(): EventPattern {
   return {
@@ -113,11 +129,11 @@ export function reconcileContinuationRequestedPattern(): EventPattern {
 }
 
 /** EC2 tag keys: 1-128 characters, and `aws:` is reserved for AWS. */
-function assertTagKey(key: string): void {
+function assertTagKey(key: string, what: string): void {
   if (key.length === 0 || key.length > 128) {
-    throw new Error(`proxy tag key must be 1-128 characters, got ${JSON.stringify(key)}`);
+    throw new Error(`${what} must be 1-128 characters, got ${JSON.stringify(key)}`);
   }
   if (key.toLowerCase().startsWith('aws:')) {
-    throw new Error(`proxy tag key must not start with "aws:" (reserved by AWS), got ${JSON.stringify(key)}`);
+    throw new Error(`${what} must not start with "aws:" (reserved by AWS), got ${JSON.stringify(key)}`);
   }
 }

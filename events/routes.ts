@@ -5,8 +5,10 @@
  */
 import {
   accountReconcileRequestedPattern,
+  DEFAULT_POLICY_TAG_KEY,
   DEFAULT_PROXY_TAG_KEY,
   endpointCreatedPattern,
+  endpointMappingChangedPattern,
   organizationMembershipPattern,
   reconcileContinuationRequestedPattern,
   vpcProxyTagChangePattern,
@@ -22,7 +24,7 @@ export const HUB_BUS_NAME = 'egress-control-plane';
  */
 export type BusRole = 'management-default' | 'spoke-default' | 'hub';
 
-export type QueueName = 'account-onboarding' | 'vpc-onboarding' | 'connection-acceptance' | 'account-reconcile';
+export type QueueName = 'account-onboarding' | 'vpc-onboarding' | 'connection-acceptance' | 'account-reconcile' | 'mapping-publish';
 
 /** Functions a rule invokes directly (asynchronously), not through a queue. */
 export type FunctionTargetName = 'reconciler';
@@ -108,6 +110,19 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     maxConcurrency: 50,
     subscribesToConnectionNotifications: false,
   },
+  // Every message says only "recompile": a batch of any size is one compile of the whole mapping. The short window
+  // coalesces a burst (a rollout writes thousands of shards) while keeping a tag change's way to the fleet short;
+  // two at once at most, and the compile's conditional write keeps them from overwriting each other.
+  'mapping-publish': {
+    name: 'mapping-publish',
+    batchSize: 1000,
+    batchingWindowSeconds: 2,
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * 120,
+    functionTimeoutSeconds: 120,
+    maxConcurrency: 2,
+    subscribesToConnectionNotifications: false,
+  },
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -126,13 +141,26 @@ export const RECONCILER_SCHEDULE: ScheduleDefinition = {
   expression: 'rate(1 hour)',
 };
 
+/**
+ * The mapping publisher also runs on a schedule: the trigger events are best effort (a lost PutEvents, a shard
+ * written by hand), and a compile that finds nothing new costs a LIST and a 304.
+ */
+export const MAPPING_PUBLISH_SCHEDULE: ScheduleDefinition = {
+  id: 'publish-endpoint-mapping',
+  description: 'Recompile the endpoint-to-policy mapping the Squid fleet reads, repairing any lost trigger',
+  expression: 'rate(5 minutes)',
+};
+
 export interface RouteOptions {
   /** The VPC tag key that asks for the proxy. @default 'egress-proxy' */
   readonly proxyTagKey?: string;
+  /** The VPC tag key that chooses named egress policies. @default 'egress-proxy-policy' */
+  readonly policyTagKey?: string;
 }
 
 export function buildRoutes(options: RouteOptions = {}): Route[] {
   const proxyTagKey = options.proxyTagKey ?? DEFAULT_PROXY_TAG_KEY;
+  const policyTagKey = options.policyTagKey ?? DEFAULT_POLICY_TAG_KEY;
   return [
     {
       id: 'ForwardOrganizationMembershipEvents',
@@ -144,8 +172,8 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
     {
       id: 'ForwardVpcProxyTagChanges',
       bus: 'spoke-default',
-      description: `Forward changes of the ${proxyTagKey} tag on VPCs to the hub bus`,
-      pattern: vpcProxyTagChangePattern(proxyTagKey),
+      description: `Forward changes of the ${proxyTagKey} and ${policyTagKey} tags on VPCs to the hub bus`,
+      pattern: vpcProxyTagChangePattern(proxyTagKey, policyTagKey),
       target: { kind: 'hub-bus' },
     },
     {
@@ -158,8 +186,8 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
     {
       id: 'OnboardVpcs',
       bus: 'hub',
-      description: `Changes of the ${proxyTagKey} tag on VPCs to the VPC onboarding queue`,
-      pattern: vpcProxyTagChangePattern(proxyTagKey),
+      description: `Changes of the ${proxyTagKey} and ${policyTagKey} tags on VPCs to the VPC onboarding queue`,
+      pattern: vpcProxyTagChangePattern(proxyTagKey, policyTagKey),
       target: { kind: 'queue', queue: 'vpc-onboarding' },
     },
     {
@@ -175,6 +203,13 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
       description: "The reconciler's per-account work items to the account reconcile queue",
       pattern: accountReconcileRequestedPattern(),
       target: { kind: 'queue', queue: 'account-reconcile' },
+    },
+    {
+      id: 'PublishEndpointMapping',
+      bus: 'hub',
+      description: 'Account shards of the endpoint-to-policy mapping changed: recompile what the Squid fleet reads',
+      pattern: endpointMappingChangedPattern(),
+      target: { kind: 'queue', queue: 'mapping-publish' },
     },
     {
       id: 'ContinueReconcile',

@@ -66,6 +66,15 @@ export const CONTEXT_KEYS = [
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
+/**
+ * The policy store's bucket name, derived so that the control plane and the pipeline can name it (and IAM can scope
+ * to it) without a cross-stack reference, and so that a second deployment (another deploymentName) or another
+ * region gets its own. At most 30 + 1 + 12 + 1 + 14 characters: within S3's 63.
+ */
+export function policyStoreBucketName(config: Pick<HubConfig, 'deploymentName' | 'env'>): string {
+  return `${config.deploymentName.toLowerCase()}-${config.env.account}-${config.env.region}`;
+}
+
 const AZ_LETTERS = 'abcdef';
 
 export function loadHubConfig(context: ContextSource): HubConfig {

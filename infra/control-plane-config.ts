@@ -1,4 +1,4 @@
-import { DEFAULT_PROXY_TAG_KEY } from '../events/patterns';
+import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY } from '../events/patterns';
 import { MANAGED_TAG_PREFIX } from '../functions/core/managed-tags';
 import { HUB_BUS_NAME } from '../events/routes';
 import type { ContextSource, HubConfig } from './config';
@@ -19,6 +19,8 @@ export interface ControlPlaneConfig {
   readonly spokeOrganizationalUnitIds: readonly string[];
   readonly excludedAccountIds: readonly string[];
   readonly proxyTag: { readonly key: string; readonly value: string };
+  /** The VPC tag that names a VPC's egress policies (`egress-proxy-policy=payments,stripe`). */
+  readonly policyTagKey: string;
   /** Who creates the StackSet: the management account itself, or a delegated StackSets administrator. */
   readonly stackSet: { readonly callAs: 'SELF' | 'DELEGATED_ADMIN'; readonly account: string };
   /** Calls ram:EnableSharingWithAwsOrganization from the management account (once per organization). */
@@ -43,6 +45,7 @@ export const CONTROL_PLANE_CONTEXT_DEFAULTS: Readonly<Record<ControlPlaneContext
   excludedAccountIds: [],
   proxyTagKey: DEFAULT_PROXY_TAG_KEY,
   proxyTagValue: 'enabled',
+  policyTagKey: DEFAULT_POLICY_TAG_KEY,
   stackSetCallAs: 'SELF',
   stackSetAccount: '',
   enableRamSharingWithOrganization: false,
@@ -57,6 +60,7 @@ export const CONTROL_PLANE_CONTEXT_KEYS = [
   'excludedAccountIds',
   'proxyTagKey',
   'proxyTagValue',
+  'policyTagKey',
   'stackSetCallAs',
   'stackSetAccount',
   'enableRamSharingWithOrganization',
@@ -81,7 +85,8 @@ export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): 
     excludedAccountIds: validate
       .stringList('excludedAccountIds', read('excludedAccountIds'))
       .map((id) => validate.accountId('excludedAccountIds', id)),
-    proxyTag: { key: proxyTagKey(read('proxyTagKey')), value: proxyTagValue(read('proxyTagValue')) },
+    proxyTag: { key: tagKey('proxyTagKey', read('proxyTagKey')), value: proxyTagValue(read('proxyTagValue')) },
+    policyTagKey: policyTagKey(read('policyTagKey'), read('proxyTagKey')),
     stackSet: {
       callAs: validate.oneOf('stackSetCallAs', read('stackSetCallAs'), ['SELF', 'DELEGATED_ADMIN'] as const),
       account:
@@ -98,7 +103,14 @@ export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): 
 }
 
 /** The functions of the control plane; each gets its own execution role. */
-export const CONTROL_PLANE_FUNCTIONS = ['account-onboarding', 'vpc-onboarding', 'connection-acceptance', 'reconciler', 'account-reconciler'] as const;
+export const CONTROL_PLANE_FUNCTIONS = [
+  'account-onboarding',
+  'vpc-onboarding',
+  'connection-acceptance',
+  'reconciler',
+  'account-reconciler',
+  'mapping-publisher',
+] as const;
 export type ControlPlaneFunction = (typeof CONTROL_PLANE_FUNCTIONS)[number];
 
 /** The functions that act in spoke accounts through the spoke role (VPC reads and writes, tag checks). */
@@ -146,14 +158,20 @@ function organizationalUnitIds(raw: unknown): string[] {
   return ids;
 }
 
-function proxyTagKey(raw: unknown): string {
-  const key = validate.requireString('proxyTagKey', raw);
+function tagKey(setting: 'proxyTagKey' | 'policyTagKey', raw: unknown): string {
+  const key = validate.requireString(setting, raw);
   if (key.length > 128 || key.toLowerCase().startsWith('aws:')) {
-    throw new ConfigError('proxyTagKey', raw, 'must be a tag key of 1-128 characters not starting with "aws:"');
+    throw new ConfigError(setting, raw, 'must be a tag key of 1-128 characters not starting with "aws:"');
   }
   if (key.startsWith(MANAGED_TAG_PREFIX)) {
-    throw new ConfigError('proxyTagKey', raw, `must not start with "${MANAGED_TAG_PREFIX}" (the control plane's own tags)`);
+    throw new ConfigError(setting, raw, `must not start with "${MANAGED_TAG_PREFIX}" (the control plane's own tags)`);
   }
+  return key;
+}
+
+function policyTagKey(raw: unknown, proxyKey: unknown): string {
+  const key = tagKey('policyTagKey', raw);
+  if (key === proxyKey) throw new ConfigError('policyTagKey', raw, 'must differ from proxyTagKey');
   return key;
 }
 

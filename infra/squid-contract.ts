@@ -32,6 +32,8 @@ export const SQUID_CONTRACT = {
   buildspecPath: 'squid-config/buildspec.yml',
   /** Build argument of the Dockerfile that writes the hub VPC CIDR into squid.conf's `hub_vpc` ACL. */
   hubCidrBuildArg: 'HUB_VPC_CIDR',
+  /** The environment variable that tells the image's policy agent which bucket holds the bundle and the mapping. */
+  policyBucketVariable: 'EGRESS_POLICY_BUCKET',
   /** Paths whose changes should start the pipeline. */
   sourcePaths: ['squid-config/**'],
 } as const;

@@ -20,6 +20,8 @@ export const runIdSchema = z.string().min(1).max(128);
 export const accountReconcileRequestedDetailSchema = z.looseObject({
   runId: runIdSchema,
   accountId: accountIdSchema,
+  /** The account's parents (nearest first, up to the root) as the run read them: the per-OU policy defaults. */
+  ancestorIds: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'expected an OU or root id')).max(8).optional(),
 });
 export type AccountReconcileRequestedDetail = z.output<typeof accountReconcileRequestedDetailSchema>;
 
@@ -48,6 +50,7 @@ export function parseAccountReconcileRequestedEvent(input: unknown): AccountReco
     runId: event.detail.runId,
     eventId: event.id,
     senderAccountId: event.account,
+    ...(event.detail.ancestorIds === undefined ? {} : { ancestorIds: event.detail.ancestorIds }),
   };
 }
 

@@ -70,6 +70,8 @@ export interface AccountReconcileScope {
   eventId: string;
   /** The account that put the event on the bus (EventBridge sets `account` from the caller's credentials). */
   senderAccountId: string;
+  /** The account's parents as the run read them (nearest first), for the per-OU policy defaults. */
+  ancestorIds?: string[];
 }
 
 /** A well-formed event that asks for nothing (a failed account creation, a subnet's tags). */

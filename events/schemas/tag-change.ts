@@ -3,7 +3,7 @@
  * forwarded by the spoke rule to the hub bus, unchanged. Best effort: may be lost, duplicated, reordered.
  */
 import { z } from 'zod';
-import { DEFAULT_PROXY_TAG_KEY, TAG_CHANGE_DETAIL_TYPE, TAG_SOURCE } from '../patterns';
+import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY, TAG_CHANGE_DETAIL_TYPE, TAG_SOURCE } from '../patterns';
 import { eventBridgeEnvelope, vpcIdSchema } from './common';
 import { MalformedEventError, parseOrThrow } from './errors';
 import type { IgnoredEvent, VpcScope } from './scope';
@@ -29,6 +29,8 @@ export type TagChangeEvent = z.output<typeof tagChangeEventSchema>;
 export interface TagChangeOptions {
   /** @default 'egress-proxy' */
   proxyTagKey?: string;
+  /** @default 'egress-proxy-policy' */
+  policyTagKey?: string;
 }
 
 /** arn:aws:ec2:eu-west-2:123456789012:vpc/vpc-0abc... */
@@ -36,7 +38,7 @@ const VPC_ARN = /^arn:aws[\w-]*:ec2:([a-z0-9-]+):(\d{12}):vpc\/(.+)$/;
 
 /** Which VPC a tag change is about, or why it asks for nothing. */
 export function parseTagChangeEvent(input: unknown, options: TagChangeOptions = {}): VpcScope | IgnoredEvent {
-  const proxyTagKey = options.proxyTagKey ?? DEFAULT_PROXY_TAG_KEY;
+  const watchedKeys = [options.proxyTagKey ?? DEFAULT_PROXY_TAG_KEY, options.policyTagKey ?? DEFAULT_POLICY_TAG_KEY];
   const event = parseOrThrow(tagChangeEventSchema, input, KIND);
   const { detail } = event;
   const eventId = event.id;
@@ -44,8 +46,8 @@ export function parseTagChangeEvent(input: unknown, options: TagChangeOptions = 
     return { kind: 'ignored', eventId, reason: `tag change on ${detail.service} ${detail['resource-type']}, not a VPC` };
   }
   const changedTagKeys = detail['changed-tag-keys'];
-  if (!changedTagKeys.includes(proxyTagKey)) {
-    return { kind: 'ignored', eventId, reason: `changed tags ${changedTagKeys.join(', ')} do not include ${proxyTagKey}` };
+  if (!changedTagKeys.some((key) => watchedKeys.includes(key))) {
+    return { kind: 'ignored', eventId, reason: `changed tags ${changedTagKeys.join(', ')} include neither ${watchedKeys.join(' nor ')}` };
   }
   const arn = event.resources.find((resource) => VPC_ARN.test(resource));
   const match = arn ? VPC_ARN.exec(arn) : null;

@@ -1,5 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { endpointCreatedEntry, type EndpointCreatedDetail } from '../../events/schemas/endpoint-created';
+import { endpointMappingChangedEntry } from '../../events/schemas/endpoint-mapping-changed';
 import {
   accountReconcileRequestedEntry,
   reconcileContinuationEntry,
@@ -36,12 +37,23 @@ export async function publishAccountReconcileRequests(
   events: EventBridgeClient,
   busName: string,
   runId: string,
-  accountIds: readonly string[],
+  accounts: readonly { readonly accountId: string; readonly ancestorIds?: readonly string[] }[],
 ): Promise<Map<string, string>> {
-  if (accountIds.length > ENTRIES_PER_CALL) throw new Error(`at most ${ENTRIES_PER_CALL} accounts per PutEvents call, got ${accountIds.length}`);
-  const entries = accountIds.map((accountId) => accountReconcileRequestedEntry({ runId, accountId }, busName));
+  if (accounts.length > ENTRIES_PER_CALL) throw new Error(`at most ${ENTRIES_PER_CALL} accounts per PutEvents call, got ${accounts.length}`);
+  const entries = accounts.map(({ accountId, ancestorIds }) =>
+    accountReconcileRequestedEntry({ runId, accountId, ...(ancestorIds === undefined ? {} : { ancestorIds: [...ancestorIds] }) }, busName),
+  );
   const failed = failedEntries(await putEvents(events, entries));
-  return new Map(failed.map(({ index, reason }) => [accountIds[index] ?? `entry ${index}`, reason]));
+  return new Map(failed.map(({ index, reason }) => [accounts[index]?.accountId ?? `entry ${index}`, reason]));
+}
+
+/** Tells the mapping publisher that these accounts' shards changed (one entry per account, 10 per call). */
+export async function publishEndpointMappingChanged(events: EventBridgeClient, busName: string, accountIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < accountIds.length; i += ENTRIES_PER_CALL) {
+    const entries = accountIds.slice(i, i + ENTRIES_PER_CALL).map((accountId) => endpointMappingChangedEntry({ accountId }, busName));
+    const failed = failedEntries(await putEvents(events, entries));
+    if (failed.length > 0) throw new Error(`PutEvents to ${busName} failed for ${failed.length} mapping change(s): ${failed.map((f) => f.reason).join('; ')}`);
+  }
 }
 
 /** Hands the rest of a fan-out run to a new reconciler invocation (the hub bus's continuation rule). */

@@ -7,6 +7,7 @@ import { readAccountSnapshot } from '../aws/spoke-account';
 import type { Runtime } from '../shared/runtime';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 import { convergeVpcSnapshot } from './vpc';
+import { syncEndpointMapping } from './endpoint-mapping';
 
 /** An endpoint left awaiting acceptance, with its VPC's tags as the account step read them. */
 export interface AwaitingEndpoint extends EndpointCreatedDetail {
@@ -56,6 +57,16 @@ export async function reconcileAccount(
       if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push({ ...outcome.awaitingAcceptance, vpcTags });
     });
   }
+  // Once every VPC's endpoint is where it should be, the account's shard of the mapping follows (its own reads).
+  await step(plan, { accountId }, async () => {
+    const mappingActions = await syncEndpointMapping(runtime, () => Promise.resolve(ec2), {
+      accountId,
+      scope: accountScope,
+      correlationId: options.correlationId,
+      dryRun: options.dryRun,
+    });
+    plan.actions.push(...mappingActions);
+  });
   // Reported once the account's VPCs are done, so a batch usually reads each owner's VPC tags once, not per VPC.
   for (const endpoint of awaitingAcceptance) options.onAwaitingAcceptance?.(endpoint);
 }

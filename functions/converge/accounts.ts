@@ -7,6 +7,7 @@ import { listSharedAccountIds, modifySharePrincipals } from '../aws/resource-sha
 import { audit } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
 import { mapSettled, toError } from './bounded';
+import { syncEndpointMapping } from './endpoint-mapping';
 
 /** Organizations allows few requests per second; a handful of reads in flight is plenty for one batch. */
 const ORG_READ_CONCURRENCY = 4;
@@ -108,6 +109,18 @@ export async function convergeAccounts(runtime: Runtime, requests: readonly Acco
         });
       }
     });
+  }
+  const unmapped = outOfScope.filter((id) => !errors.has(id));
+  if (runtime.policyStore !== undefined && unmapped.length > 0) {
+    // The fleet must stop mapping their endpoints to any policy: their shards go (no spoke read is needed for that).
+    const noSpokeRead = () => Promise.reject(new Error('an out-of-scope account is never read'));
+    for (const accountId of unmapped) {
+      const scope = decisions.get(accountId);
+      if (scope === undefined) continue;
+      await applyStep(errors, [accountId], cid, async () => {
+        await syncEndpointMapping(runtime, noSpokeRead, { accountId, scope, correlationId: cid(accountId), dryRun: false });
+      });
+    }
   }
   return errors;
 }

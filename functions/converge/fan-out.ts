@@ -4,7 +4,7 @@ import { listAllAccounts } from '../aws/organizations';
 import { audit, type AuditScope } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
 import { toError } from './bounded';
-import { reconcileConnections, reconcilePrincipals, reconcileShare } from './organization-hub';
+import { reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 
 export interface FanOutOptions {
@@ -82,7 +82,8 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
       });
       break;
     }
-    published += await publishChunk(runtime, plan, options.runId, pending.slice(i, i + ENTRIES_PER_CALL));
+    const chunk = pending.slice(i, i + ENTRIES_PER_CALL).map((accountId) => ({ accountId, ancestorIds: ancestorsOf(decisions.get(accountId)) }));
+    published += await publishChunk(runtime, plan, options.runId, chunk);
   }
 
   return {
@@ -124,22 +125,34 @@ async function hubSteps(
   // Before the work items: it rejects what out-of-scope owners still hold and decides what earlier runs left pending.
   // Endpoints the consumers create meanwhile reach acceptance through their own hand-offs.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
+  await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
 }
 
 /** One PutEvents call; a refused entry or a failed call is an error of that account, and the run goes on. */
-async function publishChunk(runtime: Runtime, plan: ReconcilePlan, runId: string, accountIds: readonly string[]): Promise<number> {
+async function publishChunk(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  runId: string,
+  accounts: readonly { accountId: string; ancestorIds: readonly string[] | undefined }[],
+): Promise<number> {
   let refused: Map<string, string>;
   try {
-    refused = await publishAccountReconcileRequests(runtime.events, runtime.config.hubEventBusName, runId, accountIds);
+    const items = accounts.map(({ accountId, ancestorIds }) => (ancestorIds === undefined ? { accountId } : { accountId, ancestorIds }));
+    refused = await publishAccountReconcileRequests(runtime.events, runtime.config.hubEventBusName, runId, items);
   } catch (thrown) {
     const error = toError(thrown);
-    refused = new Map(accountIds.map((id) => [id, `${error.name}: ${error.message}`]));
+    refused = new Map(accounts.map(({ accountId }) => [accountId, `${error.name}: ${error.message}`]));
   }
   for (const [accountId, reason] of refused) {
     plan.errors.push({ scope: { accountId }, error: `work item not published: ${reason}` });
     audit({ action: 'reconcile.publish', scope: { accountId }, decision: 'error', reason, dryRun: false, correlationId: runId });
   }
-  return accountIds.length - refused.size;
+  return accounts.length - refused.size;
+}
+
+/** The parents the run read for an in-scope account, carried in its work item for the per-OU policy defaults. */
+function ancestorsOf(decision: ScopeDecision | undefined): readonly string[] | undefined {
+  return decision?.inScope === true ? decision.ancestorIds : undefined;
 }
 
 function countByAction(plan: ReconcilePlan): Record<string, number> {

@@ -17,6 +17,7 @@ import { listSharedAccountIds, modifySharePrincipals } from '../aws/resource-sha
 import { audit } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
 import type { ReconcileOptions, ReconcilePlan } from './reconcile-plan';
+import { syncEndpointMapping } from './endpoint-mapping';
 import { decideConnections } from './connections';
 
 /**
@@ -123,6 +124,29 @@ export async function reconcileConnections(
       dryRun: options.dryRun,
       correlationId: options.correlationId,
     });
+  }
+}
+
+/**
+ * Drops the mapping shards of accounts that are no longer in scope (left, closed, excluded, moved out of the OUs):
+ * the account steps only visit in-scope accounts. A run restricted to accounts looks at those accounts only.
+ */
+export async function reconcileMappingShards(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  decisions: ReadonlyMap<string, ScopeDecision>,
+  options: ReconcileOptions,
+): Promise<void> {
+  const store = runtime.policyStore;
+  if (store === undefined) return;
+  const restrict = options.accountIds === undefined ? undefined : new Set(options.accountIds);
+  const shards = await store.listShards();
+  const noSpokeRead = () => Promise.reject(new Error('an out-of-scope account is never read'));
+  for (const { accountId } of shards) {
+    if (restrict !== undefined && !restrict.has(accountId)) continue;
+    const scope = decisions.get(accountId) ?? { inScope: false as const, reason: `account ${accountId} is not a member of the organization` };
+    if (scope.inScope) continue;
+    plan.actions.push(...(await syncEndpointMapping(runtime, noSpokeRead, { accountId, scope, ...auditRun(options) })));
   }
 }
 

@@ -9,7 +9,7 @@ import { reconcileAccount, type AwaitingEndpoint } from './account';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 import { BatchingAcceptor } from './acceptor';
 import { acceptPendingBatch, type EndpointVpc } from './connections';
-import { auditRun, reconcileConnections, reconcilePrincipals, reconcileShare } from './organization-hub';
+import { auditRun, reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
 
 export type { PlannedAction, ReconcileOptions, ReconcilePlan };
 
@@ -67,6 +67,7 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   await acceptor?.drain();
   // Still runs: it catches what the batches left pending (rejects, undecidable, failed accepts) and offboarding.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
+  await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
   return plan;
 }
 

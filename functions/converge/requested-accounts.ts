@@ -20,6 +20,8 @@ export interface AccountReconcileRequest {
    * connection acceptance (which re-reads membership) never accepts. Items from anyone else re-read.
    */
   readonly decidedInScopeByRun?: boolean;
+  /** The account's parents as the run read them: the per-OU policy defaults of its endpoints. */
+  readonly ancestorIds?: readonly string[];
 }
 
 /** An account whose pass recorded errors: its work items fail, so SQS retries them and then dead-letters them. */
@@ -41,10 +43,12 @@ export class AccountReconcileError extends Error {
  */
 export async function reconcileRequestedAccounts(runtime: Runtime, requests: readonly AccountReconcileRequest[]): Promise<Map<string, Error>> {
   const readScope = accountScopeCache(runtime);
-  const trusted = new Map(requests.filter((r) => r.decidedInScopeByRun === true).map((r) => [r.accountId, r.runId]));
+  const trusted = new Map(requests.filter((r) => r.decidedInScopeByRun === true).map((r) => [r.accountId, r]));
   const scopeOf = (accountId: string): Promise<ScopeDecision> => {
-    const runId = trusted.get(accountId);
-    return runId === undefined ? readScope(accountId) : Promise.resolve({ inScope: true, reason: `in scope when run ${runId} read the organization` });
+    const request = trusted.get(accountId);
+    if (request === undefined) return readScope(accountId);
+    const reason = `in scope when run ${request.runId} read the organization`;
+    return Promise.resolve({ inScope: true, reason, ...(request.ancestorIds === undefined ? {} : { ancestorIds: request.ancestorIds }) });
   };
   const outcomes = await mapSettled(requests, runtime.config.reconcileConcurrency, async ({ accountId, runId }) => {
     const plan: ReconcilePlan = { correlationId: runId, dryRun: false, accounts: { total: 1, inScope: 1 }, actions: [], errors: [] };

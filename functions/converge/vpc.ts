@@ -14,6 +14,7 @@ import {
   type VpcSnapshot,
 } from '../core/vpc-plan';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { PlannedAction } from '../core/plan-actions';
 import type { EndpointCreatedDetail } from '../aws/hub-bus';
 import { readAccount } from '../aws/organizations';
 import { readVpcDns, readVpcSnapshot } from '../aws/spoke-vpc';
@@ -30,6 +31,7 @@ import {
   waitForEndpointsDeleted,
 } from '../aws/spoke-writer';
 import { audit, type AuditScope } from '../shared/audit';
+import { syncEndpointMapping } from './endpoint-mapping';
 import { BlockedError } from '../shared/errors';
 import type { Runtime } from '../shared/runtime';
 
@@ -42,6 +44,8 @@ export interface VpcRequest {
 
 export interface VpcOutcome {
   readonly plan: VpcPlan | undefined;
+  /** Changes to the endpoint-to-policy mapping (VPC onboarding syncs its VPC's entries after converging it). */
+  readonly mappingActions?: readonly PlannedAction[];
   /** Set when the VPC has an endpoint awaiting acceptance: hand it to connection acceptance. */
   readonly awaitingAcceptance?: EndpointCreatedDetail;
 }
@@ -88,7 +92,16 @@ export async function convergeVpc(
       serviceName: runtime.config.hubServiceName,
       proxyPort: runtime.config.proxyPort,
     });
-    return planAndApply(runtime, ec2, request, snapshot, accountScope, options, base);
+    const outcome = await planAndApply(runtime, ec2, request, snapshot, accountScope, options, base);
+    // After the endpoint is where it should be: the mapping then names it (or no longer does).
+    const mappingActions = await syncEndpointMapping(runtime, () => Promise.resolve(ec2), {
+      accountId: request.accountId,
+      scope: accountScope,
+      correlationId: request.correlationId,
+      dryRun: options.dryRun,
+      vpcId: request.vpcId,
+    });
+    return { ...outcome, mappingActions };
   });
 }
 

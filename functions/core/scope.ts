@@ -19,7 +19,12 @@ export interface OrgAccount {
 }
 
 export type ScopeDecision =
-  | { readonly inScope: true; readonly reason: string }
+  | {
+      readonly inScope: true;
+      readonly reason: string;
+      /** The account's parents, nearest first, when known: the per-OU policy defaults apply through them. */
+      readonly ancestorIds?: readonly string[];
+    }
   | { readonly inScope: false; readonly reason: string };
 
 export function decideAccountScope(accountId: string, account: OrgAccount | undefined, policy: ScopePolicy): ScopeDecision {
@@ -28,12 +33,13 @@ export function decideAccountScope(accountId: string, account: OrgAccount | unde
     return { inScope: false, reason: `account ${accountId} is excluded by configuration` };
   }
   if (account.state !== 'ACTIVE') return { inScope: false, reason: `account ${accountId} is ${account.state}, not ACTIVE` };
-  if (policy.inScopeOuIds.length === 0) return { inScope: true, reason: 'active member; every OU is in scope' };
+  const { ancestorIds } = account;
+  if (policy.inScopeOuIds.length === 0) return { inScope: true, reason: 'active member; every OU is in scope', ancestorIds };
   const matched = account.ancestorIds.find((id) => policy.inScopeOuIds.includes(id));
   if (matched === undefined) {
     return { inScope: false, reason: `account ${accountId} is outside the in-scope OUs (${policy.inScopeOuIds.join(', ')})` };
   }
-  return { inScope: true, reason: `active member under ${matched}` };
+  return { inScope: true, reason: `active member under ${matched}`, ancestorIds };
 }
 
 /** The principal form the endpoint service accepts (ARNs with paths are not supported). */

@@ -25,8 +25,9 @@ export function accountReconcilerHandler(runtime: Runtime) {
           const known = requests.get(scope.accountId);
           // The first item's run id correlates the pass; the later ones asked for the same convergence. An item from
           // the control plane's own run carries that run's scope decision; any other makes the account re-read.
-          if (known === undefined) requests.set(scope.accountId, { accountId: scope.accountId, runId: scope.runId, decidedInScopeByRun: fromRun });
-          else if (fromRun && !known.decidedInScopeByRun) requests.set(scope.accountId, { ...known, decidedInScopeByRun: true });
+          const ancestors = scope.ancestorIds === undefined ? {} : { ancestorIds: scope.ancestorIds };
+          if (known === undefined) requests.set(scope.accountId, { accountId: scope.accountId, runId: scope.runId, decidedInScopeByRun: fromRun, ...(fromRun ? ancestors : {}) });
+          else if (fromRun && !known.decidedInScopeByRun) requests.set(scope.accountId, { ...known, decidedInScopeByRun: true, ...ancestors });
         }
         const errors = await reconcileRequestedAccounts(runtime, [...requests.values()]);
         return failuresByKey(records, (scope) => scope.accountId, errors);

@@ -20,7 +20,7 @@ export function vpcOnboardingHandler(runtime: Runtime) {
     processBatch(
       event,
       context,
-      (record) => parseVpcOnboardingMessage(record.body, { proxyTagKey: runtime.config.proxyTag.key }),
+      (record) => parseVpcOnboardingMessage(record.body, { proxyTagKey: runtime.config.proxyTag.key, policyTagKey: runtime.config.policyTagKey }),
       async (records) => {
         const vpcs = new Map<string, VpcScope>();
         for (const { scope } of records) {

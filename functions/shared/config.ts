@@ -44,6 +44,9 @@ const environmentSchema = z.object({
   SPOKE_ROLE_NAME: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name').default('EgressProxySpokeRole'),
   PROXY_TAG_KEY: z.string().min(1).max(128).default('egress-proxy'),
   PROXY_TAG_VALUE: z.string().max(256).default('enabled'),
+  POLICY_TAG_KEY: z.string().min(1).max(128).default('egress-proxy-policy'),
+  // S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens (the fleet reads the mapping from it).
+  POLICY_BUCKET: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional()),
   PROXY_PORT: positiveInt(3128, 65535),
   AWS_MAX_ATTEMPTS: positiveInt(5, 20),
   RECONCILE_CONCURRENCY: positiveInt(8, 64),
@@ -63,6 +66,10 @@ function toConfig(env: z.output<typeof environmentSchema>) {
     scope: { inScopeOuIds: env.IN_SCOPE_OU_IDS, excludedAccountIds: env.EXCLUDED_ACCOUNT_IDS },
     spokeRoleName: env.SPOKE_ROLE_NAME,
     proxyTag: { key: env.PROXY_TAG_KEY, value: env.PROXY_TAG_VALUE },
+    /** The VPC tag that names the VPC's egress policies. */
+    policyTagKey: env.POLICY_TAG_KEY,
+    /** The policy store; unset means the control plane maintains no endpoint-to-policy mapping (baseline only). */
+    policyBucket: env.POLICY_BUCKET,
     proxyPort: env.PROXY_PORT,
     maxAttempts: env.AWS_MAX_ATTEMPTS,
     reconcileConcurrency: env.RECONCILE_CONCURRENCY,
@@ -84,9 +91,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigurationError(`Invalid control plane configuration: ${problems.join('; ')}`);
   }
   const config = toConfig(parsed.data);
-  if (config.proxyTag.key.startsWith(MANAGED_TAG_PREFIX)) {
+  for (const [name, key] of [['PROXY_TAG_KEY', config.proxyTag.key], ['POLICY_TAG_KEY', config.policyTagKey]] as const) {
     // The write-back tags must never match the onboarding rule, or the function would re-trigger itself.
-    throw new ConfigurationError(`Invalid control plane configuration: PROXY_TAG_KEY: must not start with ${MANAGED_TAG_PREFIX}`);
+    if (key.startsWith(MANAGED_TAG_PREFIX)) throw new ConfigurationError(`Invalid control plane configuration: ${name}: must not start with ${MANAGED_TAG_PREFIX}`);
+    if (key.toLowerCase().startsWith('aws:')) throw new ConfigurationError(`Invalid control plane configuration: ${name}: must not start with aws: (reserved by AWS)`);
+  }
+  if (config.policyTagKey === config.proxyTag.key) {
+    throw new ConfigurationError('Invalid control plane configuration: POLICY_TAG_KEY: must differ from PROXY_TAG_KEY');
   }
   return config;
 }

@@ -2,8 +2,10 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../aws/assume-role';
+import { PolicyStore } from '../aws/policy-store';
 import { clientOptions } from '../aws/client-config';
 import { addOrganizationsPacing, addPacing, addStsPacing } from '../aws/pacing-middleware';
 import { SpokeSessions } from '../aws/spoke-sessions';
@@ -21,6 +23,8 @@ export interface Runtime {
   /** The hub's STS client (paced): spoke sessions and the Organizations read role are assumed with it. */
   readonly sts: STSClient;
   readonly spokes: SpokeSessions;
+  /** The store of the endpoint-to-policy mapping the fleet reads; undefined when POLICY_BUCKET is unset. */
+  readonly policyStore: PolicyStore | undefined;
 }
 
 export function buildRuntime(config: ControlPlaneConfig, region = process.env.AWS_REGION ?? 'us-east-1'): Runtime {
@@ -50,5 +54,15 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
       maxAttempts: config.maxAttempts,
       ttlSeconds: config.spokeCredentialsTtlSeconds,
     }),
+    policyStore: config.policyBucket === undefined ? undefined : new PolicyStore(policyStoreClient(options), config.policyBucket),
   };
+}
+
+/**
+ * Path-style addressing against a custom endpoint (the local cloud, an S3-compatible store): a bucket name as a
+ * host name needs DNS that a loopback endpoint does not have. On AWS, the default virtual-hosted style.
+ */
+function policyStoreClient(options: ReturnType<typeof clientOptions>): S3Client {
+  const customEndpoint = (process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? '') !== '';
+  return new S3Client({ ...options, forcePathStyle: customEndpoint });
 }

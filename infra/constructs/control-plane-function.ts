@@ -55,7 +55,8 @@ export class ControlPlaneFunction extends Construct {
             }),
           ],
         }),
-        Calls: new iam.PolicyDocument({ statements: [...props.statements] }),
+        // A function whose only grants come from elsewhere (the policy store's) has no inline calls policy.
+        ...(props.statements.length === 0 ? {} : { Calls: new iam.PolicyDocument({ statements: [...props.statements] }) }),
       },
     });
 

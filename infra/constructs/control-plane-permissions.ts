@@ -27,11 +27,14 @@ export interface ControlPlaneResources {
  * Describe* calls support no resource-level permissions in EC2, so they are the only actions on "*".
  */
 export function controlPlaneStatements(fn: ControlPlaneFunction, resources: ControlPlaneResources): iam.PolicyStatement[] {
+  // The publisher only reads and writes the policy store (granted by the PolicyStore construct).
+  if (fn === 'mapping-publisher') return [];
   const statements = [organizationsRead(resources)];
   switch (fn) {
     case 'account-onboarding':
       statements.push(...endpointServiceRead(), servicePermissionsWrite(resources), connectionsWrite(resources, ['Reject']));
-      statements.push(...resourceShare(resources));
+      // An account leaving the scope loses its mapping shard; the publisher hears of it on the hub bus.
+      statements.push(...resourceShare(resources), hubBusPut(resources, 'MappingChangedOnHubBus'));
       break;
     case 'vpc-onboarding':
       statements.push(spokeRole(resources), hubBusPut(resources));
@@ -58,6 +61,7 @@ export function controlPlaneStatements(fn: ControlPlaneFunction, resources: Cont
 
 /** Names, for cdk-nag, the wildcards controlPlaneStatements() grants to `fn`, each with its reason. */
 export function acknowledgeControlPlaneWildcards(role: IConstruct, fn: ControlPlaneFunction, resources: ControlPlaneResources): void {
+  if (fn === 'mapping-publisher') return;
   if (fn !== 'vpc-onboarding' && fn !== 'account-reconciler') {
     acknowledgeIamWildcards(
       role,

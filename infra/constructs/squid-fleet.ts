@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FleetConfig } from '../config';
 import { SQUID_CONTRACT } from '../squid-contract';
+import { policyStoreStatements, type PolicyStore } from './policy-store';
 import { SquidTaskDefinition } from './squid-task-definition';
 
 export interface SquidFleetProps {
@@ -16,6 +17,8 @@ export interface SquidFleetProps {
   readonly repository: ecr.IRepository;
   readonly fleet: FleetConfig;
   readonly logRetention: logs.RetentionDays;
+  /** Where each task's policy agent reads the bundle and the mapping. */
+  readonly policyStore: PolicyStore;
 }
 
 /**
@@ -42,7 +45,9 @@ export class SquidFleet extends Construct {
       cpu: fleet.taskCpu,
       memoryMiB: fleet.taskMemoryMiB,
       logRetention: props.logRetention,
+      policyBucketName: props.policyStore.bucket.bucketName,
     });
+    for (const statement of policyStoreStatements(props.policyStore.bucket.bucketName, 'fleet')) task.taskDefinition.addToTaskRolePolicy(statement);
     this.logGroup = task.logGroup;
 
     this.service = new ecs.FargateService(this, 'Service', {

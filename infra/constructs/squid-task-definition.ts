@@ -1,4 +1,4 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,8 @@ export interface SquidTaskDefinitionProps {
   readonly cpu: number;
   readonly memoryMiB: number;
   readonly logRetention: logs.RetentionDays;
+  /** The policy store's bucket: the task's policy agent polls the bundle and the endpoint mapping there. */
+  readonly policyBucketName: string;
 }
 
 /** The Fargate task: one hardened Squid container logging to CloudWatch. */
@@ -46,6 +48,10 @@ export class SquidTaskDefinition extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(20),
       },
+      environment: {
+        [SQUID_CONTRACT.policyBucketVariable]: props.policyBucketName,
+        AWS_REGION: Stack.of(this).region,
+      },
       // Every proxied connection holds two descriptors; the container default (1024) caps a task early.
       ulimits: [{ name: ecs.UlimitName.NOFILE, softLimit: 65536, hardLimit: 65536 }],
       // squid.conf's shutdown_lifetime (20 s) lets open tunnels finish inside this window before SIGKILL.
@@ -57,6 +63,10 @@ export class SquidTaskDefinition extends Construct {
         mode: ecs.AwsLogDriverMode.NON_BLOCKING,
         maxBufferSize: Size.mebibytes(25),
       }),
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The variables are a bucket name and the region, neither secret; they change only with the stack, which deploys a new task definition anyway',
     });
     acknowledgeIamWildcards(
       this.taskDefinition,

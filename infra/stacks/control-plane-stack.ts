@@ -6,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { toCdkEventPattern } from '../../events/cdk-pattern';
-import { buildRoutes, QUEUES, QUEUE_NAMES, RECONCILER_SCHEDULE, routesOn, type QueueName } from '../../events/routes';
+import { buildRoutes, MAPPING_PUBLISH_SCHEDULE, QUEUES, QUEUE_NAMES, RECONCILER_SCHEDULE, routesOn, type QueueName } from '../../events/routes';
 import {
   CONTROL_PLANE_FUNCTIONS,
   controlPlaneRoleName,
@@ -23,6 +23,9 @@ import { acknowledgeControlPlaneWildcards, controlPlaneStatements } from '../con
 import { ControlPlaneQueue } from '../constructs/control-plane-queue';
 import { DiscoveryShare } from '../constructs/discovery-share';
 import { HubEventBus } from '../constructs/hub-event-bus';
+import { policyStoreStatements, shardWildcardFinding } from '../constructs/policy-store';
+import { acknowledgeIamWildcards } from '../nag-acknowledgements';
+import { policyStoreBucketName } from '../config';
 import type { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
 import { SQUID_CONTRACT } from '../squid-contract';
 
@@ -41,9 +44,25 @@ export const QUEUE_CONSUMERS: Readonly<Record<QueueName, FunctionName>> = {
   'vpc-onboarding': 'vpc-onboarding',
   'connection-acceptance': 'connection-acceptance',
   'account-reconcile': 'account-reconciler',
+  'mapping-publish': 'mapping-publisher',
+};
+
+/** Who writes what in the policy store: account shards by the converging functions, the mapping by its publisher. */
+const POLICY_STORE_ACCESS: Readonly<Record<FunctionName, 'shards' | 'publish' | undefined>> = {
+  'account-onboarding': 'shards',
+  'vpc-onboarding': 'shards',
+  'connection-acceptance': undefined,
+  reconciler: 'shards',
+  'account-reconciler': 'shards',
+  'mapping-publisher': 'publish',
 };
 
 export const queueOf = (fn: FunctionName): QueueName | undefined => QUEUE_NAMES.find((name) => QUEUE_CONSUMERS[name] === fn);
+
+function policyStoreGrants(bucketName: string, fn: FunctionName) {
+  const access = POLICY_STORE_ACCESS[fn];
+  return access === undefined ? [] : policyStoreStatements(bucketName, access);
+}
 
 /**
  * The hub's control plane: the bus spoke and management accounts forward to, the rules from events/routes.ts, a
@@ -55,10 +74,13 @@ export class ControlPlaneStack extends Stack {
   readonly functions: Record<FunctionName, ControlPlaneFunction>;
   readonly rules: Record<string, events.Rule>;
   readonly reconcilerSchedule: events.Rule;
+  readonly mappingPublishSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
     const { config, endpointService } = props;
+    // The hub data plane's policy store, by its derived name: the control plane writes the endpoint mapping there.
+    const policyBucket = policyStoreBucketName(config.hub);
     const logRetention: logs.RetentionDays = config.hub.logRetentionDays;
 
     this.bus = new HubEventBus(this, 'HubBus', { eventBusName: hubBusName(config), organizationId: config.organizationId });
@@ -86,6 +108,8 @@ export class ControlPlaneStack extends Stack {
       SPOKE_ROLE_NAME: config.roleNames.spoke,
       PROXY_TAG_KEY: config.proxyTag.key,
       PROXY_TAG_VALUE: config.proxyTag.value,
+      POLICY_TAG_KEY: config.policyTagKey,
+      POLICY_BUCKET: policyBucket,
       PROXY_PORT: String(SQUID_CONTRACT.proxyPort),
     };
     const resources = {
@@ -102,6 +126,7 @@ export class ControlPlaneStack extends Stack {
       'connection-acceptance': 'Accepts endpoint connections from onboarded VPCs and rejects the rest',
       reconciler: 'Converges the whole organization to the desired state (scheduled; invoke with {"dryRun":true} for a plan)',
       'account-reconciler': "Converges one account's VPCs for the reconciler's fan-out",
+      'mapping-publisher': 'Compiles the endpoint-to-policy mapping the Squid fleet reads from the account shards',
     };
     this.functions = Object.fromEntries(
       CONTROL_PLANE_FUNCTIONS.map((name) => {
@@ -115,12 +140,15 @@ export class ControlPlaneStack extends Stack {
           timeout: queue === undefined ? RECONCILER_TIMEOUT : Duration.seconds(queue.functionTimeoutSeconds),
           memorySize: name === 'reconciler' ? 1024 : 512,
           logRetention,
-          statements: controlPlaneStatements(name, resources),
+          statements: [...controlPlaneStatements(name, resources), ...policyStoreGrants(policyBucket, name)],
           // A failed fan-out invocation has already published work items (and maybe its continuation): a retry would
           // publish them again and fork the continuation chain. Its errors alarm; the next scheduled run repairs.
           ...(name === 'reconciler' ? { asyncRetryAttempts: 0 } : {}),
         });
         acknowledgeControlPlaneWildcards(fn.role, name, resources);
+        if (POLICY_STORE_ACCESS[name] !== undefined) {
+          acknowledgeIamWildcards(fn.role, [shardWildcardFinding(policyBucket)], 'Shards are one object per account (mapping/accounts/<id>.json), created as accounts get endpoints');
+        }
         return [name, fn];
       }),
     ) as Record<FunctionName, ControlPlaneFunction>;
@@ -156,7 +184,7 @@ export class ControlPlaneStack extends Stack {
       });
 
     this.rules = {};
-    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key }), 'hub')) {
+    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'hub')) {
       const { target } = route;
       if (target.kind === 'hub-bus') throw new Error(`hub route ${route.id} cannot forward to the hub bus itself`);
       const queue = target.kind === 'queue' ? this.queues[target.queue] : undefined;
@@ -178,6 +206,14 @@ export class ControlPlaneStack extends Stack {
       description: RECONCILER_SCHEDULE.description,
       schedule: events.Schedule.expression(RECONCILER_SCHEDULE.expression),
       targets: [invokeReconciler()],
+    });
+
+    // The publisher's backstop: a scheduled trigger on its own queue, batched with whatever else is waiting there.
+    const publishQueue = this.queues['mapping-publish'];
+    this.mappingPublishSchedule = new events.Rule(this, MAPPING_PUBLISH_SCHEDULE.id, {
+      description: MAPPING_PUBLISH_SCHEDULE.description,
+      schedule: events.Schedule.expression(MAPPING_PUBLISH_SCHEDULE.expression),
+      targets: [new targets.SqsQueue(publishQueue.queue, { deadLetterQueue: publishQueue.deadLetterQueue })],
     });
 
     const monitored = CONTROL_PLANE_FUNCTIONS.map((name) => ({

@@ -3,9 +3,10 @@ import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { HubConfig } from '../config';
+import { policyStoreBucketName, type HubConfig } from '../config';
 import { BootstrapImageBuild } from '../constructs/bootstrap-image-build';
 import { HubNetwork } from '../constructs/hub-network';
+import { PolicyStore } from '../constructs/policy-store';
 import { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
 import { SquidFleet } from '../constructs/squid-fleet';
 import { SquidImageRepository } from '../constructs/squid-image-repository';
@@ -20,6 +21,8 @@ export class HubDataPlaneStack extends Stack {
   readonly repository: ecr.IRepository;
   readonly service: ecs.FargateService;
   readonly endpointService: ProxyEndpointService;
+  /** Per-spoke egress policy: the bundle (pipeline), the mapping (control plane), read by every task. */
+  readonly policyStore: PolicyStore;
 
   constructor(scope: Construct, id: string, props: HubDataPlaneStackProps) {
     super(scope, id, props);
@@ -33,7 +36,9 @@ export class HubDataPlaneStack extends Stack {
       logRetention,
     });
     this.repository = new SquidImageRepository(this, 'Images').repository;
+    this.policyStore = new PolicyStore(this, 'PolicyStore', { bucketName: policyStoreBucketName(config) });
     const fleet = new SquidFleet(this, 'Fleet', {
+      policyStore: this.policyStore,
       vpc: network.vpc,
       vpcCidr: config.vpcCidr,
       repository: this.repository,

@@ -22,7 +22,7 @@ export class ManagementForwarderStack extends Stack {
   constructor(scope: Construct, id: string, props: ManagementForwarderStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key }), 'management-default').map(
+    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'management-default').map(
       (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
     );
     this.readRole = new OrganizationsReadRole(this, 'OrganizationsRead', {

@@ -27,7 +27,7 @@ export class SpokeBaselineStack extends Stack {
       organizationId: config.organizationId,
       trustedRoleArns: SPOKE_ACTING_FUNCTIONS.map((fn) => controlPlaneRoleArn(config, fn)),
     });
-    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key }), 'spoke-default').map(
+    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'spoke-default').map(
       (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
     );
   }

@@ -54,10 +54,12 @@ export interface LocalEventBusOptions {
   organizationsRegion?: string;
   /** @default HUB_BUS_NAME */
   hubBusName?: string;
-  /** @default buildRoutes({ proxyTagKey }) */
+  /** @default buildRoutes({ proxyTagKey, policyTagKey }) */
   routes?: Route[];
   /** @default 'egress-proxy' */
   proxyTagKey?: string;
+  /** @default 'egress-proxy-policy' */
+  policyTagKey?: string;
   /** Per-queue overrides of the definitions in events/routes.ts (tests shorten timeouts this way). */
   queueSettings?: Partial<Record<QueueName, Partial<QueueSettings>>>;
   /** AWS seconds per real second for windows, visibility timeouts and the schedule. @default 1 */
@@ -137,7 +139,12 @@ export class LocalEventBus implements LocalCloudSinks {
     this.schedule = options.schedule ?? RECONCILER_SCHEDULE;
     this.timers = options.timers ?? scaledTimers(options.timeScale ?? 1);
 
-    const routes = options.routes ?? buildRoutes(options.proxyTagKey ? { proxyTagKey: options.proxyTagKey } : {});
+    const routes =
+      options.routes ??
+      buildRoutes({
+        ...(options.proxyTagKey ? { proxyTagKey: options.proxyTagKey } : {}),
+        ...(options.policyTagKey ? { policyTagKey: options.policyTagKey } : {}),
+      });
     this.rules = { 'management-default': [], 'spoke-default': [], hub: [] };
     for (const route of routes) {
       this.rules[route.bus].push({ route, matches: compilePattern(route.pattern) });

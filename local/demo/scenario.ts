@@ -14,11 +14,15 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { LocalControlPlane } from '../runner/control-plane';
 import type { AuditCapture } from './audit-capture';
+import { decideForTeams, readPublishedPolicy } from './policy-step';
 import { narrate, table } from './report';
 import { OrganizationAdmin, createVpcWithSubnets, ec2As, endpointsOf, tagVpc, untagVpc } from './tenant';
 
 const TAG_KEY = 'egress-proxy';
 const TAG_VALUE = 'enabled';
+const POLICY_TAG_KEY = 'egress-proxy-policy';
+/** Hosts both teams ask for: one only payments' policy lists, one only observability's, one in the baseline. */
+const CONTESTED_HOSTS = ['api.stripe.com', 'intake.datadoghq.com', 'github.com'];
 
 interface Tenant {
   name: string;
@@ -66,11 +70,12 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
     const [payments, analytics] = tenants as [Tenant, Tenant];
     check('both new accounts are allowed principals of the endpoint service', await allowedPrincipalsInclude(cp, [payments.accountId, analytics.accountId]));
 
-    await step(`payments tags its VPC ${TAG_KEY}=${TAG_VALUE}; analytics builds a VPC but does not tag it`, async () => {
+    await step(`payments tags its VPC ${TAG_KEY}=${TAG_VALUE} and ${POLICY_TAG_KEY}=payments; analytics builds a VPC but does not tag it`, async () => {
       payments.vpcIds.push(await createVpcWithSubnets(payments.ec2, '10.10', 'payments-prod'));
-      analytics.vpcIds.push(await createVpcWithSubnets(analytics.ec2, '10.20', 'analytics-dev'));
+      analytics.vpcIds.push(await createVpcWithSubnets(analytics.ec2, '10.10', 'analytics-dev'));
+      await tagVpc(payments.ec2, payments.vpcIds[0] ?? '', POLICY_TAG_KEY, 'payments');
       await tagVpc(payments.ec2, payments.vpcIds[0] ?? '', TAG_KEY, TAG_VALUE);
-      print(`    tagged ${payments.vpcIds[0]}; left ${analytics.vpcIds[0]} untagged`);
+      print(`    tagged ${payments.vpcIds[0]}; left ${analytics.vpcIds[0]} (same CIDR, 10.10.0.0/16) untagged`);
     });
     await waitForEndpointState(cp, payments, 'available');
     const paymentsEndpoints = await endpointsOf(payments.ec2, payments.vpcIds[0] ?? '');
@@ -88,11 +93,30 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
       tenants.push({ name: 'outsider', accountId: outsider, ec2, vpcIds: [vpcId] });
     });
 
-    await step('analytics tags its VPC too, then its account leaves the organization', async () => {
+    await step(`analytics tags its VPC too, choosing the observability policy (${POLICY_TAG_KEY}=observability)`, async () => {
+      await tagVpc(analytics.ec2, analytics.vpcIds[0] ?? '', POLICY_TAG_KEY, 'observability');
       await tagVpc(analytics.ec2, analytics.vpcIds[0] ?? '', TAG_KEY, TAG_VALUE);
       await settle(cp);
       await waitForEndpointState(cp, analytics, 'available');
-      print(`    analytics endpoint available; removing ${analytics.accountId} from the organization`);
+    });
+
+    const teams = await Promise.all([payments, analytics].map(async (tenant) => ({
+      team: tenant.name,
+      endpointId: (await endpointsOf(tenant.ec2, tenant.vpcIds[0] ?? '')).find((e) => stateOf(e) === 'available')?.VpcEndpointId ?? '',
+    })));
+    await step('Both teams ask the proxy for the same hosts: each gets the answer of its own policy', async () => {
+      const published = await readPublishedPolicy(cp);
+      for (const { team, endpointId, host, decision } of decideForTeams(published, teams, CONTESTED_HOSTS)) {
+        const verdict = decision.allowed ? `allowed by ${decision.policy}` : `denied (${decision.reason})`;
+        print(`    ${team.padEnd(9)} ${endpointId}  ${host.padEnd(22)} ${verdict}`);
+      }
+      const answers = decideForTeams(published, teams, ['api.stripe.com']).map((a) => a.decision.allowed);
+      check('payments may reach api.stripe.com and analytics may not (same CIDR, told apart by the endpoint id)', answers[0] === true && answers[1] === false);
+      print(`    real Squid: ${await squidLabNote()}`);
+    });
+
+    await step('analytics leaves the organization', async () => {
+      print(`    removing ${analytics.accountId} from the organization`);
       await org.removeAccount(analytics.accountId);
     });
     check('the departed account is no longer an allowed principal', !(await allowedPrincipalsInclude(cp, [analytics.accountId])));
@@ -116,6 +140,11 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
     org.destroy();
     for (const tenant of tenants) tenant.ec2.destroy();
   }
+}
+
+/** Why the demo answered with the fleet's decision code only (the real Squid run needs root, netns and Squid). */
+function squidLabNote(): Promise<string> {
+  return Promise.resolve('skipped: the Squid lab lands with the fleet helper (this step answers with the fleet\'s decision code)');
 }
 
 /**

@@ -69,6 +69,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       HUB_EVENT_BUS_NAME: HUB_BUS_NAME,
       ORG_READ_ROLE_ARN: `arn:aws:iam::${managementAccountId}:role/${LOCAL_DEFAULTS.organizationsReadRoleName}`,
       RAM_SHARE_ARN: hub.discoveryShareArn,
+      POLICY_BUCKET: hub.policyBucket,
       SPOKE_ROLE_NAME: LOCAL_DEFAULTS.spokeRoleName,
       POWERTOOLS_SERVICE_NAME: 'egress-control-plane',
       ...settings,
@@ -85,6 +86,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       hubAccountId,
       hubRegion: region,
       ...(settings.PROXY_TAG_KEY ? { proxyTagKey: settings.PROXY_TAG_KEY } : {}),
+      ...(settings.POLICY_TAG_KEY ? { policyTagKey: settings.POLICY_TAG_KEY } : {}),
       connectionNotificationTopicArns: [hub.notificationTopicArn],
     });
     cloud.setSinks(bus);
@@ -95,10 +97,12 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     const connectionAcceptance = (await import('../../functions/connection-acceptance')).handler as SqsHandler;
     const reconciler = (await import('../../functions/reconciler')).handler as ScheduledHandler;
     const accountReconciler = (await import('../../functions/account-reconciler')).handler as SqsHandler;
+    const mappingPublisher = (await import('../../functions/mapping-publisher')).handler as SqsHandler;
     bus.setConsumer('account-onboarding', accountOnboarding, { functionName: 'egress-account-onboarding' });
     bus.setConsumer('vpc-onboarding', vpcOnboarding, { functionName: 'egress-vpc-onboarding' });
     bus.setConsumer('connection-acceptance', connectionAcceptance, { functionName: 'egress-connection-acceptance' });
     bus.setConsumer('account-reconcile', accountReconciler, { functionName: 'egress-account-reconciler' });
+    bus.setConsumer('mapping-publish', mappingPublisher, { functionName: 'egress-mapping-publisher' });
     bus.setScheduledFunction(reconciler, { functionName: 'egress-reconciler', timeoutSeconds: 900 });
     // Lambda Invoke on the local cloud reaches the same handler through the bus's function runner, so
     // `npx egress plan --function-name egress-reconciler` works against `npm run local`.

@@ -9,6 +9,12 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { CreateResourceShareCommand, RAMClient } from '@aws-sdk/client-ram';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
+import { checkPolicyFiles, formatPolicyProblems } from '../../squid-config/policy/check';
+import { policyBundleSchema } from '../../squid-config/policy/documents';
+import { readPolicyFiles } from '../../squid-config/policy/repository';
+import { BUNDLE_KEY, writeObject } from '../../squid-config/policy/store';
 /** Static credentials as the SDK takes them. */
 export interface Credentials {
   accessKeyId: string;
@@ -23,6 +29,8 @@ export interface HubResources {
   notificationTopicArn: string;
   /** The RAM share of the SSM parameters that tell spokes the service name and proxy port. */
   discoveryShareArn: string;
+  /** The policy store: the bundle (published here from squid-config/, as the pipeline would) and the mapping. */
+  policyBucket: string;
 }
 
 export interface HubBootstrapInput {
@@ -30,12 +38,15 @@ export interface HubBootstrapInput {
   region: string;
   hubAccountId: string;
   credentials: Credentials;
+  /** The squid-config directory whose policies to publish. @default the repository's */
+  policyConfigDir?: string;
 }
 
 export async function bootstrapHub(input: HubBootstrapInput): Promise<HubResources> {
   const clientConfig = { endpoint: input.endpoint, region: input.region, credentials: input.credentials };
   const ec2 = new EC2Client(clientConfig);
   const ram = new RAMClient(clientConfig);
+  const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
   try {
     const nlbArn = `arn:aws:elasticloadbalancing:${input.region}:${input.hubAccountId}:loadbalancer/net/egress-proxy/0123456789abcdef`;
     const created = await ec2.send(
@@ -69,9 +80,22 @@ export async function bootstrapHub(input: HubBootstrapInput): Promise<HubResourc
     );
     const discoveryShareArn = share.resourceShare?.resourceShareArn;
     if (!discoveryShareArn) throw new Error('CreateResourceShare returned no share ARN');
-    return { serviceId, serviceName, notificationTopicArn, discoveryShareArn };
+    const policyBucket = await createPolicyStore(s3, input);
+    return { serviceId, serviceName, notificationTopicArn, discoveryShareArn, policyBucket };
   } finally {
     ec2.destroy();
     ram.destroy();
+    s3.destroy();
   }
+}
+
+/** The bucket the Hub stack creates (same derived name), holding the bundle the pipeline would publish from git. */
+async function createPolicyStore(s3: S3Client, input: HubBootstrapInput): Promise<string> {
+  const bucket = `egressproxy-${input.hubAccountId}-${input.region}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const check = checkPolicyFiles(readPolicyFiles(input.policyConfigDir ?? join(__dirname, '..', '..', 'squid-config')));
+  if (check.bundle === undefined) throw new Error(`the policy files do not pass their check:\n${formatPolicyProblems(check.problems)}`);
+  const bundle = policyBundleSchema.parse({ ...check.bundle, source: { revision: 'local', generatedAt: new Date().toISOString() } });
+  await writeObject(s3, bucket, BUNDLE_KEY, JSON.stringify(bundle), 'unconditional');
+  return bucket;
 }

@@ -76,8 +76,16 @@ export async function writeObject(s3: S3Client, bucket: string, key: string, tex
   }
 }
 
-export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+/** DELETE, conditional on the ETag when one is given (S3 supports `If-Match` on DeleteObject): `conflict` as for writes. */
+export async function deleteObject(s3: S3Client, bucket: string, key: string, ifMatch?: string): Promise<{ readonly kind: 'deleted' } | { readonly kind: 'conflict' }> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(ifMatch === undefined ? {} : { IfMatch: ifMatch }) }));
+    return { kind: 'deleted' };
+  } catch (error) {
+    const status = statusOf(error);
+    if (ifMatch !== undefined && (status === 412 || status === 409 || status === 404)) return { kind: 'conflict' };
+    throw error;
+  }
 }
 
 /** Every key under `prefix` with its ETag, 1,000 per page (S3's largest). */

@@ -27,12 +27,17 @@ const EXPECTED_ACTIONS: Record<ControlPlaneFunction, string[]> = {
     'ec2:DescribeVpcEndpointServicePermissions',
     'ec2:ModifyVpcEndpointServicePermissions',
     'ec2:RejectVpcEndpointConnections',
+    'events:PutEvents',
     'ram:AssociateResourceShare',
     'ram:DisassociateResourceShare',
     'ram:GetResourceShareAssociations',
+    's3:DeleteObject',
+    's3:GetObject',
+    's3:ListBucket',
+    's3:PutObject',
     'sts:AssumeRole',
   ],
-  'vpc-onboarding': ['events:PutEvents', 'sts:AssumeRole'],
+  'vpc-onboarding': ['events:PutEvents', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sts:AssumeRole'],
   'connection-acceptance': [
     'ec2:AcceptVpcEndpointConnections',
     'ec2:DescribeVpcEndpointConnections',
@@ -50,9 +55,14 @@ const EXPECTED_ACTIONS: Record<ControlPlaneFunction, string[]> = {
     'ram:AssociateResourceShare',
     'ram:DisassociateResourceShare',
     'ram:GetResourceShareAssociations',
+    's3:DeleteObject',
+    's3:GetObject',
+    's3:ListBucket',
+    's3:PutObject',
     'sts:AssumeRole',
   ],
-  'account-reconciler': ['events:PutEvents', 'sts:AssumeRole'],
+  'account-reconciler': ['events:PutEvents', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sts:AssumeRole'],
+  'mapping-publisher': ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
 };
 
 const SPOKE_ROLE_ARN = 'arn:aws:iam::*:role/EgressProxySpokeRole';
@@ -223,17 +233,31 @@ describe('control plane stack', () => {
       expect(JSON.stringify(statements['account-onboarding'])).not.toContain('EgressProxySpokeRole');
     });
 
-    it('assumes nothing else than the spoke role and the Organizations read role', () => {
-      for (const name of CONTROL_PLANE_FUNCTIONS) {
-        const targets = grantsOf(statements[name], 'sts:AssumeRole').flatMap(resourcesOf);
-        expect(targets.every((arn) => arn === SPOKE_ROLE_ARN || arn === ORG_READ_ROLE_ARN)).toBe(true);
-        expect(targets).toContain(ORG_READ_ROLE_ARN);
+    it('assumes nothing else than the spoke role and the Organizations read role (the mapping publisher nothing at all)', () => {
+      const assumed = (name: ControlPlaneFunction) => grantsOf(statements[name], 'sts:AssumeRole').flatMap(resourcesOf);
+      for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'mapping-publisher')) {
+        expect(assumed(name).every((arn) => arn === SPOKE_ROLE_ARN || arn === ORG_READ_ROLE_ARN)).toBe(true);
+        expect(assumed(name)).toContain(ORG_READ_ROLE_ARN);
       }
+      expect(assumed('mapping-publisher')).toEqual([]);
+    });
+
+    it('lets each function touch only its own keys of the policy store', () => {
+      const bucket = ':s3:::egressproxy-222222222222-eu-west-2';
+      const objectGrants = (name: ControlPlaneFunction, action: string) =>
+        grantsOf(statements[name], action).flatMap(resourcesOf).map((r) => JSON.stringify(r));
+      for (const name of ['account-onboarding', 'vpc-onboarding', 'reconciler', 'account-reconciler'] as const) {
+        expect(objectGrants(name, 's3:PutObject')).toEqual([expect.stringContaining(`${bucket}/mapping/accounts/*`)]);
+        expect(objectGrants(name, 's3:DeleteObject')).toEqual([expect.stringContaining(`${bucket}/mapping/accounts/*`)]);
+      }
+      expect(objectGrants('mapping-publisher', 's3:PutObject')).toEqual([expect.stringContaining(`${bucket}/mapping/endpoints.json`)]);
+      expect(objectGrants('mapping-publisher', 's3:DeleteObject')).toEqual([]);
+      expect(objectGrants('connection-acceptance', 's3:GetObject')).toEqual([]);
     });
 
     it('lets only the hand-off and fan-out senders put events, and only on the hub bus', () => {
       const senders = CONTROL_PLANE_FUNCTIONS.filter((name) => grantsOf(statements[name], 'events:PutEvents').length > 0);
-      expect(senders.sort()).toEqual(['account-reconciler', 'reconciler', 'vpc-onboarding']);
+      expect(senders.sort()).toEqual(['account-onboarding', 'account-reconciler', 'reconciler', 'vpc-onboarding']);
       for (const name of senders) {
         expect(grantsOf(statements[name], 'events:PutEvents')).toEqual([
           expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] } }),

@@ -76,8 +76,8 @@ describe('routes parity: CDK rules = events/routes.ts', () => {
     for (const rule of rules) expect(rule.EventBusName).toBeUndefined();
   });
 
-  it('filters VPC tag changes on the configured tag key', () => {
+  it('filters VPC tag changes on the configured proxy tag key and the policy tag key', () => {
     const spokeRule = rulesOf(Template.fromStack(egress.controlPlane.spokeTemplate))[0];
-    expect(spokeRule?.EventPattern).toMatchObject({ detail: { 'changed-tag-keys': [PROXY_TAG_KEY] } });
+    expect(spokeRule?.EventPattern).toMatchObject({ detail: { 'changed-tag-keys': [PROXY_TAG_KEY, 'egress-proxy-policy'] } });
   });
 });

@@ -133,7 +133,7 @@ describe('a VPC tagged for the proxy', () => {
     const tags = await vpcTags(member.ec2, vpc.vpcId);
     expect(Object.keys(tags).filter((key) => key.startsWith('egress-proxy'))).toEqual([]);
     const deletions = fx.logs.audits({ accountId: member.accountId, vpcId: vpc.vpcId, decision: 'delete' });
-    expect(deletions.map((record) => record.action).sort()).toEqual(['vpc.endpoint', 'vpc.security-group', 'vpc.write-back-tags']);
+    expect(deletions.map((record) => record.action).sort()).toEqual(['policy.mapping', 'vpc.endpoint', 'vpc.security-group', 'vpc.write-back-tags']);
     expect(deletions.find((record) => record.action === 'vpc.endpoint')?.scope.endpointId).toBe(managed?.VpcEndpointId);
     expect(fx.cp.bus.deadLetters().filter((letter) => letter.body.includes(vpc.vpcId))).toEqual([]);
   });

@@ -66,6 +66,7 @@ export async function startControlPlaneFixture(options: FixtureOptions = {}): Pr
           'vpc-onboarding': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['vpc-onboarding'] },
           'connection-acceptance': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['connection-acceptance'] },
           'account-reconcile': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['account-reconcile'] },
+          'mapping-publish': { visibilityTimeoutSeconds: FAST_VISIBILITY_SECONDS, ...options.queueSettings?.['mapping-publish'] },
         },
       },
       ...(options.settings ? { settings: options.settings } : {}),

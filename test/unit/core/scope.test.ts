@@ -22,7 +22,11 @@ describe('decideAccountScope', () => {
   it('matches an in-scope OU at any depth above the account', () => {
     const policy = { inScopeOuIds: ['ou-abcd-11111111'], excludedAccountIds: [] };
     const nested = active(['ou-abcd-22222222', 'ou-abcd-11111111', 'r-abcd']);
-    expect(decideAccountScope('123456789012', nested, policy)).toEqual({ inScope: true, reason: 'active member under ou-abcd-11111111' });
+    expect(decideAccountScope('123456789012', nested, policy)).toEqual({
+      inScope: true,
+      reason: 'active member under ou-abcd-11111111',
+      ancestorIds: ['ou-abcd-22222222', 'ou-abcd-11111111', 'r-abcd'],
+    });
   });
 
   it('puts an account moved out of the configured OUs out of scope', () => {

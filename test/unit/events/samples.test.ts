@@ -111,7 +111,7 @@ describe('sample events', () => {
       TAG_RULES,
       { kind: 'vpc', accountId: '333333333333', vpcId: 'vpc-0a1b2c3d4e5f60718', changedTagKeys: ['egress-proxy'] },
     ],
-    ['tags/vpc-other-tag-changed', [], { kind: 'ignored', reason: 'changed tags CostCentre do not include egress-proxy' }],
+    ['tags/vpc-other-tag-changed', [], { kind: 'ignored', reason: 'changed tags CostCentre include neither egress-proxy nor egress-proxy-policy' }],
     ['tags/subnet-proxy-tag-added', [], { kind: 'ignored', reason: 'tag change on ec2 subnet, not a VPC' }],
     [
       'control-plane/endpoint-created',

@@ -83,7 +83,7 @@ describe('reconciler fan-out', () => {
     for (const entry of putCalls().flat()) {
       expect(entry).toMatchObject({ Source: 'egress-control-plane', DetailType: 'Account Reconcile Requested', EventBusName: 'egress-control-plane' });
     }
-    expect(details(putCalls()[0] ?? [])[0]).toEqual({ runId: scheduled.id, accountId: ACTIVE[0] });
+    expect(details(putCalls()[0] ?? [])[0]).toEqual({ runId: scheduled.id, accountId: ACTIVE[0], ancestorIds: ['r-ab12'] });
     expect(ec2Mock).toHaveReceivedCommandTimes(ModifyVpcEndpointServicePermissionsCommand, 1);
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointConnectionsCommand, 1);
     // The spoke work is the consumers': the run itself assumes no spoke role.
@@ -137,7 +137,7 @@ describe('reconciler fan-out', () => {
     // Assess: the organization was listed again, and only the accounts after the cursor were published.
     expect(orgMock).toHaveReceivedCommand(ListAccountsForParentCommand);
     expect(publishedAccounts()).toEqual(ACTIVE.slice(10));
-    expect(details(putCalls()[0] ?? [])[0]).toEqual({ runId: event.detail.runId, accountId: ACTIVE[10] });
+    expect(details(putCalls()[0] ?? [])[0]).toEqual({ runId: event.detail.runId, accountId: ACTIVE[10], ancestorIds: ['r-ab12'] });
     expect(ec2Mock.calls()).toHaveLength(0);
     expect(summary).toMatchObject({ runId: event.detail.runId, published: 13, hubActions: {} });
     expect(summary.continuedAfter).toBeUndefined();
