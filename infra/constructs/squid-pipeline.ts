@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeCodeBuildWildcards, acknowledgeIamWildcards, nagReference, S3_READ_WILDCARDS } from '../nag-acknowledgements';
 import type { PipelineSourceConfig } from '../config';
 import { SQUID_CONTRACT } from '../squid-contract';
+import { policyStoreStatements } from './policy-store';
 import { allowSquidImagePush, squidImageBuildProps } from './squid-image-build';
 import { SquidPipelineSource } from './squid-pipeline-source';
 
@@ -21,11 +22,14 @@ export interface SquidPipelineProps {
   /** Baked into squid.conf by the image build: only the hub VPC may send PROXY protocol headers. */
   readonly hubVpcCidr: string;
   readonly logRetention: logs.RetentionDays;
+  /** The policy store's bucket: the build publishes the checked policy bundle there (buildspec.yml). */
+  readonly policyBucketName: string;
 }
 
 /**
  * Source -> Build -> Deploy for the proxy configuration. The build (squid-config/buildspec.yml) checks
- * the allowlist, parses squid.conf, pushes an immutable image tag and writes imagedefinitions.json; the
+ * the allowlist and the policies, parses squid.conf, pushes an immutable image tag, publishes the policy
+ * bundle to the policy store (every task applies it within a minute) and writes imagedefinitions.json; the
  * deploy stage rolls the ECS service to that image.
  */
 export class SquidPipeline extends Construct {
@@ -121,18 +125,19 @@ export class SquidPipeline extends Construct {
   private createBuildProject(props: SquidPipelineProps, key: kms.IKey): codebuild.PipelineProject {
     const logGroup = new logs.LogGroup(this, 'BuildLogs', { retention: props.logRetention });
     const project = new codebuild.PipelineProject(this, 'Build', {
-      description: 'Checks the allowlist and squid.conf, builds and pushes the Squid image',
+      description: 'Checks the allowlist, the policies and squid.conf, builds and pushes the Squid image, publishes the policy bundle',
       buildSpec: codebuild.BuildSpec.fromSourceFilename(SQUID_CONTRACT.buildspecPath),
       ...squidImageBuildProps({
         repository: props.repository,
         hubVpcCidr: props.hubVpcCidr,
         logGroup,
-        extraVariables: { CONTAINER_NAME: SQUID_CONTRACT.containerName },
+        extraVariables: { CONTAINER_NAME: SQUID_CONTRACT.containerName, [SQUID_CONTRACT.policyBucketVariable]: props.policyBucketName },
       }),
       encryptionKey: key,
     });
     // The build skips pushing when the commit's immutable tag already exists (a re-run).
     allowSquidImagePush(project, props.repository);
+    for (const statement of policyStoreStatements(props.policyBucketName, 'bundle')) project.addToRolePolicy(statement);
     return project;
   }
 }

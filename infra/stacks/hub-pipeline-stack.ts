@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
-import type { HubConfig } from '../config';
+import { policyStoreBucketName, type HubConfig } from '../config';
 import { SquidPipeline } from '../constructs/squid-pipeline';
 
 export interface HubPipelineStackProps extends StackProps {
@@ -26,6 +26,8 @@ export class HubPipelineStack extends Stack {
       service: props.service,
       hubVpcCidr: props.config.vpcCidr,
       logRetention: props.config.logRetentionDays,
+      // Named from the deployment, like the Hub stack's bucket: no cross-stack reference needed.
+      policyBucketName: policyStoreBucketName(props.config),
     });
   }
 }

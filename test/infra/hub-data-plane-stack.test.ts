@@ -36,6 +36,8 @@ describe('hub data plane stack', () => {
 
   it('names physical resources only from the deployment name, so a second deployment can coexist', () => {
     expect(literalPhysicalNames(template)).toEqual([
+      // The policy store: deployment name, account and region, so other stacks find it without a reference.
+      'AWS::S3::Bucket.BucketName=egressproxy-222222222222-eu-west-2',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/name',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/service-id',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/proxy-port',

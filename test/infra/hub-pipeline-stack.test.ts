@@ -1,6 +1,7 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { SQUID_CONTRACT } from '../../infra/squid-contract';
 import { errorAndWarningAnnotations, unacknowledgedFindings } from './support/nag';
 import { literalPhysicalNames } from './support/physical-names';
@@ -75,6 +76,29 @@ describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () 
         ]),
       }),
       LogsConfig: { CloudWatchLogs: Match.objectLike({ Status: 'ENABLED' }) },
+    });
+  });
+
+  it('publishes the policy bundle to the Hub stack\'s policy store, and may write nothing else there', () => {
+    const store = egress.hub.policyStore.bucket.node.defaultChild as CfnBucket;
+    const storeName = (Template.fromStack(egress.hub).toJSON() as { Resources: Record<string, { Properties: { BucketName?: string } }> }).Resources[egress.hub.getLogicalId(store)]?.Properties.BucketName;
+
+    expect(storeName).toEqual(expect.any(String));
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({
+        EnvironmentVariables: Match.arrayWith([{ Name: SQUID_CONTRACT.policyBucketVariable, Type: 'PLAINTEXT', Value: storeName }]),
+      }),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'PublishPolicyBundle',
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${storeName ?? ''}/policies/bundle.json`]] },
+          }),
+        ]),
+      },
     });
   });
 
