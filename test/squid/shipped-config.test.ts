@@ -3,7 +3,7 @@
  * nothing but ports and paths, so the policy the other suites prove is the policy we ship.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithSquid } from './support/availability';
@@ -72,8 +72,13 @@ describeWithSquid('squid -k parse', { needNamespaces: false })('squid -k parse (
     const dir = mkdtempSync(join(tmpdir(), 'squid-parse-'));
     const file = join(dir, 'squid.conf');
     writeFileSync(file, conf.split('/tmp/test-run/').join(`${dir}/run/`));
-    const result = spawnSync('sh', [join(SQUID_CONFIG_DIR, 'entrypoint.sh'), 'parse'], { encoding: 'utf8', env: { ...process.env, SQUID_CONF: file } });
-    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    try {
+      const result = spawnSync('sh', [join(SQUID_CONFIG_DIR, 'entrypoint.sh'), 'parse'], { encoding: 'utf8', env: { ...process.env, SQUID_CONF: file } });
+      return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    } finally {
+      // It holds the generated throw-away key.
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   test('accepts the shipped squid.conf with the shipped allowlist', () => {
