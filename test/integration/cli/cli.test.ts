@@ -64,8 +64,8 @@ describe('egress status', () => {
     const run = await egress('status', ...accountFlags(member));
 
     const [header, , ...lines] = run.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^ACCOUNT\s+SCOPE\s+PRINCIPAL\s+VPC\s+TAGGED\s+ENDPOINT\s+CONNECTION\s+LAST AUDIT\s+NOTE$/);
-    expect(lines.find((l) => l.includes(tagged.vpcId))).toMatch(new RegExp(`^${member.accountId}\\s+in\\s+allowed\\s+${tagged.vpcId}\\s+yes\\s+${endpointId}\\s+available\\s+n/a`));
+    expect(header).toMatch(/^ACCOUNT\s+SCOPE\s+PRINCIPAL\s+VPC\s+TAGGED\s+ENDPOINT\s+CONNECTION\s+POLICIES\s+LAST AUDIT\s+NOTE$/);
+    expect(lines.find((l) => l.includes(tagged.vpcId))).toMatch(new RegExp(`^${member.accountId}\\s+in\\s+allowed\\s+${tagged.vpcId}\\s+yes\\s+${endpointId}\\s+available\\s+baseline\\s+n/a`));
   });
 
   it('reports an account whose spoke role cannot be assumed, and exits 1', async () => {
