@@ -94,8 +94,9 @@ describe('hub data plane stack', () => {
       });
       const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
       const taskPolicy = policies.find((p) => p.includes('ReadEgressPolicy')) ?? '';
-      expect(taskPolicy).toContain('egressproxy-222222222222-eu-west-2/policies/bundle.json');
-      expect(taskPolicy).toContain('egressproxy-222222222222-eu-west-2/mapping/endpoints.json');
+      expect(taskPolicy).toContain('"Ref":"PolicyStoreBucket');
+      expect(taskPolicy).toContain('"/policies/bundle.json"');
+      expect(taskPolicy).toContain('"/mapping/endpoints.json"');
       expect(taskPolicy).not.toMatch(/s3:PutObject|mapping\/accounts/);
     });
 
