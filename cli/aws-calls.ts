@@ -36,7 +36,7 @@ export function instrumentClient<I extends object, O extends MetadataBearer>(cli
   if (instrumented.has(client)) return;
   instrumented.add(client);
   // An HTML page from a proxy or an emulator names the call and the status instead of a parse error.
-  nameForeignAnswers(client);
+  nameForeignAnswers<ClientWithStack<I, O>, I, O>(client);
   client.middlewareStack.add(
     (next: InitializeHandler<I, O>, context) => async (args: InitializeHandlerArguments<I>) => {
       const service = SERVICE_PREFIX[String(context.clientName)] ?? String(context.clientName);
