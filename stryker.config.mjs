@@ -23,8 +23,8 @@ export default {
     'events/schemas/*.ts',
     '!events/schemas/scope.ts',
     '!events/schemas/index.ts',
-    // TODO(per-spoke policy): add the per-spoke policy decision code here when it lands (squid-config/policy/),
-    // e.g. 'squid-config/policy/*.ts' and '!squid-config/policy/*.test.ts'.
+    // TODO(per-spoke policy): add the per-spoke policy decision code here when it lands (squid-config/policy/, e.g.
+    // 'squid-config/policy/*.ts' without its I/O-only files), and its unit tests to testMatch in jest.stryker.config.cjs.
   ],
   ignorePatterns: ['cdk.out', 'bench/results', 'reports', '.tmp', 'dist'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
