@@ -68,7 +68,7 @@ function table(scores: readonly FileScore[]): string {
     { file: '**all files**', ...total, score: valid === 0 ? undefined : (100 * (total.killed + total.timedOut)) / valid },
   ];
   return [
-    '| file | score | killed | timed out | survived | no coverage | marked equivalent |',
+    '| file | score | killed | timed out | survived | no coverage | ignored (disable comments) |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((s) => `| ${s.file.startsWith('*') ? s.file : `\`${s.file}\``} | ${percent(s.score)} | ${s.killed} | ${s.timedOut} | ${s.survived} | ${s.noCoverage} | ${s.ignored} |`),
   ].join('\n');
