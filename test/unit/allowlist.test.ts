@@ -106,6 +106,81 @@ describe('checkAllowlist', () => {
   });
 });
 
+describe('checkAllowlist: IPv4 literals, octet by octet', () => {
+  test.each(['8.8.8.8', '98.76.54.32', '100.199.249.250', '249.1.1.1', '255.255.255.255', '0.0.0.0', '1.249.2.3', '1.2.3.4'])(
+    'accepts %s as an IPv4 literal',
+    (address) => {
+      // Act
+      const result = checkAllowlist(`${address}\n`);
+
+      // Assess
+      expect(result.problems).toEqual([]);
+      expect(result.entries).toEqual([{ line: 1, value: address, includesSubdomains: false, name: address }]);
+    },
+  );
+
+  test.each(['256.1.1.1', '1.256.1.1', '300.1.1.1', '01.1.1.1', '1.2.3.04', '1.2.3'])('rejects %s, which is no IPv4 address', (address) => {
+    // Act
+    const problems = problemsOf(`${address}\n`);
+
+    // Assess
+    expect(problems).toEqual([
+      { line: 1, message: `"${address}": not a valid IPv4 address, and a name cannot end in a numeric label` },
+    ]);
+  });
+});
+
+describe('checkAllowlist: names at the limits', () => {
+  // 63 + 1 + 63 + 1 + 63 + 1 + n characters
+  const nameOf = (length: number) => `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(length - 192)}`;
+
+  test('accepts a name of exactly 253 characters, the DNS maximum', () => {
+    // Act
+    const problems = problemsOf(`${nameOf(253)}\n`);
+
+    // Assess
+    expect(nameOf(253)).toHaveLength(253);
+    expect(problems).toEqual([]);
+  });
+
+  test('rejects a name of 254 characters', () => {
+    // Act
+    const problems = problemsOf(`.${nameOf(254)}\n`);
+
+    // Assess
+    expect(problems).toEqual([{ line: 1, message: `".${nameOf(254)}": a domain name has at most 253 characters` }]);
+  });
+
+  test.each(['corp.x1', 'corp.1x', 'k8s.internal9'])('accepts %s: only an all-digit last label looks like an address', (name) => {
+    // Act
+    const problems = problemsOf(`${name}\n`);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  test('counts the words of a line with two entries, however many blanks separate them', () => {
+    // Act
+    const problems = problemsOf('example.com \t  example.net\n');
+
+    // Assess
+    expect(problems).toEqual([{ line: 1, message: 'one entry per line (found 2 words; comments must be on their own line)' }]);
+  });
+});
+
+describe('formatProblems', () => {
+  test('prints one line per problem', () => {
+    // Act
+    const text = formatProblems('allowlist.txt', [
+      { line: 2, message: 'first' },
+      { line: 9, message: 'second' },
+    ]);
+
+    // Assess
+    expect(text).toBe('allowlist.txt:2: first\nallowlist.txt:9: second');
+  });
+});
+
 describe('check-allowlist CLI', () => {
   test('checks every file given: OK files pass, problems print as file:line, an empty list fails; exit 1 if any failed', () => {
     // Prepare: one spawn for all cases (tsx start-up dominates the cost).
