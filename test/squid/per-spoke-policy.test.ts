@@ -8,11 +8,11 @@
 import type { EndpointMapping, PolicyBundle } from '../../squid-config/policy/documents';
 import { describeWithSquid } from './support/availability';
 import { ALLOWLISTED_IP_ORIGIN, METRICS_HOSTS, PAYMENTS_HOSTS, PUBLIC_ORIGIN } from './support/fixture';
-import { TestNamespace } from './support/namespace';
-import { TestPolicyStore } from './support/policy-store';
-import { proxyConnect, proxyRequest } from './support/spoke-client';
-import { SquidInstance } from './support/squid-instance';
-import { createWorkDir } from './support/squid-world';
+import type { LabNamespace } from '../../local/squid-lab/namespace';
+import { LabPolicyStore } from '../../local/squid-lab/policy-store';
+import { proxyConnect, proxyRequest } from '../../local/squid-lab/spoke-client';
+import type { SquidInstance } from '../../local/squid-lab/squid-instance';
+import { createTestNamespace, createWorkDir, startTestSquid } from './support/squid-world';
 import { rmSync } from 'node:fs';
 
 /** Two spoke VPCs whose workloads have the same address (overlapping CIDRs): only the endpoint tells them apart. */
@@ -42,17 +42,17 @@ function mapping(generatedAt: string, endpoints: Record<string, string>): Endpoi
 
 describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke policy from the policy store (real Squid)', () => {
   let workDir: string | undefined;
-  let store: TestPolicyStore | undefined;
-  let namespace: TestNamespace | undefined;
+  let store: LabPolicyStore | undefined;
+  let namespace: LabNamespace | undefined;
   let task: SquidInstance | undefined;
 
   beforeAll(async () => {
     workDir = createWorkDir();
-    store = await TestPolicyStore.start(workDir);
+    store = await LabPolicyStore.start(workDir);
     await store.publishBundle(BUNDLE);
     await store.publishMapping(mapping('2026-11-30T01:00:00Z', { [PAYMENTS_SPOKE]: 'payments', [METRICS_SPOKE]: 'metrics' }));
-    namespace = await TestNamespace.create('perspoke', workDir, [store.forward]);
-    task = await SquidInstance.start({ namespace, workDir, proxyPort: 3128, healthPort: 3129, policyStoreEnvironment: store.agentEnvironment(), pollSeconds: 1 });
+    namespace = await createTestNamespace('perspoke', workDir, [store.forward]);
+    task = await startTestSquid({ namespace, workDir, proxyPort: 3128, healthPort: 3129, policyStoreEnvironment: store.agentEnvironment(), pollSeconds: 1 });
     await task.waitForAgentLine((line) => line.policy_agent === 'loaded');
   });
 
@@ -68,7 +68,7 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
     return task;
   }
 
-  function policyStore(): TestPolicyStore {
+  function policyStore(): LabPolicyStore {
     if (!store) throw new Error('store not started');
     return store;
   }
@@ -196,7 +196,7 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
 
   test('when the store cannot be read the task keeps its last policy and says so once', async () => {
     // Act
-    await policyStore().stop();
+    await policyStore().makeUnreachable();
     const unreachable = await squid().waitForAgentLine((line) => line.policy_agent === 'store_unreachable', 20_000);
     await new Promise((resolve) => setTimeout(resolve, 3000));
 
