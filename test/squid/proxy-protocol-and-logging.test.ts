@@ -71,6 +71,9 @@ describeWithSquid('proxy protocol and logging', { needNamespaces: true })('PROXY
         policy: 'baseline',
         deny_reason: '-',
         policies: '-',
+        // No mapping in this suite: whose endpoint it is cannot be known.
+        account_id: '-',
+        vpc_id: '-',
       });
       expect(entry.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(entry.bytes_sent).toEqual(expect.any(Number));
