@@ -9,7 +9,8 @@
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { SQUID_BINARY } from './availability';
 import { agentBundle, fleetBundlesIn } from './fleet-bundles';
 import { killGroup, type LabNamespace } from './namespace';
 import { exchange, parseHttpResponse, type HttpResponse } from './relay-client';
@@ -110,6 +111,8 @@ export class SquidInstance {
 
     const child = options.namespace.spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'sh', entrypoint], {
       ...withoutAwsSettings(process.env),
+      // The entrypoint runs `squid` from PATH, as in the image; a caller's PATH may lack /usr/sbin.
+      PATH: [SQUID_BINARY ? dirname(SQUID_BINARY) : undefined, process.env.PATH].filter(Boolean).join(':'),
       // The proxy user's home: the SDK looks for ~/.aws there, and /root is not readable.
       HOME: runDir,
       SQUID_CONF: confPath,
