@@ -77,6 +77,11 @@ export class LabNamespace {
     await ready;
   }
 
+  /** The process group of the namespace agent (the origins and the relay). */
+  get agentProcessGroup(): number | undefined {
+    return this.agent?.pid;
+  }
+
   /** Starts a command inside the namespace, in its own process group (see `killGroup`). */
   spawn(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
     return spawn('ip', ['netns', 'exec', this.name, command, ...args], {

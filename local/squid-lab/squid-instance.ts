@@ -146,6 +146,11 @@ export class SquidInstance {
     throw new SquidStartError(`squid did not ${what} within ${READY_LIMIT_MS} ms:\n${this.stderr}`);
   }
 
+  /** The process group of the task (entrypoint, Squid, its helpers, the policy agent, the log relay). */
+  get processGroup(): number | undefined {
+    return this.process.pid;
+  }
+
   get relaySocket(): string {
     return this.namespace.relaySocket;
   }
