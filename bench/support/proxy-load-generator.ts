@@ -171,7 +171,7 @@ class LoadRun {
 type ParsedResponse = { readonly kind: 'complete'; readonly status: number; readonly length: number } | { readonly kind: 'unreadable'; readonly reason: string };
 
 /** A whole response at the start of `buffer`, or undefined while it is incomplete. Content-Length bodies only. */
-function completeResponse(buffer: Buffer): ParsedResponse | undefined {
+export function completeResponse(buffer: Buffer): ParsedResponse | undefined {
   const headerEnd = buffer.indexOf(HEADER_END);
   if (headerEnd < 0) return undefined;
   const head = buffer.toString('latin1', 0, headerEnd);

@@ -125,7 +125,11 @@ async function main(): Promise<void> {
     listening.push(once(forwardTo(forward).listen({ host: forward.host, port: forward.port }), 'listening'));
   }
   for (const port of HTTP_ORIGIN_PORTS) {
-    const server = createHttpServer(echo).listen({ host: '::', port, ipv6Only: false });
+    // Idle keep-alive connections outlive Squid's own pconn_timeout (1 min), as a CDN's do: with Node's 5 s default
+    // the origin sometimes closed a connection Squid was reusing at that moment, and Squid answered 502.
+    const server = createHttpServer(echo);
+    server.keepAliveTimeout = 120_000;
+    server.listen({ host: '::', port, ipv6Only: false });
     listening.push(once(server, 'listening'));
   }
   for (const port of BANNER_ORIGIN_PORTS) {
