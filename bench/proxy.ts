@@ -18,7 +18,7 @@
  *
  * Writes bench/results/proxy.json: the scenarios, policyCostRatio (3 / 2 in requests per second), addedP50Ms
  * (p50 of 2 minus p50 of 1), the load average and the time. Options: --seconds N (throughput window per round,
- * default 5), --latency-seconds N (3), --warmup-seconds N (2), --rounds N (3), --connections N (16),
+ * default 4), --latency-seconds N (3), --warmup-seconds N (2), --rounds N (5), --connections N (16),
  * --requests-per-connection N (20). Needs root, ip netns and Debian's squid-openssl, like the real-Squid tests.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -46,9 +46,9 @@ function option(name: string, fallback: number): number {
 }
 
 const settings = {
-  rounds: option('rounds', 3),
+  rounds: option('rounds', 5),
   warmupSeconds: option('warmup-seconds', 2),
-  throughputSeconds: option('seconds', 5),
+  throughputSeconds: option('seconds', 4),
   throughputConnections: option('connections', 16),
   latencySeconds: option('latency-seconds', 3),
   latencyConnections: 1,
