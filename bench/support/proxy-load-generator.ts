@@ -19,8 +19,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { HUB_NLB_ADDRESS, SPOKE_CLIENT_ADDRESS, SPOKE_CLIENT_PORT } from '../../local/squid-lab/addresses';
-import { encodeProxyV2Header, vpcEndpointTlv } from '../../local/squid-lab/proxy-protocol';
+import { HUB_NLB_ADDRESS } from '../../local/squid-lab/addresses';
+import { nlbProxyHeader } from '../../local/squid-lab/spoke-client';
 import type { Spoke } from './proxy-workloads';
 
 export interface LoadPlan {
@@ -133,17 +133,8 @@ class LoadRun {
       socket.write(this.requestFor(host));
     };
     socket.once('connect', () => {
-      if (this.plan.viaProxy) {
-        socket.write(
-          encodeProxyV2Header({
-            sourceAddress: SPOKE_CLIENT_ADDRESS,
-            sourcePort: SPOKE_CLIENT_PORT,
-            destinationAddress: HUB_NLB_ADDRESS,
-            destinationPort: this.plan.target.port,
-            tlvs: [vpcEndpointTlv(spoke.endpointId)],
-          }),
-        );
-      }
+      // The header the NLB writes: the spoke client's address and the spoke's endpoint id, as the lab's spoke client sends it.
+      if (this.plan.viaProxy) socket.write(nlbProxyHeader(this.plan.target.port, spoke.endpointId));
       sendNext();
     });
     socket.on('data', (chunk: Buffer) => {
