@@ -1,4 +1,5 @@
 import type { InitializeHandler, InitializeHandlerArguments, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { nameForeignAnswers } from '../functions/aws/foreign-answers';
 import { isDeniedMessage, type DeniedAction } from './errors';
 
 /** The IAM service prefix of each SDK client the CLI uses. */
@@ -34,6 +35,8 @@ const instrumented = new WeakSet<object>();
 export function instrumentClient<I extends object, O extends MetadataBearer>(client: ClientWithStack<I, O>, observe?: CallObserver): void {
   if (instrumented.has(client)) return;
   instrumented.add(client);
+  // An HTML page from a proxy or an emulator names the call and the status instead of a parse error.
+  nameForeignAnswers<ClientWithStack<I, O>, I, O>(client);
   client.middlewareStack.add(
     (next: InitializeHandler<I, O>, context) => async (args: InitializeHandlerArguments<I>) => {
       const service = SERVICE_PREFIX[String(context.clientName)] ?? String(context.clientName);

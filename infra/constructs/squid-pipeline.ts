@@ -4,6 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,6 +15,9 @@ import { SQUID_CONTRACT } from '../squid-contract';
 import { policyStoreStatements } from './policy-store';
 import { allowSquidImagePush, squidImageBuildProps } from './squid-image-build';
 import { SquidPipelineSource } from './squid-pipeline-source';
+
+/** The build action's variable namespace: the Deploy stage reads `#{BuildImage.IMAGE_CHANGED}` from it. */
+const BUILD_VARIABLES = 'BuildImage';
 
 export interface SquidPipelineProps {
   readonly source: PipelineSourceConfig;
@@ -60,11 +64,34 @@ export class SquidPipeline extends Construct {
         {
           stageName: 'Build',
           actions: [
-            new actions.CodeBuildAction({ actionName: 'BuildImage', project: this.project, input: this.source.output, outputs: [buildOutput] }),
+            new actions.CodeBuildAction({
+              actionName: 'BuildImage',
+              project: this.project,
+              input: this.source.output,
+              outputs: [buildOutput],
+              // The buildspec exports IMAGE_CHANGED: false when the service already runs the image (a policy-only commit).
+              variablesNamespace: BUILD_VARIABLES,
+            }),
           ],
         },
         {
           stageName: 'Deploy',
+          // A commit that changed only policies was published by the build and needs no rollout: no task restarts.
+          beforeEntry: {
+            conditions: [
+              {
+                result: codepipeline.Result.SKIP,
+                rules: [
+                  new codepipeline.Rule({
+                    name: 'ImageChanged',
+                    provider: 'VariableCheck',
+                    version: '1',
+                    configuration: { Variable: `#{${BUILD_VARIABLES}.IMAGE_CHANGED}`, Value: 'true', Operator: 'EQ' },
+                  }),
+                ],
+              },
+            ],
+          },
           actions: [
             new actions.EcsDeployAction({
               actionName: 'RollingDeploy',
@@ -99,7 +126,7 @@ export class SquidPipeline extends Construct {
     acknowledgeIamWildcards(
       this,
       ['Resource::*'],
-      'ecr:GetAuthorizationToken (build) and ecs:DescribeServices/DescribeTaskDefinition/RegisterTaskDefinition (deploy action) do not support resource-level permissions.',
+      'ecr:GetAuthorizationToken (build), ecs:DescribeTaskDefinition (build and deploy action) and ecs:DescribeServices/RegisterTaskDefinition (deploy action) do not support resource-level permissions.',
     );
   }
 
@@ -131,13 +158,21 @@ export class SquidPipeline extends Construct {
         repository: props.repository,
         hubVpcCidr: props.hubVpcCidr,
         logGroup,
-        extraVariables: { CONTAINER_NAME: SQUID_CONTRACT.containerName, [SQUID_CONTRACT.policyBucketVariable]: props.policyBucketName },
+        extraVariables: {
+          CONTAINER_NAME: SQUID_CONTRACT.containerName,
+          [SQUID_CONTRACT.policyBucketVariable]: props.policyBucketName,
+          ECS_CLUSTER: props.service.cluster.clusterName,
+          ECS_SERVICE: props.service.serviceName,
+        },
       }),
       encryptionKey: key,
     });
     // The build skips pushing when the commit's immutable tag already exists (a re-run).
     allowSquidImagePush(project, props.repository);
     for (const statement of policyStoreStatements(props.policyBucketName, 'bundle')) project.addToRolePolicy(statement);
+    // Which image the service runs now, so that an unchanged image is not rolled out again.
+    project.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [props.service.serviceArn] }));
+    project.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
     return project;
   }
 }

@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { policyStoreBucketName, type HubConfig } from '../config';
 import { BootstrapImageBuild } from '../constructs/bootstrap-image-build';
+import { FleetQueryDefinitions } from '../constructs/fleet-queries';
 import { HubNetwork } from '../constructs/hub-network';
 import { PolicyStore } from '../constructs/policy-store';
 import { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
@@ -46,6 +47,7 @@ export class HubDataPlaneStack extends Stack {
       logRetention,
     });
     this.service = fleet.service;
+    new FleetQueryDefinitions(this, 'AccessLogQueries', { logGroup: fleet.logGroup, folder: config.deploymentName });
     // The service starts from `squidImageTag`, so that image must exist before the service is created.
     const bootstrap = new BootstrapImageBuild(this, 'BootstrapImage', {
       repository: this.repository,

@@ -38,6 +38,9 @@ describe('hub data plane stack', () => {
     expect(literalPhysicalNames(template)).toEqual([
       // The policy store: deployment name, account and region, so other stacks find it without a reference.
       'AWS::S3::Bucket.BucketName=egressproxy-222222222222-eu-west-2',
+      // Saved queries in the deployment's folder of the console.
+      'AWS::Logs::QueryDefinition.Name=EgressProxy/Denied requests by account and VPC',
+      'AWS::Logs::QueryDefinition.Name=EgressProxy/Allowed requests by policy',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/name',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/service-id',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/proxy-port',
@@ -72,6 +75,31 @@ describe('hub data plane stack', () => {
   });
 
   describe('fleet', () => {
+    it('saves the access-log queries (denied requests by account and VPC, allowed by policy) over the Squid log group', () => {
+      const definitions = template.findResources('AWS::Logs::QueryDefinition');
+      const byName = Object.fromEntries(
+        Object.values(definitions).map((d) => [(d.Properties as { Name: string }).Name, d.Properties as { QueryString: string; LogGroupNames: unknown[] }]),
+      );
+      const denied = byName['EgressProxy/Denied requests by account and VPC'];
+      expect(denied?.QueryString).toMatch(/filter decision = "deny"[\s\S]*stats count\(\*\) as denied by account_id, vpc_id, deny_reason, host/);
+      expect(denied?.LogGroupNames).toHaveLength(1);
+      expect(byName['EgressProxy/Allowed requests by policy']?.QueryString).toMatch(/by policy, account_id, vpc_id/);
+    });
+
+    it('tells each task where the policy store is and lets it read the two documents it applies, nothing else', () => {
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: [
+          Match.objectLike({ Environment: Match.arrayWith([{ Name: 'EGRESS_POLICY_BUCKET', Value: { Ref: Match.stringLikeRegexp('^PolicyStoreBucket') } }]) }),
+        ],
+      });
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
+      const taskPolicy = policies.find((p) => p.includes('ReadEgressPolicy')) ?? '';
+      expect(taskPolicy).toContain('"Ref":"PolicyStoreBucket');
+      expect(taskPolicy).toContain('"/policies/bundle.json"');
+      expect(taskPolicy).toContain('"/mapping/endpoints.json"');
+      expect(taskPolicy).not.toMatch(/s3:PutObject|mapping\/accounts/);
+    });
+
     it('enables enhanced Container Insights on the cluster', () => {
       template.hasResourceProperties('AWS::ECS::Cluster', {
         ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],

@@ -46,6 +46,24 @@ describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () 
     expect(stages.map((stage) => stage.Actions[0]?.ActionTypeId.Provider)).toEqual(['CodeCommit', 'CodeBuild', 'ECS']);
   });
 
+  it('skips the rollout when the build says the service already runs the image (a policy-only commit)', () => {
+    const [, build, deploy] = pipelineStages(template);
+    expect(build?.Actions[0]).toEqual(expect.objectContaining({ Namespace: 'BuildImage' }));
+    expect((deploy as unknown as { BeforeEntry?: unknown }).BeforeEntry).toEqual({
+      Conditions: [
+        {
+          Result: 'SKIP',
+          Rules: [
+            expect.objectContaining({
+              RuleTypeId: expect.objectContaining({ Provider: 'VariableCheck' }) as unknown,
+              Configuration: { Variable: '#{BuildImage.IMAGE_CHANGED}', Value: 'true', Operator: 'EQ' },
+            }),
+          ],
+        },
+      ],
+    });
+  });
+
   it('deploys the image named in imagedefinitions.json to the hub service', () => {
     const deploy = pipelineStages(template)[2]?.Actions[0];
     expect(deploy?.Configuration).toEqual(

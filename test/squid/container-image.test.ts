@@ -120,3 +120,25 @@ describe('squid-config/buildspec.yml', () => {
     expect(buildspec).toContain('docker run --rm "$IMAGE_URI" parse');
   });
 });
+
+describe('squid-config/buildspec.yml image tag', () => {
+  /** What the Dockerfile copies from the build context (not from another stage). */
+  const copiedFromContext = instructions('COPY')
+    .filter((line) => !line.startsWith('COPY --from='))
+    .flatMap((line) => line.split(/\s+/).slice(1, -1));
+  const digestLine = buildspec.split('\n').find((line) => line.includes('IMAGE_TAG="${IMAGE_TAG:-cfg-')) ?? '';
+
+  test('is a digest of everything the image is built from except the policies, so a policy-only commit builds nothing', () => {
+    expect(copiedFromContext.length).toBeGreaterThan(3);
+    for (const input of ['Dockerfile', ...copiedFromContext.filter((file) => file !== 'allowlist.txt')]) expect(digestLine).toContain(` ${input}`);
+    expect(digestLine).toContain('$HUB_VPC_CIDR');
+    expect(digestLine).not.toMatch(/allowlist\.txt|policies|policy-defaults/);
+  });
+
+  test('publishes the policies before any image work, and exports whether the service already runs the image', () => {
+    expect(buildspec.indexOf('npm run policy:publish')).toBeGreaterThan(0);
+    expect(buildspec.indexOf('npm run policy:publish')).toBeLessThan(buildspec.indexOf('docker build '));
+    expect(buildspec).toMatch(/exported-variables:\n\s+- IMAGE_CHANGED\n/);
+    expect(buildspec).toContain('if [ "$RUNNING_IMAGE" = "$IMAGE_URI" ]; then IMAGE_CHANGED=false; else IMAGE_CHANGED=true; fi');
+  });
+});
