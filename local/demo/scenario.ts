@@ -16,6 +16,7 @@ import type { LocalControlPlane } from '../runner/control-plane';
 import type { AuditCapture } from './audit-capture';
 import { decideForTeams, readPublishedPolicy } from './policy-step';
 import { narrate, table } from './report';
+import { askThroughSquid, printSquidAnswers, reached, refused } from './squid-step';
 import { OrganizationAdmin, createVpcWithSubnets, ec2As, endpointsOf, tagVpc, untagVpc } from './tenant';
 
 const TAG_KEY = 'egress-proxy';
@@ -112,7 +113,18 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
       }
       const answers = decideForTeams(published, teams, ['api.stripe.com']).map((a) => a.decision.allowed);
       check('payments may reach api.stripe.com and analytics may not (same CIDR, told apart by the endpoint id)', answers[0] === true && answers[1] === false);
-      print(`    real Squid: ${await squidLabNote()}`);
+      const throughSquid = await askThroughSquid(cp, teams, CONTESTED_HOSTS);
+      if (throughSquid.kind === 'skipped') {
+        print(`    real Squid: skipped: ${throughSquid.reason}`);
+        return;
+      }
+      printSquidAnswers(throughSquid, print);
+      const stripe = (team: string) => throughSquid.answers.find((answer) => answer.team === team && answer.host === 'api.stripe.com');
+      const [paymentsStripe, analyticsStripe] = [stripe('payments'), stripe('analytics')];
+      check(
+        'through Squid, payments gets api.stripe.com (HTTP and a TLS tunnel) and analytics does not, from the same client address',
+        paymentsStripe !== undefined && reached(paymentsStripe) && analyticsStripe !== undefined && refused(analyticsStripe),
+      );
     });
 
     await step('analytics leaves the organization', async () => {
@@ -140,11 +152,6 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
     org.destroy();
     for (const tenant of tenants) tenant.ec2.destroy();
   }
-}
-
-/** Why the demo answered with the fleet's decision code only (the real Squid run needs root, netns and Squid). */
-function squidLabNote(): Promise<string> {
-  return Promise.resolve('skipped: the Squid lab lands with the fleet helper (this step answers with the fleet\'s decision code)');
 }
 
 /**
