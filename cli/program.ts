@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { version } from '../package.json';
 import { EXIT } from './errors';
 import { isFunctionNameOrArn } from './function-name';
 import { SETTING_FLAGS, type GlobalFlags } from './settings';
@@ -52,7 +53,9 @@ const commaList = (value: string | undefined) => (value ?? '').split(',').map((i
  */
 function fanOutFunctionName(command: Command, name: 'plan' | 'reconcile', options: PlanOrReconcileOptions): string {
   const refuse = (why: string): never => command.error(`error: --fan-out ${why}`, { exitCode: EXIT.usage, code: 'egress.fanOutRefused' });
-  if (name === 'plan') refuse('only applies (it returns a summary, not a plan): preview with `egress plan --function-name <name|arn>`');
+  if (name === 'plan') {
+    refuse('cannot be used with plan: a fan-out applies the changes and returns a summary, not a plan. Preview with `egress plan --function-name <name|arn>`');
+  }
   if (options.account !== undefined) {
     refuse('covers the whole organization, so it cannot be combined with --account (the reconciler refuses fanOut with accountIds too): drop --fan-out to reconcile only those accounts');
   }
@@ -80,12 +83,16 @@ export function buildProgram(
     // so the caller owns the exit code.
     .exitOverride()
     .configureOutput(output)
+    // Each command's --help lists --json, --region and the setting flags too: they are given before or after it.
+    .configureHelp({ showGlobalOptions: true })
+    .version(`egress ${version} (node ${process.version})`, '-V, --version', 'print the version of egress and of Node.js')
     .description('Operate the egress proxy control plane: see every account and VPC, preview and apply a reconcile.')
     .option('--json', 'print one JSON document on stdout instead of a table')
     .option('--region <region>', 'the hub region (default: AWS_REGION)')
     .option('--endpoint-url <url>', 'send every AWS call there, e.g. the local cloud (default: AWS_ENDPOINT_URL)')
     .option('--role-arn <arn>', "act as this role, e.g. the control plane's role, which the spoke roles trust (env EGRESS_ROLE_ARN)")
-    .showHelpAfterError()
+    // A hint, not the whole help: with the global options listed, the help is longer than the error it follows.
+    .showHelpAfterError('(add --help for the usage of the command)')
     .addHelpText(
       'after',
       '\nEvery setting flag overrides the environment variable of the same name that the functions read (HUB_SERVICE_ID, ...).\n' +
