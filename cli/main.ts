@@ -44,8 +44,7 @@ async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, s
   if (invocation.command === 'why') {
     const settings = resolvePolicyStoreSettings(invocation.flags, env);
     if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
-    const roleArn = invocation.flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined);
-    if (roleArn !== undefined) await assumeOperatorRole(roleArn, settings.region, process.env);
+    if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
     return runWhy(settings, io, invocation.target, invocation.hostPort);
   }
   if ('fanOut' in invocation) {
