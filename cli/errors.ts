@@ -15,6 +15,8 @@ const CREDENTIALS_MISSING = new Set(['CredentialsProviderError', 'ProviderError'
 /** The IAM action an AWS error is about, when the error or its message says it. */
 export interface DeniedAction {
   readonly deniedAction?: string;
+  /** What the operator can set to be allowed, when the CLI knows (a role it would otherwise act as). */
+  readonly deniedHint?: string;
 }
 
 /** Turns anything a command throws into one line an operator can act on, and an exit code. */
@@ -33,8 +35,9 @@ export function describeError(error: unknown): DescribedError {
   }
   if (DENIED_CODES.has(error.name) || isDeniedMessage(error.message)) {
     const action = deniedActionOf(error);
+    const hint = (error as Error & DeniedAction).deniedHint;
     return {
-      message: `permission denied${action === undefined ? '' : ` for ${action}`}: ${error.message}`,
+      message: `permission denied${action === undefined ? '' : ` for ${action}`}: ${error.message}${hint === undefined ? '' : `\nhint: ${hint}`}`,
       exitCode: EXIT.denied,
     };
   }

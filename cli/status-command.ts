@@ -16,17 +16,18 @@ export interface StatusOptions {
 
 const yesNo = (value: boolean | undefined) => (value === undefined ? '-' : value ? 'yes' : 'no');
 
+// On a narrow terminal the columns with a priority move under their row, lowest first (cli/table.ts).
 export const STATUS_COLUMNS: Column<StatusRow>[] = [
   { header: 'ACCOUNT', value: (r) => r.accountId },
-  { header: 'SCOPE', value: (r) => (r.inScope ? 'in' : 'out') },
-  { header: 'PRINCIPAL', value: (r) => (r.allowedPrincipal ? 'allowed' : '-') },
+  { header: 'SCOPE', value: (r) => (r.inScope ? 'in' : 'out'), priority: 5 },
+  { header: 'PRINCIPAL', value: (r) => (r.allowedPrincipal ? 'allowed' : '-'), priority: 3 },
   { header: 'VPC', value: (r) => r.vpcId ?? '-' },
-  { header: 'TAGGED', value: (r) => yesNo(r.tagged) },
+  { header: 'TAGGED', value: (r) => yesNo(r.tagged), priority: 4 },
   { header: 'ENDPOINT', value: (r) => r.endpointId ?? '-' },
   { header: 'CONNECTION', value: (r) => r.connectionState ?? '-' },
-  { header: 'POLICIES', value: (r) => policiesCell(r) },
-  { header: 'LAST AUDIT', value: (r) => r.lastDecision },
-  { header: 'NOTE', value: (r) => r.error ?? (r.inScope ? (r.policies?.problems.join('; ') ?? '') : r.scopeReason), maxWidth: 80 },
+  { header: 'POLICIES', value: (r) => policiesCell(r), priority: 2 },
+  { header: 'LAST AUDIT', value: (r) => r.lastDecision, priority: 1 },
+  { header: 'NOTE', value: (r) => r.error ?? (r.inScope ? (r.policies?.problems.join('; ') ?? '') : r.scopeReason), wrap: true },
 ];
 
 /** `baseline` plus the named policies in force; `baseline!` when the VPC's choice was refused (the note says why). */
@@ -52,7 +53,7 @@ export async function runStatus(settings: CliSettings, io: CliIo, options: Statu
       ...(options.accountIds === undefined ? {} : { accountIds: options.accountIds }),
     });
     for (const message of report.notes) note(io, message);
-    emit(io, report, () => (report.rows.length === 0 ? 'No accounts in the organization.' : renderTable(STATUS_COLUMNS, report.rows)));
+    emit(io, report, () => (report.rows.length === 0 ? 'No accounts in the organization.' : renderTable(STATUS_COLUMNS, report.rows, io.width)));
     return { exitCode: report.rows.some((r) => r.error !== undefined) ? EXIT.failed : EXIT.ok, rows: report.rows };
   } finally {
     destroyRuntime(runtime);

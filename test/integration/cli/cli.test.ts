@@ -9,7 +9,7 @@ import { onboardedMember, setSpokeRole, type Member } from '../support/accounts'
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
 import { createVpc, deleteEndpointByHand, liveEndpointsOf, tagVpc, type SpokeVpc } from '../support/spoke';
-import { egress } from '../../support/egress-cli';
+import { egress, runEgress } from '../../support/egress-cli';
 
 let fx: ControlPlaneFixture;
 
@@ -64,8 +64,38 @@ describe('egress status', () => {
     const run = await egress('status', ...accountFlags(member));
 
     const [header, , ...lines] = run.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^ACCOUNT\s+SCOPE\s+PRINCIPAL\s+VPC\s+TAGGED\s+ENDPOINT\s+CONNECTION\s+LAST AUDIT\s+NOTE$/);
-    expect(lines.find((l) => l.includes(tagged.vpcId))).toMatch(new RegExp(`^${member.accountId}\\s+in\\s+allowed\\s+${tagged.vpcId}\\s+yes\\s+${endpointId}\\s+available\\s+n/a`));
+    expect(header).toMatch(/^ACCOUNT\s+SCOPE\s+PRINCIPAL\s+VPC\s+TAGGED\s+ENDPOINT\s+CONNECTION\s+POLICIES\s+LAST AUDIT\s+NOTE$/);
+    expect(lines.find((l) => l.includes(tagged.vpcId))).toMatch(new RegExp(`^${member.accountId}\\s+in\\s+allowed\\s+${tagged.vpcId}\\s+yes\\s+${endpointId}\\s+available\\s+baseline\\s+n/a`));
+  });
+
+  it('fits an 80-column terminal, the other columns under each row, and --json keeps every field', async () => {
+    // Prepare
+    const { member, tagged, endpointId } = await memberWithVpcs('status-narrow');
+
+    // Act
+    const narrow = await runEgress(['status', ...accountFlags(member)], process.env, { width: 80 });
+    const json = await runEgress(['status', '--json', ...accountFlags(member)], process.env, { width: 80 });
+
+    // Assess: no line is wider than the terminal; the row keeps its ids and state, the rest follows it
+    const lines = narrow.stdout.trimEnd().split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(80);
+    const row = lines.findIndex((line) => line.includes(tagged.vpcId));
+    expect(lines[row]).toMatch(new RegExp(`^${member.accountId}\\s+in\\s+${tagged.vpcId}\\s+${endpointId}\\s+available$`));
+    expect(lines[row + 1]).toMatch(/^ {4}principal allowed, tagged yes, .*last audit n\/a$/);
+    expect((JSON.parse(json.stdout) as StatusReport).rows.find((r) => r.vpcId === tagged.vpcId)).toMatchObject({ allowedPrincipal: true, tagged: true, lastDecision: 'n/a' });
+  });
+
+  it('names --org-read-role-arn when Organizations is denied without it', async () => {
+    // Prepare: the control plane role is a member account's role: it may not read the organization itself
+    const member = await onboardedMember(fx, 'status-no-org-role');
+
+    // Act
+    const run = await runEgress(['status', ...accountFlags(member)], { ...process.env, ORG_READ_ROLE_ARN: undefined });
+
+    // Assess
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toMatch(/^egress: permission denied for organizations:\w+/m);
+    expect(run.stderr).toContain('hint: Organizations is read in the management account: set --org-read-role-arn (or ORG_READ_ROLE_ARN)');
   });
 
   it('reports an account whose spoke role cannot be assumed, and exits 1', async () => {
@@ -121,6 +151,45 @@ describe('egress plan and reconcile', () => {
     // A second plan finds nothing left to do for the VPC.
     const after = JSON.parse((await egress('plan', '--json', ...accountFlags(member, other))).stdout) as ReconcilePlan;
     expect(after.actions.filter((a) => a.action.startsWith('vpc.') || a.action.startsWith('endpoint-service.'))).toEqual([]);
+  });
+
+  it('says why a plan for an account outside the organization is empty', async () => {
+    // Act
+    const text = await egress('plan', '--account', '999999999999');
+    const json = await egress('plan', '--json', '--account', '999999999999');
+
+    // Assess
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('Nothing would change: no requested account is in scope (see below).');
+    expect(text.stdout).toContain('Not in scope, left alone:\n  999999999999: account 999999999999 is not a member of the organization');
+    expect((JSON.parse(json.stdout) as ReconcilePlan).outOfScope).toEqual([{ accountId: '999999999999', reason: 'account 999999999999 is not a member of the organization' }]);
+  });
+
+  it('does not call a plan with errors complete, and prints each error whole', async () => {
+    // Prepare: an account whose spoke role is gone
+    const member = await onboardedMember(fx, 'plan-error');
+    await setSpokeRole(fx, member.accountId, false);
+
+    // Act
+    const run = await egress('plan', ...accountFlags(member));
+
+    // Assess
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toContain('the organization matches the desired state');
+    expect(run.stdout).toContain('0 change(s) planned, 1 error(s)');
+    expect(run.stdout).toContain('Nothing would change where the reconcile could look, but 1 error(s) kept it from looking everywhere: see below.');
+    expect(run.stdout).toMatch(new RegExp(`${member.accountId}\\s+-\\s+SpokeRoleError: cannot assume arn:aws:iam::${member.accountId}:role/EgressProxySpokeRole: AccessDenied: .*is not authorized to perform: sts:AssumeRole on resource: \\S+$`, 'm'));
+  });
+
+  it('says the resource share was skipped when RAM_SHARE_ARN is not set', async () => {
+    // Prepare
+    const member = await onboardedMember(fx, 'plan-no-share');
+
+    // Act
+    const run = await runEgress(['plan', ...accountFlags(member)], { ...process.env, RAM_SHARE_ARN: undefined });
+
+    // Assess
+    expect(run.stdout).toContain('Skipped:\n  resource share: RAM_SHARE_ARN is not set, so no account is added to or removed from the share of the discovery parameters');
   });
 
   it('exits 2 naming the flag when the configuration is wrong', async () => {
