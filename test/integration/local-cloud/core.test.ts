@@ -6,7 +6,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { GetResourceSharesCommand } from '@aws-sdk/client-ram';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { LocalCloudOptions } from '../../../local/cloud';
+import { ListenError, startLocalCloud, type LocalCloudOptions } from '../../../local/cloud';
 import { HUB, MANAGEMENT, REGION, rejectionOf, startHarness } from './cloud-harness';
 import type { CloudHarness } from './cloud-harness';
 
@@ -209,5 +209,19 @@ describe('routing and the /_local endpoints', () => {
 
     const metrics = (await (await fetch(`${h.cloud.url}/_local/metrics`)).json()) as { calls: Record<string, number> };
     expect(metrics.calls['sts:GetCallerIdentity']).toBe(1);
+  });
+});
+
+describe('starting', () => {
+  it('says in a sentence that the port is taken, and what to do', async () => {
+    // Prepare
+    const h = await harness();
+
+    // Act
+    const second = startLocalCloud({ port: h.cloud.port });
+
+    // Assess
+    await expect(second).rejects.toBeInstanceOf(ListenError);
+    await expect(second).rejects.toThrow(`port ${h.cloud.port} on 127.0.0.1 is already in use (another \`npm run local\`?): stop it, or choose another port with --port <n>`);
   });
 });
