@@ -10,6 +10,8 @@ const SERVICE_PREFIX: Record<string, string> = {
   CloudWatchLogsClient: 'logs',
   EventBridgeClient: 'events',
   LambdaClient: 'lambda',
+  SQSClient: 'sqs',
+  S3Client: 's3',
 };
 
 /** Where the IAM action is not the API operation's name. */

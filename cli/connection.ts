@@ -1,3 +1,4 @@
+import { DEFAULT_DEPLOYMENT_NAME } from '../events/queue-names';
 import { isAwsRegion, nearestRegion } from '../infra/validation/aws-regions';
 import { CliConfigurationError } from './configuration-error';
 
@@ -50,6 +51,16 @@ function roleArn(flags: ConnectionFlags, env: Record<string, string | undefined>
   if (value === undefined) return undefined;
   if (!ROLE_ARN.test(value)) {
     throw new CliConfigurationError(`${source} "${value}" is not an IAM role ARN: give one such as arn:aws:iam::123456789012:role/EgressControlPlaneRole`);
+  }
+  return value;
+}
+
+/** cdk.json's deploymentName: the prefix of the queues' names (events/queue-names.ts). */
+export function resolveDeploymentName(flags: { readonly deploymentName?: string }, env: Record<string, string | undefined>): string {
+  const [source, value] = flags.deploymentName !== undefined ? ['--deployment-name', flags.deploymentName] : ['EGRESS_DEPLOYMENT_NAME', env.EGRESS_DEPLOYMENT_NAME || DEFAULT_DEPLOYMENT_NAME];
+  // The grammar infra/validation/validators.ts enforces for deploymentName.
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,29}$/.test(value)) {
+    throw new CliConfigurationError(`${source} "${value}" is not a deployment name (a letter, then letters, digits and hyphens, at most 30): use cdk.json's deploymentName`);
   }
   return value;
 }

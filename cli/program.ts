@@ -21,7 +21,15 @@ export type Invocation =
       readonly fanOut: true;
       readonly functionName: string;
     }
-  | { readonly command: 'why'; readonly flags: GlobalFlags; readonly target: string; readonly hostPort: string };
+  | { readonly command: 'why'; readonly flags: GlobalFlags; readonly target: string; readonly hostPort: string }
+  | {
+      readonly command: 'dead-letters';
+      readonly flags: GlobalFlags;
+      readonly samples: number;
+      readonly logGroups: string[];
+      readonly queue?: string;
+      readonly redrive: boolean;
+    };
 
 interface PlanOrReconcileOptions {
   readonly account?: string[];
@@ -37,6 +45,12 @@ function accountId(value: string, previous: string[] = []): string[] {
 function positiveNumber(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number.`);
+  return number;
+}
+
+function sampleCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 10) throw new InvalidArgumentError(`"${value}" is not a whole number from 0 to 10.`);
   return number;
 }
 
@@ -91,6 +105,7 @@ export function buildProgram(
     .option('--region <region>', 'the hub region (default: AWS_REGION)')
     .option('--endpoint-url <url>', 'send every AWS call there, e.g. the local cloud (default: AWS_ENDPOINT_URL)')
     .option('--role-arn <arn>', "act as this role, e.g. the control plane's role, which the spoke roles trust (env EGRESS_ROLE_ARN)")
+    .option('--deployment-name <name>', "cdk.json's deploymentName, which prefixes the queues' names (env EGRESS_DEPLOYMENT_NAME, default EgressProxy)")
     // A hint, not the whole help: with the global options listed, the help is longer than the error it follows.
     .showHelpAfterError('(add --help for the usage of the command)')
     .addHelpText(
@@ -115,6 +130,24 @@ export function buildProgram(
         ...(options.account === undefined ? {} : { accountIds: options.account }),
         logGroups: commaList(options.logGroups ?? env.EGRESS_AUDIT_LOG_GROUPS),
         auditHours: options.auditHours,
+      });
+    });
+
+  program
+    .command('dead-letters')
+    .description('messages the control plane gave up on: count and samples per queue with the reason the handler logged; --redrive moves them back')
+    .addOption(new Option('--samples <n>', 'messages shown per queue (0-10), left in the queue').argParser(sampleCount).default(3))
+    .option('--queue <name>', 'only this queue, e.g. vpc-onboarding')
+    .option('--log-groups <names>', "comma-separated log groups of the control plane functions, where the reasons are (env EGRESS_AUDIT_LOG_GROUPS)")
+    .option('--redrive', "start SQS's message move task: the dead letters go back to their queue and the function retries them")
+    .action(async (options: { samples: number; queue?: string; logGroups?: string; redrive?: boolean }, command: Command) => {
+      await invoke({
+        command: 'dead-letters',
+        flags: flagsOf(command),
+        samples: options.samples,
+        logGroups: commaList(options.logGroups ?? env.EGRESS_AUDIT_LOG_GROUPS),
+        ...(options.queue === undefined ? {} : { queue: options.queue }),
+        redrive: options.redrive === true,
       });
     });
 

@@ -27,7 +27,7 @@ export const SETTING_FLAGS = [
 export type SettingFlag = (typeof SETTING_FLAGS)[number]['flag'];
 
 /** Global flags, as commander parses them. */
-export type GlobalFlags = Partial<Record<SettingFlag | 'region' | 'endpointUrl' | 'roleArn', string>> & { json?: boolean };
+export type GlobalFlags = Partial<Record<SettingFlag | 'region' | 'endpointUrl' | 'roleArn' | 'deploymentName', string>> & { json?: boolean };
 
 export interface CliSettings extends Connection {
   readonly config: ControlPlaneConfig;

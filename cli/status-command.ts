@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { readLastDecisions } from './audit-log';
+import { instrumentClient } from './aws-calls';
+import { listDeadLetterQueues } from './dead-letter-queues';
 import { EXIT } from './errors';
 import { emit, note, type CliIo } from './io';
 import { buildCliRuntime, destroyRuntime } from './runtime';
@@ -12,7 +15,12 @@ export interface StatusOptions {
   /** The control plane functions' log groups, where the audit records are. */
   readonly logGroups: readonly string[];
   readonly auditHours: number;
+  /** Prefixes the queues' names: the dead-letter counts are read by it. */
+  readonly deploymentName: string;
 }
+
+/** Messages waiting in each dead-letter queue, or why they could not be counted. */
+export type DeadLetterCounts = { readonly queue: string; readonly messages: number }[] | { readonly unavailable: string };
 
 const yesNo = (value: boolean | undefined) => (value === undefined ? '-' : value ? 'yes' : 'no');
 
@@ -52,10 +60,33 @@ export async function runStatus(settings: CliSettings, io: CliIo, options: Statu
       correlationId: `egress-cli-status-${randomUUID()}`,
       ...(options.accountIds === undefined ? {} : { accountIds: options.accountIds }),
     });
+    const deadLetters = await countDeadLetters(settings.region, options.deploymentName);
     for (const message of report.notes) note(io, message);
-    emit(io, report, () => (report.rows.length === 0 ? 'No accounts in the organization.' : renderTable(STATUS_COLUMNS, report.rows, io.width)));
+    const table = report.rows.length === 0 ? 'No accounts in the organization.' : renderTable(STATUS_COLUMNS, report.rows, io.width);
+    emit(io, { ...report, deadLetters }, () => `${table}\n\n${deadLettersLine(deadLetters)}`);
     return { exitCode: report.rows.some((r) => r.error !== undefined) ? EXIT.failed : EXIT.ok, rows: report.rows };
   } finally {
     destroyRuntime(runtime);
   }
+}
+
+/** Best effort, like the audit column: a status without SQS permissions still shows the organization. */
+async function countDeadLetters(region: string, deploymentName: string): Promise<DeadLetterCounts> {
+  const sqs = new SQSClient({ region });
+  instrumentClient(sqs);
+  try {
+    return (await listDeadLetterQueues(sqs, deploymentName)).map((q) => ({ queue: q.queue, messages: q.messages }));
+  } catch (error) {
+    return { unavailable: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  } finally {
+    sqs.destroy();
+  }
+}
+
+function deadLettersLine(counts: DeadLetterCounts): string {
+  if ('unavailable' in counts) return `Dead letters: n/a (${counts.unavailable})`;
+  if (counts.length === 0) return 'Dead letters: n/a (no dead-letter queue of this deployment name: see --deployment-name)';
+  const waiting = counts.filter((c) => c.messages > 0);
+  if (waiting.length === 0) return 'Dead letters: none';
+  return `Dead letters: ${waiting.map((c) => `${c.queue} ${c.messages}`).join(', ')} (npx egress dead-letters shows why)`;
 }

@@ -50,6 +50,12 @@ const ERRORS: Record<string, ServiceErrors> = {
     // What S3 says of a session token it does not recognise (STS says InvalidClientTokenId).
     authFailure: ['InvalidToken', 400],
   },
+  sqs: {
+    throttle: ['RequestThrottled', 403, 'Request is throttled.'],
+    internal: ['InternalFailure', 500],
+    unavailable: ['ServiceUnavailable', 503],
+    authFailure: ['InvalidClientTokenId', 403],
+  },
   lambda: {
     throttle: ['TooManyRequestsException', 429, 'Rate Exceeded.'],
     internal: ['ServiceException', 500],
