@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AWS_REGIONS, isAwsRegion, nearestName, nearestRegion } from '../../infra/validation/aws-regions';
+import { AWS_REGIONS, isAwsRegion, nearestRegion } from '../../infra/validation/aws-regions';
+import { nearestName } from '../../infra/validation/nearest-name';
 
 /** The regions of the SDK's endpoint rules for the partitions the project deploys to (the list's source). */
 function sdkRegions(): string[] {
