@@ -8,6 +8,8 @@
  * real seconds x time scale), their ratio, calls by action, throttles met (each one answered is an SDK retry), and
  * writes bench/results/rollout.json and rollout.svg.
  */
+// First: it settles which Node warnings print before any SDK client exists.
+import '../bin/node-support';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';

@@ -4,6 +4,8 @@
  * endpoint appear, be accepted and become available. `--no-control-plane` serves the bare emulator and
  * prints the events it emits instead.
  */
+// First: it settles which Node warnings print before any SDK client exists.
+import '../bin/node-support';
 import { Command, InvalidArgumentError } from 'commander';
 import { LOCAL_DEFAULTS } from './cloud/api';
 import { ListenError, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
