@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAllowlist, formatProblems } from '../../squid-config/allowlist';
+import { checkAllowlist, formatProblems, SQUID_DENIED_IPV4_RANGES } from '../../squid-config/allowlist';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -33,7 +33,20 @@ describe('checkAllowlist', () => {
   });
 
   test.each([
-    ['*.example.com', /wildcards are not supported/],
+    ['*.example.com', /wildcards are not supported: write "\.example\.com"/],
+    ['*.b.com', /wildcards are not supported: write "\.b\.com" to cover b\.com and its subdomains/],
+    ['203.0.113.0/24', /address ranges are not supported: list each address/],
+    ['10.0.0.1', /10\.0\.0\.1 is in 10\.0\.0\.0\/8, which squid\.conf denies whatever the allowlist says/],
+    ['127.0.0.1', /is in 127\.0\.0\.0\/8, which squid\.conf denies/],
+    ['169.254.169.254', /is in 169\.254\.0\.0\/16, which squid\.conf denies/],
+    ['100.64.1.1', /is in 100\.64\.0\.0\/10/],
+    ['.co.uk', /"co\.uk" is a public suffix \(Public Suffix List\): anyone can register names under it/],
+    ['co.uk', /"co\.uk" is a public suffix/],
+    ['.github.io', /"github\.io" is a public suffix/],
+    ['.s3.amazonaws.com', /"s3\.amazonaws\.com" is a public suffix/],
+    ['.amazonaws.com', /would also admit any S3 bucket/],
+    ['bücher.de', /write internationalized names in Punycode, as DNS and Squid see them: "xn--bcher-kva\.de"/],
+    ['.bücher.de', /Punycode.*"\.xn--bcher-kva\.de"/],
     ['https://example.com/', /not a URL/],
     ['example.com/path', /not a URL/],
     ['example.com:443', /ports and IPv6 literals are not supported/],
@@ -59,6 +72,22 @@ describe('checkAllowlist', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]?.line).toBe(2);
     expect(problems[0]?.message).toMatch(message);
+  });
+
+  test('accepts public addresses, registrable names under a public suffix, and exact AWS service names', () => {
+    expect(problemsOf('198.51.100.20\n203.0.113.7\nexample.co.uk\n.shop.co.uk\nsts.eu-west-2.amazonaws.com\nmy-site.github.io\n')).toEqual([]);
+  });
+
+  test('refuses exactly the IPv4 ranges squid.conf denies (its private_destinations ACL)', () => {
+    // Prepare: the ACL as the shipped squid.conf writes it
+    const squidConf = readFileSync(join(ROOT, 'squid-config', 'squid.conf'), 'utf8');
+    const acl = /^acl private_destinations dst (.+)$/m.exec(squidConf)?.[1] ?? '';
+
+    // Act
+    const ipv4Ranges = acl.split(/\s+/).filter((range) => /^\d/.test(range));
+
+    // Assess
+    expect([...SQUID_DENIED_IPV4_RANGES].sort()).toEqual(ipv4Ranges.sort());
   });
 
   test('rejects a duplicate, naming the first occurrence', () => {
@@ -123,5 +152,18 @@ describe('check-allowlist CLI', () => {
     expect(result.stderr).toContain('invalid:2: "www.example.com" is already covered by ".example.com" on line 1');
     expect(result.stderr).toContain('invalid:3: "BAD.com": use lowercase');
     expect(result.stderr).toContain('empty: no entries');
+  });
+
+  test('says in one line that a file cannot be read, and exits 2', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'allowlist-'));
+    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+    // Act
+    const result = spawnSync(tsx, [join(ROOT, 'squid-config', 'check-allowlist.ts'), 'missing.txt'], { cwd: dir, encoding: 'utf8' });
+
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('missing.txt: cannot read it: no such file');
   });
 });
