@@ -35,8 +35,15 @@ export const STATUS_COLUMNS: Column<StatusRow>[] = [
   { header: 'CONNECTION', value: (r) => r.connectionState ?? '-' },
   { header: 'POLICIES', value: (r) => policiesCell(r), priority: 2 },
   { header: 'LAST AUDIT', value: (r) => r.lastDecision, priority: 1 },
-  { header: 'NOTE', value: (r) => r.error ?? (r.inScope ? (r.policies?.problems.join('; ') ?? '') : r.scopeReason), wrap: true },
+  { header: 'NOTE', value: noteOf, wrap: true },
 ];
+
+/** What an operator must read first: the account could not be read, the VPC cannot get its endpoint, its policies. */
+function noteOf(row: StatusRow): string {
+  if (row.error !== undefined) return row.error;
+  if (!row.inScope) return row.scopeReason;
+  return [row.missingEndpoint?.reason, ...(row.policies?.problems ?? [])].filter((part) => part !== undefined).join('; ');
+}
 
 /** `baseline` plus the named policies in force; `baseline!` when the VPC's choice was refused (the note says why). */
 function policiesCell(row: StatusRow): string {
@@ -45,7 +52,7 @@ function policiesCell(row: StatusRow): string {
   return ['baseline', ...row.policies.names].join('+');
 }
 
-/** `egress status`: one row per account and VPC. Exit 1 when some account could not be read. */
+/** `egress status`: one row per account and VPC. Exit 1 when some account could not be read or a tagged VPC cannot get its endpoint. */
 export async function runStatus(settings: CliSettings, io: CliIo, options: StatusOptions): Promise<{ exitCode: number; rows: StatusRow[] }> {
   const runtime = buildCliRuntime(settings);
   try {
@@ -64,7 +71,8 @@ export async function runStatus(settings: CliSettings, io: CliIo, options: Statu
     for (const message of report.notes) note(io, message);
     const table = report.rows.length === 0 ? 'No accounts in the organization.' : renderTable(STATUS_COLUMNS, report.rows, io.width);
     emit(io, { ...report, deadLetters }, () => `${table}\n\n${deadLettersLine(deadLetters)}`);
-    return { exitCode: report.rows.some((r) => r.error !== undefined) ? EXIT.failed : EXIT.ok, rows: report.rows };
+    const broken = report.rows.some((r) => r.error !== undefined || r.missingEndpoint?.blocked === true);
+    return { exitCode: broken ? EXIT.failed : EXIT.ok, rows: report.rows };
   } finally {
     destroyRuntime(runtime);
   }

@@ -6,7 +6,7 @@
 import type { ReconcilePlan } from '../../../functions/converge/organization';
 import type { StatusReport } from '../../../cli/status';
 import { onboardedMember, setSpokeRole, type Member } from '../support/accounts';
-import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
+import { startControlPlaneFixture, SUPPORTED_AZ_IDS, UNSUPPORTED_AZ_ID, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
 import { createVpc, deleteEndpointByHand, liveEndpointsOf, tagVpc, type SpokeVpc } from '../support/spoke';
 import { egress, runEgress } from '../../support/egress-cli';
@@ -96,6 +96,25 @@ describe('egress status', () => {
     expect(run.exitCode).toBe(4);
     expect(run.stderr).toMatch(/^egress: permission denied for organizations:\w+/m);
     expect(run.stderr).toContain('hint: Organizations is read in the management account: set --org-read-role-arn (or ORG_READ_ROLE_ARN)');
+  });
+
+  it('says why a tagged VPC has no endpoint when its only subnet is in an AZ the service does not support, and exits 1', async () => {
+    // Prepare
+    const member = await onboardedMember(fx, 'status-no-az');
+    const vpc = await createVpc(member.ec2, { name: 'status-no-az', azIds: [UNSUPPORTED_AZ_ID] });
+    await tagVpc(member.ec2, vpc.vpcId, 'egress-proxy', 'enabled');
+    await fx.cp.idle();
+
+    // Act
+    const run = await egress('status', '--json', ...accountFlags(member));
+    const table = await egress('status', ...accountFlags(member));
+
+    // Assess
+    expect(run.exitCode).toBe(1);
+    const row = (JSON.parse(run.stdout) as StatusReport).rows.find((r) => r.vpcId === vpc.vpcId);
+    expect(row).toMatchObject({ tagged: true, missingEndpoint: { blocked: true, reason: expect.stringContaining(`no endpoint possible: no subnet of ${vpc.vpcId} is in an AZ the service supports`) as unknown } });
+    expect(row).not.toHaveProperty('endpointId');
+    expect(table.stdout).toContain(`AZ ${UNSUPPORTED_AZ_ID} is not supported by the service`);
   });
 
   it('reports an account whose spoke role cannot be assumed, and exits 1', async () => {
