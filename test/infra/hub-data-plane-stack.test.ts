@@ -32,6 +32,8 @@ describe('hub data plane stack', () => {
 
   it('names physical resources only from the deployment name, so a second deployment can coexist', () => {
     expect(literalPhysicalNames(template)).toEqual([
+      // The policy store: the deployment name, account and region (infra/config.ts policyStoreBucketName).
+      'AWS::S3::Bucket.BucketName=egressproxy-222222222222-eu-west-2',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/name',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/service-id',
       'AWS::SSM::Parameter.Name=/EgressProxy/endpoint-service/proxy-port',
