@@ -13,10 +13,10 @@ import { search } from '@aws-lambda-powertools/jmespath';
 const LIST_PARAMETERS = new Set(['Resources', 'Tags', 'Filters', 'ServiceNames', 'SubnetIds', 'VpcIds', 'VpcEndpointIds', 'Values']);
 
 const CLIENTS: Record<string, () => Promise<Record<string, unknown>>> = {
-  ec2: () => import('@aws-sdk/client-ec2') as Promise<Record<string, unknown>>,
-  organizations: () => import('@aws-sdk/client-organizations') as Promise<Record<string, unknown>>,
-  sts: () => import('@aws-sdk/client-sts') as Promise<Record<string, unknown>>,
-  sqs: () => import('@aws-sdk/client-sqs') as Promise<Record<string, unknown>>,
+  ec2: () => import('@aws-sdk/client-ec2'),
+  organizations: () => import('@aws-sdk/client-organizations'),
+  sts: () => import('@aws-sdk/client-sts'),
+  sqs: () => import('@aws-sdk/client-sqs'),
 };
 
 const pascal = (kebab: string) => kebab.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
@@ -64,7 +64,7 @@ function asText(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? item.map(asText).join('\t') : asText(item))).join(Array.isArray(value[0]) ? '\n' : '\t');
   if (typeof value === 'object') return Object.values(value).map(asText).join('\t');
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -80,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const client = new Client({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION });
   try {
     const { $metadata: _metadata, ...answer } = await client.send(new Command(input));
-    const shown = query === undefined ? answer : search(query, answer as never);
+    const shown = query === undefined ? answer : search(query, answer);
     process.stdout.write(`${output === 'text' ? asText(shown) : JSON.stringify(shown, null, 4)}\n`);
     return 0;
   } catch (error) {
