@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { LOCAL_DEFAULTS } from './cloud/api';
 import { ListenError, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
 import type { LocalEventBus } from './bus';
-import { startLocalControlPlane, type LocalControlPlane } from './runner/control-plane';
+import { FUNCTION_NAMES, functionLogGroup, startLocalControlPlane, type LocalControlPlane } from './runner/control-plane';
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -109,7 +109,8 @@ The operator CLI against this cloud (npx egress status, plan, dead-letters):
   export AWS_ENDPOINT_URL=${cp.cloud.url} AWS_REGION=${cp.region} AWS_ACCESS_KEY_ID=${cp.cloud.world.hubAccountId} AWS_SECRET_ACCESS_KEY=local
   export EGRESS_ROLE_ARN=arn:aws:iam::${cp.cloud.world.hubAccountId}:role/${LOCAL_DEFAULTS.controlPlaneRoleName}
   export HUB_SERVICE_ID=${env.HUB_SERVICE_ID ?? ''} ORG_READ_ROLE_ARN=${env.ORG_READ_ROLE_ARN ?? ''}
-  export RAM_SHARE_ARN=${env.RAM_SHARE_ARN ?? ''} POLICY_BUCKET=${env.POLICY_BUCKET ?? ''}`;
+  export RAM_SHARE_ARN=${env.RAM_SHARE_ARN ?? ''} POLICY_BUCKET=${env.POLICY_BUCKET ?? ''}
+  export EGRESS_AUDIT_LOG_GROUPS=${FUNCTION_NAMES.map(functionLogGroup).join(',')}`;
 }
 
 /**

@@ -16,6 +16,9 @@ import { DEFAULT_DEPLOYMENT_NAME, deadLetterQueuePhysicalName, queuePhysicalName
 import type { HostedQueue, HostedQueueDefinition } from '../cloud/api';
 import { LocalEventBus, type LocalEventBusOptions } from '../bus';
 import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstrap';
+import { copyHandlerLogsTo, functionLogGroup } from './handler-logs';
+
+export { functionLogGroup };
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
@@ -92,6 +95,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       connectionNotificationTopicArns: [hub.notificationTopicArn],
     });
     cloud.setSinks(bus);
+    const stopCopyingLogs = copyHandlerLogsTo(cloud);
 
     // Imported here, not at the top: their cold start reads the environment set above.
     const accountOnboarding = (await import('../../functions/account-onboarding')).handler as SqsHandler;
@@ -122,6 +126,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       reconcile: (input = {}) => bus.invokeScheduledFunction(input),
       idle: () => bus.idle(),
       stop: async () => {
+        stopCopyingLogs();
         bus.close();
         cloud.setSinks(undefined);
         cloud.setFunctions(undefined);
@@ -134,6 +139,16 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     throw err;
   }
 }
+
+/** The functions the runner registers, named as the local bus and the Lambda contexts name them. */
+export const FUNCTION_NAMES = [
+  'egress-account-onboarding',
+  'egress-vpc-onboarding',
+  'egress-connection-acceptance',
+  'egress-account-reconciler',
+  'egress-mapping-publisher',
+  'egress-reconciler',
+];
 
 /** Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name. */
 function hostedQueues(bus: LocalEventBus): Record<string, HostedQueueDefinition> {

@@ -55,6 +55,12 @@ const ERRORS: Record<string, ServiceErrors> = {
     // What S3 says of a session token it does not recognise (STS says InvalidClientTokenId).
     authFailure: ['InvalidToken', 400],
   },
+  logs: {
+    throttle: ['ThrottlingException', 400, 'Rate exceeded'],
+    internal: ['ServiceUnavailableException', 500],
+    unavailable: ['ServiceUnavailableException', 503],
+    authFailure: ['UnrecognizedClientException', 400],
+  },
   sqs: {
     throttle: ['RequestThrottled', 403, 'Request is throttled.'],
     internal: ['InternalFailure', 500],

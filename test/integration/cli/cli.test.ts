@@ -58,6 +58,19 @@ describe('egress status', () => {
     expect(run.stderr).toContain('last audit decision: n/a');
   });
 
+  it("shows the last audit decision from the functions' log groups", async () => {
+    // Prepare
+    const { member, tagged } = await memberWithVpcs('status-audit');
+
+    // Act
+    const run = await egress('status', '--json', ...accountFlags(member), '--log-groups', '/aws/lambda/egress-vpc-onboarding,/aws/lambda/egress-account-onboarding');
+
+    // Assess: the VPC's endpoint was created by VPC onboarding, whose audit record the local cloud's Logs holds
+    const report = JSON.parse(run.stdout) as StatusReport;
+    expect(run.stderr).not.toContain('last audit decision: n/a');
+    expect(report.rows.find((r) => r.vpcId === tagged.vpcId)?.lastDecision).not.toMatch(/^(n\/a|-)$/);
+  });
+
   it('prints a table for people', async () => {
     const { member, tagged, endpointId } = await memberWithVpcs('status-table');
 

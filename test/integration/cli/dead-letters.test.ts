@@ -65,6 +65,16 @@ describe('egress dead-letters', () => {
     expect(report.queues[0]?.samples[0]).toMatchObject({ messageId, receiveCount: 5 });
   });
 
+  it("gives each sample the reason the handler logged, read from the functions' log groups", async () => {
+    // Act: the local runner files each handler's lines under /aws/lambda/<function>, as Lambda does
+    const run = await egress('dead-letters', '--json', '--queue', 'vpc-onboarding', '--log-groups', '/aws/lambda/egress-vpc-onboarding');
+
+    // Assess
+    expect(run.stderr).not.toContain('reasons: n/a');
+    const [sample] = (JSON.parse(run.stdout) as DeadLettersReport).queues[0]?.samples ?? [];
+    expect(sample?.reason).toMatch(/^malformed record: .*resources: expected the ARN of the changed resource/);
+  });
+
   it('status counts the dead letters', async () => {
     // Act
     const text = await egress('status', '--account', fx.cp.cloud.world.hubAccountId);
