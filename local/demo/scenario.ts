@@ -15,7 +15,8 @@ import {
 import type { LocalControlPlane } from '../runner/control-plane';
 import type { AuditCapture } from './audit-capture';
 import { decideForTeams, readPublishedPolicy } from './policy-step';
-import { narrate, table } from './report';
+import { renderTable, type Column } from '../../cli/table';
+import { narrate } from './report';
 import { askThroughSquid, printSquidAnswers, reached, refused } from './squid-step';
 import { OrganizationAdmin, createVpcWithSubnets, ec2As, endpointsOf, tagVpc, untagVpc } from './tenant';
 
@@ -145,7 +146,7 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
       print(`    plan: ${summarizePlan(plan)}`);
     });
 
-    print('\nFinal state');
+    print('\nFinal state (STATE: the endpoint\'s state / the hub\'s view of its connection)');
     print(await stateTable(cp, tenants));
     return { checks };
   } finally {
@@ -254,6 +255,27 @@ function summarizePlan(plan: unknown): string {
   return JSON.stringify(plan).slice(0, 300);
 }
 
+interface FinalStateRow {
+  readonly accountId: string;
+  readonly team: string;
+  readonly allowed: boolean;
+  readonly vpcId: string;
+  readonly tagged: boolean;
+  readonly endpoints: string;
+  readonly states: string;
+}
+
+/** Ids and states stay on the row's line; the rest moves under it on a narrow terminal (cli/table.ts). */
+const FINAL_STATE_COLUMNS: Column<FinalStateRow>[] = [
+  { header: 'ACCOUNT', value: (r) => r.accountId },
+  { header: 'TEAM', value: (r) => r.team, priority: 2 },
+  { header: 'PRINCIPAL', value: (r) => (r.allowed ? 'allowed' : 'no'), priority: 1 },
+  { header: 'VPC', value: (r) => r.vpcId },
+  { header: 'TAGGED', value: (r) => (r.tagged ? 'yes' : 'no'), priority: 3 },
+  { header: 'ENDPOINT', value: (r) => r.endpoints },
+  { header: 'STATE', value: (r) => r.states },
+];
+
 async function stateTable(cp: LocalControlPlane, tenants: Tenant[]): Promise<string> {
   const hub = hubEc2(cp);
   try {
@@ -261,24 +283,26 @@ async function stateTable(cp: LocalControlPlane, tenants: Tenant[]): Promise<str
     const allowed = new Set(AllowedPrincipals.map((principal) => principal.Principal));
     const { VpcEndpointConnections = [] } = await hub.send(new DescribeVpcEndpointConnectionsCommand({}));
     const connectionOf = new Map(VpcEndpointConnections.map((connection) => [connection.VpcEndpointId, connection.VpcEndpointState]));
-    const rows: string[][] = [];
+    const rows: FinalStateRow[] = [];
     for (const tenant of tenants) {
       const { Vpcs = [] } = await tenant.ec2.send(new DescribeVpcsCommand({}));
       for (const vpc of Vpcs) {
         const tagged = vpc.Tags?.some((tag) => tag.Key === TAG_KEY && tag.Value === TAG_VALUE) ?? false;
         const endpoints = await endpointsOf(tenant.ec2, vpc.VpcId ?? '');
         const live = endpoints.filter((endpoint) => stateOf(endpoint) !== 'deleted');
-        rows.push([
-          `${tenant.accountId} (${tenant.name})`,
-          allowed.has(`arn:aws:iam::${tenant.accountId}:root`) ? 'yes' : 'no',
-          vpc.VpcId ?? '',
-          tagged ? 'yes' : 'no',
-          live.map((endpoint) => endpoint.VpcEndpointId).join(', ') || '-',
-          live.map((endpoint) => `${endpoint.State}/${connectionOf.get(endpoint.VpcEndpointId) ?? '-'}`).join(', ') || '-',
-        ]);
+        rows.push({
+          accountId: tenant.accountId,
+          team: tenant.name,
+          allowed: allowed.has(`arn:aws:iam::${tenant.accountId}:root`),
+          vpcId: vpc.VpcId ?? '',
+          tagged,
+          endpoints: live.map((endpoint) => endpoint.VpcEndpointId).join(', ') || '-',
+          states: live.map((endpoint) => `${endpoint.State}/${connectionOf.get(endpoint.VpcEndpointId) ?? '-'}`).join(', ') || '-',
+        });
       }
     }
-    return table(['account', 'allowed principal', 'VPC', 'tagged', 'endpoint', 'endpoint / connection state'], rows);
+    // The terminal's width, or 80 columns when the story goes to a file or a CI log.
+    return renderTable(FINAL_STATE_COLUMNS, rows, process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80);
   } finally {
     hub.destroy();
   }
