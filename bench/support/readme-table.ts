@@ -61,10 +61,15 @@ export function renderRolloutTable(files: readonly ResultsFile[]): string {
   return [header, rule, ...rows.map((row) => `| ${row} |`)].join('\n');
 }
 
-/** The README with its table replaced; throws when the markers are missing. */
+/** The README with its rollout table replaced; throws when the markers are missing. */
 export function withTable(readme: string, table: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${TABLE_START} ... ${TABLE_END} block`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+  return withBlock(readme, { start: TABLE_START, end: TABLE_END }, table);
+}
+
+/** The README with the text between two marker lines replaced; throws when the markers are missing. */
+export function withBlock(readme: string, markers: { readonly start: string; readonly end: string }, block: string): string {
+  const start = readme.indexOf(markers.start);
+  const end = readme.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${markers.start} ... ${markers.end} block`);
+  return `${readme.slice(0, start + markers.start.length)}\n${block}\n${readme.slice(end)}`;
 }
