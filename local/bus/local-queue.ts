@@ -31,6 +31,8 @@ export interface DeadLetter {
   queue: string;
   messageId: string;
   body: string;
+  senderId: string;
+  sentTimestamp: number;
   receiveCount: number;
   /** The error of the last attempt. */
   reason: string;
@@ -80,6 +82,8 @@ interface TrackedMessage extends StoredMessage {
 export class LocalQueue {
   private readonly visible: TrackedMessage[] = [];
   private readonly deadLetterList: DeadLetter[] = [];
+  /** The dead letters as they were tracked, so a redrive delivers the same message again. */
+  private readonly deadMessages = new Map<string, TrackedMessage>();
   private readonly pendingRetries = new Set<() => void>();
   private consumer: SqsConsumer | undefined;
   private functionName: string;
@@ -132,6 +136,38 @@ export class LocalQueue {
 
   deadLetters(): DeadLetter[] {
     return [...this.deadLetterList];
+  }
+
+  /** Removes one dead letter (SQS DeleteMessage on the dead-letter queue); false when it is not there. */
+  deleteDeadLetter(messageId: string): boolean {
+    const index = this.deadLetterList.findIndex((letter) => letter.messageId === messageId);
+    if (index < 0) return false;
+    this.deadLetterList.splice(index, 1);
+    this.deadMessages.delete(messageId);
+    this.runtime.onChange();
+    return true;
+  }
+
+  /**
+   * Moves dead letters back to the queue (SQS's message move task): each is delivered again with the same id and
+   * body, its receive count started afresh, so it gets `maxReceiveCount` new attempts. Returns how many moved.
+   */
+  redrive(messageIds: readonly string[]): number {
+    let moved = 0;
+    for (const messageId of messageIds) {
+      const message = this.deadMessages.get(messageId);
+      if (message === undefined || !this.deleteDeadLetter(messageId)) continue;
+      message.receiveCount = 0;
+      message.errors = [];
+      delete message.firstReceiveTimestamp;
+      this.visible.push(message);
+      moved++;
+    }
+    if (moved > 0) {
+      this.pump();
+      this.runtime.onChange();
+    }
+    return moved;
   }
 
   /** Nothing in flight and nothing that will be delivered (messages without a consumer wait forever). */
@@ -244,10 +280,13 @@ export class LocalQueue {
     const { name } = this.address;
     if (message.receiveCount >= this.settings.maxReceiveCount) {
       this.counters.deadLettered++;
+      this.deadMessages.set(message.messageId, message);
       this.deadLetterList.push({
         queue: name,
         messageId: message.messageId,
         body: message.body,
+        senderId: message.senderId,
+        sentTimestamp: message.sentTimestamp,
         receiveCount: message.receiveCount,
         reason,
         errors: [...message.errors],

@@ -11,9 +11,14 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
 import { LOCAL_DEFAULTS } from '../cloud/api';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../cloud';
-import { HUB_BUS_NAME } from '../../events/routes';
+import { HUB_BUS_NAME, QUEUE_NAMES } from '../../events/routes';
+import { DEFAULT_DEPLOYMENT_NAME, deadLetterQueuePhysicalName, queuePhysicalName } from '../../events/queue-names';
+import type { HostedQueue, HostedQueueDefinition } from '../cloud/api';
 import { LocalEventBus, type LocalEventBusOptions } from '../bus';
 import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstrap';
+import { copyHandlerLogsTo, functionLogGroup } from './handler-logs';
+
+export { functionLogGroup };
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
@@ -90,6 +95,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       connectionNotificationTopicArns: [hub.notificationTopicArn],
     });
     cloud.setSinks(bus);
+    const stopCopyingLogs = copyHandlerLogsTo(cloud);
 
     // Imported here, not at the top: their cold start reads the environment set above.
     const accountOnboarding = (await import('../../functions/account-onboarding')).handler as SqsHandler;
@@ -107,6 +113,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     // Lambda Invoke on the local cloud reaches the same handler through the bus's function runner, so
     // `npx egress plan --function-name egress-reconciler` works against `npm run local`.
     cloud.setFunctions({ 'egress-reconciler': { handler: (event) => bus.invokeScheduledFunction(event), timeoutSeconds: 900 } });
+    // The hub queues over SQS, under the names the CDK app gives them: `npx egress dead-letters` reads and redrives them.
+    cloud.setQueues(hostedQueues(bus));
     if (options.schedule) bus.startSchedule();
 
     return {
@@ -118,9 +126,11 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       reconcile: (input = {}) => bus.invokeScheduledFunction(input),
       idle: () => bus.idle(),
       stop: async () => {
+        stopCopyingLogs();
         bus.close();
         cloud.setSinks(undefined);
         cloud.setFunctions(undefined);
+        cloud.setQueues(undefined);
         await cloud.stop();
       },
     };
@@ -128,6 +138,36 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     await cloud.stop();
     throw err;
   }
+}
+
+/** The functions the runner registers, named as the local bus and the Lambda contexts name them. */
+export const FUNCTION_NAMES = [
+  'egress-account-onboarding',
+  'egress-vpc-onboarding',
+  'egress-connection-acceptance',
+  'egress-account-reconciler',
+  'egress-mapping-publisher',
+  'egress-reconciler',
+];
+
+/** Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name. */
+function hostedQueues(bus: LocalEventBus): Record<string, HostedQueueDefinition> {
+  return Object.fromEntries(
+    QUEUE_NAMES.map((name) => {
+      const queue = bus.queue(name);
+      const hosted: HostedQueue = {
+        maxReceiveCount: queue.settings.maxReceiveCount,
+        depth: () => {
+          const stats = queue.stats();
+          return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
+        },
+        deadLetters: () => queue.deadLetters(),
+        deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
+        redrive: (messageIds) => queue.redrive(messageIds),
+      };
+      return [queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name), { queue: hosted, deadLetterQueueName: deadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) }];
+    }),
+  );
 }
 
 /** Lambda runs as its execution role: get that role's session, as the Lambda service would. */
