@@ -12,6 +12,8 @@ export const TABLE_END = '<!-- bench:rollout:end -->';
 /** The fields of a rollout results file the table shows (bench/rollout.ts writes them). */
 export interface RolloutResult {
   readonly measuredAt?: string;
+  /** `fan-out`: the scheduled path as deployed (bench/rollout-fan-out.ts); absent: the inline rollout. */
+  readonly mode?: string;
   readonly accounts: number;
   readonly vpcsPerAccount: number;
   readonly timeScale: number;
@@ -44,7 +46,8 @@ export function renderRolloutTable(files: readonly ResultsFile[]): string {
   const header = '| run | floor | wall | ratio | throttling errors | hub-side writes (minimum) | calls per VPC | measured |';
   const rule = '|---|---|---|---|---|---|---|---|';
   const rows = files.map(({ file, result }) => {
-    const run = `${result.accounts.toLocaleString('en-US')} accounts x ${result.vpcsPerAccount} VPCs${result.timeScale === 1 ? '' : `, \`--time-scale ${result.timeScale}\``}`;
+    const path = result.mode === 'fan-out' ? ', fan-out' : '';
+    const run = `${result.accounts.toLocaleString('en-US')} accounts x ${result.vpcsPerAccount} VPCs${path}${result.timeScale === 1 ? '' : `, \`--time-scale ${result.timeScale}\``}`;
     const machine = `${result.machine.cores} cores, load ${result.machine.loadAverage[0]?.toFixed(1) ?? '?'}`;
     const when = result.measuredAt === undefined ? 'date not recorded' : result.measuredAt.slice(0, 10);
     return [

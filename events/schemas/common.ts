@@ -1,5 +1,5 @@
 /** Building blocks shared by the event schemas. Unknown fields are always accepted (loose objects). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const accountIdSchema = z.string().regex(/^\d{12}$/, 'expected a 12-digit account id');
 export const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as eu-west-2');

@@ -2,7 +2,7 @@
  * The control plane's own hand-off: VPC onboarding puts "Endpoint Created" on the hub bus so that
  * connection acceptance runs without waiting for the endpoint service's notification.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_PLANE_SOURCE, ENDPOINT_CREATED_DETAIL_TYPE } from '../patterns';
 import {
   accountIdSchema,

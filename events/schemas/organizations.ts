@@ -3,7 +3,7 @@
  * account's us-east-1, forwarded to the hub). API calls and service events share the CloudTrail record
  * shape; the account id sits in a different place for each event name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CREATE_ACCOUNT_RESULT,
   MEMBERSHIP_EVENT_NAMES,

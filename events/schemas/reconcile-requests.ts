@@ -3,7 +3,7 @@
  * account-reconcile queue), and a "Reconcile Continuation Requested" when a run hands the rest of the organization to
  * a fresh invocation. Both only say where to look: the consumers re-read membership and the account's VPCs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE,
   CONTROL_PLANE_SOURCE,

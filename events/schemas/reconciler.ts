@@ -2,7 +2,7 @@
  * The reconciler's triggers: the EventBridge schedule, its own continuation event (from the hub bus), and a manual
  * invocation with options.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_PLANE_SOURCE, RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE } from '../patterns';
 import { accountIdSchema, eventBridgeEnvelope } from './common';
 import { MalformedEventError, parseOrThrow } from './errors';

@@ -2,7 +2,7 @@
  * "Tag Change on Resource" (source aws.tag): emitted in the resource's own account and region and
  * forwarded by the spoke rule to the hub bus, unchanged. Best effort: may be lost, duplicated, reordered.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY, TAG_CHANGE_DETAIL_TYPE, TAG_SOURCE } from '../patterns';
 import { eventBridgeEnvelope, vpcIdSchema } from './common';
 import { MalformedEventError, parseOrThrow } from './errors';

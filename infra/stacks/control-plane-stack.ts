@@ -29,24 +29,16 @@ import { acknowledgeIamWildcards } from '../nag-acknowledgements';
 import { policyStoreBucketName } from '../config';
 import type { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
 import { SQUID_CONTRACT } from '../squid-contract';
+import { functionSizing, QUEUE_CONSUMERS, queueOf } from '../function-sizing';
+
+// Where they used to be defined: the infra tests and any other reader keep importing them from the stack.
+export { QUEUE_CONSUMERS, queueOf };
 
 export interface ControlPlaneStackProps extends StackProps {
   readonly config: ControlPlaneConfig;
   /** The hub data plane's endpoint service: its id, name and discovery parameters. */
   readonly endpointService: ProxyEndpointService;
 }
-
-/** How long the reconciler may run: a whole-organization pass pages through every account and VPC. */
-const RECONCILER_TIMEOUT = Duration.minutes(15);
-
-/** Which function consumes each queue (the account-reconcile queue feeds the reconciler's fan-out consumer). */
-export const QUEUE_CONSUMERS: Readonly<Record<QueueName, FunctionName>> = {
-  'account-onboarding': 'account-onboarding',
-  'vpc-onboarding': 'vpc-onboarding',
-  'connection-acceptance': 'connection-acceptance',
-  'account-reconcile': 'account-reconciler',
-  'mapping-publish': 'mapping-publisher',
-};
 
 /** Who writes what in the policy store: account shards by the converging functions, the mapping by its publisher. */
 const POLICY_STORE_ACCESS: Readonly<Record<FunctionName, 'shards' | 'publish' | undefined>> = {
@@ -58,7 +50,6 @@ const POLICY_STORE_ACCESS: Readonly<Record<FunctionName, 'shards' | 'publish' | 
   'mapping-publisher': 'publish',
 };
 
-export const queueOf = (fn: FunctionName): QueueName | undefined => QUEUE_NAMES.find((name) => QUEUE_CONSUMERS[name] === fn);
 
 function policyStoreGrants(bucketName: string, fn: FunctionName) {
   const access = POLICY_STORE_ACCESS[fn];
@@ -131,15 +122,14 @@ export class ControlPlaneStack extends Stack {
     };
     this.functions = Object.fromEntries(
       CONTROL_PLANE_FUNCTIONS.map((name) => {
-        const queueName = queueOf(name);
-        const queue = queueName === undefined ? undefined : QUEUES[queueName];
+        const sizing = functionSizing(name);
         const fn = new ControlPlaneFunction(this, name, {
           name,
           roleName: controlPlaneRoleName(config, name),
           description: describe[name],
           environment,
-          timeout: queue === undefined ? RECONCILER_TIMEOUT : Duration.seconds(queue.functionTimeoutSeconds),
-          memorySize: name === 'reconciler' ? 1024 : 512,
+          timeout: Duration.seconds(sizing.timeoutSeconds),
+          memorySize: sizing.memoryMb,
           logRetention,
           statements: [...controlPlaneStatements(name, resources), ...policyStoreGrants(policyBucket, name)],
           // A failed fan-out invocation has already published work items (and maybe its continuation): a retry would
