@@ -32,6 +32,24 @@ export interface LocalCloudSinks {
   onNotification(topicArn: string, message: string): void;
 }
 
+/** A rule, by its bus's account and region and its own name: what EventBridge knows of a delivery's sender. */
+export interface RuleAddress {
+  readonly accountId: string;
+  readonly region: string;
+  /** The rule's name (its ARN is built from it, for `aws:SourceArn`). */
+  readonly name: string;
+}
+
+/**
+ * EventBridge's own deliveries between buses, which the local event bus makes: a rule whose target is another bus
+ * puts the event there on behalf of the rule's account, so the target bus must exist and its resource policy must
+ * admit that account for this event (a source beginning `aws.` is fine here: it is not a customer's PutEvents).
+ */
+export interface RuleDeliveryAuthority {
+  /** Why EventBridge would not deliver `event` from `rule` to the bus `targetBusArn`, or undefined if it delivers. */
+  ruleDeliveryRefusal(event: CloudEvent, rule: RuleAddress, targetBusArn: string): string | undefined;
+}
+
 /**
  * A Lambda function the local cloud's `lambda` service runs in process when it is invoked over HTTP (Lambda
  * `Invoke`): the same `(event, context) => Promise<result>` shape as a Node.js Lambda handler.

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
-import type { LocalCloudSinks, LocalFunction } from './api';
+import type { LocalCloudSinks, LocalFunction, RuleDeliveryAuthority } from './api';
 import type { ServiceModule } from './framework';
 import { handleAdmin } from './core/admin';
 import { createScaledClock } from './core/clock';
@@ -41,6 +41,8 @@ export interface LocalCloud {
   readonly ec2: Ec2ServiceModule;
   /** The S3 module (its store holds the buckets and objects, for tests that inspect bytes directly). */
   readonly s3: S3ServiceModule;
+  /** EventBridge's judgement of bus-to-bus deliveries: the local event bus asks it before a rule forwards an event. */
+  readonly ruleDelivery: RuleDeliveryAuthority;
   /** Replace where events and notifications go (the local event bus subscribes here). */
   setSinks(sinks: LocalCloudSinks | undefined): void;
   /**
@@ -81,6 +83,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const organizations = createOrganizationsService(world, settings.organizations);
   const organizationView = {
     isMember: (accountId: string) => organizations.model.members.has(accountId),
+    organizationIdOf: (accountId: string) => (organizations.model.members.has(accountId) ? organizations.model.id : undefined),
     containersOf: (accountId: string) => {
       const member = organizations.model.members.get(accountId);
       if (!member) return [];
@@ -93,6 +96,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
   const ec2 = createEc2Service(world, settings.ec2);
   const lambda = createLambdaService(world);
+  const events = createEventsService(world, organizationView);
   // `bucket.localhost:4566` is how the SDK addresses a bucket at http://localhost:4566 (virtual-hosted style);
   // an IP endpoint gets path style, so an IP is never a suffix.
   const s3 = createS3Service(world, { virtualHostSuffixes: [...new Set([settings.host, 'localhost'])].filter((h) => isIP(h) === 0) });
@@ -100,7 +104,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     createStsService(world),
     organizations,
     createRamService(world, organizationView),
-    createEventsService(world),
+    events,
     ec2,
     lambda,
     s3,
@@ -140,6 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     organization: organizations.model,
     ec2,
     s3,
+    ruleDelivery: events.ruleDelivery,
     setSinks: (sinks) => delivery.setSinks(sinks),
     setFunctions: (functions) => lambda.setFunctions(functions),
     setThrottling: (enabled) => {
