@@ -151,22 +151,32 @@ export const MAPPING_PUBLISH_SCHEDULE: ScheduleDefinition = {
   expression: 'rate(5 minutes)',
 };
 
+/** The accounts whose events the hub rules take: each kind of event is matched only from the account it must come from. */
+export interface RouteAccounts {
+  /** The hub account: the only sender of the control plane's own events. */
+  readonly hub: string;
+  /** The management account: the only sender of Organizations events. */
+  readonly management: string;
+}
+
 export interface RouteOptions {
+  readonly accounts: RouteAccounts;
   /** The VPC tag key that asks for the proxy. @default 'egress-proxy' */
   readonly proxyTagKey?: string;
   /** The VPC tag key that chooses named egress policies. @default 'egress-proxy-policy' */
   readonly policyTagKey?: string;
 }
 
-export function buildRoutes(options: RouteOptions = {}): Route[] {
+export function buildRoutes(options: RouteOptions): Route[] {
   const proxyTagKey = options.proxyTagKey ?? DEFAULT_PROXY_TAG_KEY;
   const policyTagKey = options.policyTagKey ?? DEFAULT_POLICY_TAG_KEY;
+  const { hub, management } = options.accounts;
   return [
     {
       id: 'ForwardOrganizationMembershipEvents',
       bus: 'management-default',
       description: 'Forward organization membership changes from the management account to the hub bus',
-      pattern: organizationMembershipPattern(),
+      pattern: organizationMembershipPattern(management),
       target: { kind: 'hub-bus' },
     },
     {
@@ -180,7 +190,7 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
       id: 'OnboardAccounts',
       bus: 'hub',
       description: 'Organization membership changes to the account onboarding queue',
-      pattern: organizationMembershipPattern(),
+      pattern: organizationMembershipPattern(management),
       target: { kind: 'queue', queue: 'account-onboarding' },
     },
     {
@@ -194,28 +204,28 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
       id: 'AcceptCreatedEndpoints',
       bus: 'hub',
       description: 'Endpoints created by VPC onboarding to the connection acceptance queue',
-      pattern: endpointCreatedPattern(),
+      pattern: endpointCreatedPattern(hub),
       target: { kind: 'queue', queue: 'connection-acceptance' },
     },
     {
       id: 'ReconcileAccounts',
       bus: 'hub',
       description: "The reconciler's per-account work items to the account reconcile queue",
-      pattern: accountReconcileRequestedPattern(),
+      pattern: accountReconcileRequestedPattern(hub),
       target: { kind: 'queue', queue: 'account-reconcile' },
     },
     {
       id: 'PublishEndpointMapping',
       bus: 'hub',
       description: 'Account shards of the endpoint-to-policy mapping changed: recompile what the Squid fleet reads',
-      pattern: endpointMappingChangedPattern(),
+      pattern: endpointMappingChangedPattern(hub),
       target: { kind: 'queue', queue: 'mapping-publish' },
     },
     {
       id: 'ContinueReconcile',
       bus: 'hub',
       description: 'A fan-out reconcile that ran short of time hands the rest of the organization to a new reconciler invocation',
-      pattern: reconcileContinuationRequestedPattern(),
+      pattern: reconcileContinuationRequestedPattern(hub),
       target: { kind: 'function', function: 'reconciler' },
     },
   ];

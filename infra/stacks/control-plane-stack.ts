@@ -12,6 +12,7 @@ import {
   controlPlaneRoleName,
   hubBusName,
   organizationsReadRoleArn,
+  routeOptions,
   type ControlPlaneConfig,
   type ControlPlaneFunction as FunctionName,
 } from '../control-plane-config';
@@ -83,7 +84,12 @@ export class ControlPlaneStack extends Stack {
     const policyBucket = policyStoreBucketName(config.hub);
     const logRetention: logs.RetentionDays = config.hub.logRetentionDays;
 
-    this.bus = new HubEventBus(this, 'HubBus', { eventBusName: hubBusName(config), organizationId: config.organizationId });
+    this.bus = new HubEventBus(this, 'HubBus', {
+      eventBusName: hubBusName(config),
+      organizationId: config.organizationId,
+      hubAccountId: config.hub.env.account,
+      managementAccountId: config.managementAccount,
+    });
     const share = new DiscoveryShare(this, 'DiscoveryShare', {
       name: `${config.hub.deploymentName}-egress-proxy-discovery`,
       parameterArns: Object.values(endpointService.parameters).map((parameter) => parameter.parameterArn),
@@ -184,7 +190,7 @@ export class ControlPlaneStack extends Stack {
       });
 
     this.rules = {};
-    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'hub')) {
+    for (const route of routesOn(buildRoutes(routeOptions(config)), 'hub')) {
       const { target } = route;
       if (target.kind === 'hub-bus') throw new Error(`hub route ${route.id} cannot forward to the hub bus itself`);
       const queue = target.kind === 'queue' ? this.queues[target.queue] : undefined;

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { LOCAL_DEFAULTS, type CloudEvent, type LocalCloudSinks } from '../cloud/api';
+import { LOCAL_DEFAULTS, type CloudEvent, type LocalCloudSinks, type RuleDeliveryAuthority } from '../cloud/api';
 import {
   buildRoutes,
   HUB_BUS_NAME,
@@ -35,6 +35,8 @@ export interface BusLocation {
 export type BusActivity =
   | { type: 'event'; bus: BusLocation; eventId: string; source: string; detailType: string; matchedRules: string[] }
   | { type: 'forward'; rule: string; from: BusLocation; to: BusLocation; eventId: string }
+  /** EventBridge would not deliver the event to the target bus: its policy does not admit the rule's account. */
+  | { type: 'refused'; rule: string; from: BusLocation; to: BusLocation; eventId: string; reason: string }
   | { type: 'enqueue'; rule: string; queue: QueueName; eventId: string; messageId: string }
   | { type: 'notification'; topicArn: string; queues: QueueName[] }
   | { type: 'schedule'; scheduleId: string; trigger: 'schedule' | 'manual'; outcome: 'succeeded' | 'failed'; error?: string }
@@ -54,7 +56,7 @@ export interface LocalEventBusOptions {
   organizationsRegion?: string;
   /** @default HUB_BUS_NAME */
   hubBusName?: string;
-  /** @default buildRoutes({ proxyTagKey, policyTagKey }) */
+  /** @default buildRoutes({ proxyTagKey, policyTagKey, accounts: { hub: hubAccountId, management: managementAccountId } }) */
   routes?: Route[];
   /** @default 'egress-proxy' */
   proxyTagKey?: string;
@@ -77,10 +79,16 @@ export interface LocalEventBusOptions {
   connectionNotificationTopicArns?: string[];
   /** @default RECONCILER_SCHEDULE */
   schedule?: ScheduleDefinition;
+  /**
+   * Decides each bus-to-bus forward as EventBridge would (the target bus's policy, for the rule's account): the local
+   * cloud's `ruleDelivery`. @default every forward is delivered (a bus without a local cloud has no policies to ask)
+   */
+  ruleDelivery?: RuleDeliveryAuthority;
 }
 
 export interface BusStats {
-  events: { received: number; matched: number; unmatched: number; forwarded: number };
+  /** `refused`: forwards the target bus's policy did not admit (EventBridge counts them as failed invocations). */
+  events: { received: number; matched: number; unmatched: number; forwarded: number; refused: number };
   notifications: { received: number; unrouted: number };
   /** Matches per rule id. */
   rules: Record<string, number>;
@@ -110,6 +118,7 @@ export class LocalEventBus implements LocalCloudSinks {
   private readonly organizationsRegion: string;
   private readonly hubBusName: string;
   private readonly isSpokeAccount: (accountId: string) => boolean;
+  private readonly ruleDelivery: RuleDeliveryAuthority | undefined;
   private readonly schedule: ScheduleDefinition;
   private readonly timers: Timers;
   private readonly rules: Record<BusRole, CompiledRoute[]>;
@@ -122,7 +131,7 @@ export class LocalEventBus implements LocalCloudSinks {
   private scheduledInFlight = 0;
   private stopSchedule: (() => void) | undefined;
   private readonly counters: Omit<BusStats, 'queues' | 'rules'> = {
-    events: { received: 0, matched: 0, unmatched: 0, forwarded: 0 },
+    events: { received: 0, matched: 0, unmatched: 0, forwarded: 0, refused: 0 },
     notifications: { received: 0, unrouted: 0 },
     schedule: { invocations: 0, failures: 0 },
     functionTargets: { invocations: 0, failures: 0 },
@@ -138,12 +147,14 @@ export class LocalEventBus implements LocalCloudSinks {
     this.isSpokeAccount = options.isSpokeAccount ?? ((accountId) => accountId !== this.managementAccountId);
     this.schedule = options.schedule ?? RECONCILER_SCHEDULE;
     this.timers = options.timers ?? scaledTimers(options.timeScale ?? 1);
+    this.ruleDelivery = options.ruleDelivery;
 
     const routes =
       options.routes ??
       buildRoutes({
         ...(options.proxyTagKey ? { proxyTagKey: options.proxyTagKey } : {}),
         ...(options.policyTagKey ? { policyTagKey: options.policyTagKey } : {}),
+        accounts: { hub: this.hubAccountId, management: this.managementAccountId },
       });
     this.rules = { 'management-default': [], 'spoke-default': [], hub: [] };
     for (const route of routes) {
@@ -177,6 +188,15 @@ export class LocalEventBus implements LocalCloudSinks {
 
   onEvent(event: CloudEvent, busName: string): void {
     this.deliver(structuredClone(event), this.resolveBus(event, busName));
+  }
+
+  /**
+   * Puts `event` on the hub bus as a forwarding rule on its own account's default bus (in its region) would: the hub
+   * bus's policy decides, for that account. Returns why the delivery was refused, or undefined once delivered.
+   */
+  forwardToHubBus(event: CloudEvent, ruleId = 'ForwardToHubBus'): string | undefined {
+    const from = { accountId: event.account, region: event.region, name: 'default' };
+    return this.forwardByRule(ruleId, structuredClone(event), from);
   }
 
   onNotification(topicArn: string, message: string): void {
@@ -301,7 +321,8 @@ export class LocalEventBus implements LocalCloudSinks {
     return isHub ? this.rules.hub : [];
   }
 
-  private deliver(event: CloudEvent, bus: BusLocation): void {
+  /** @param byRule the event came from another bus through a rule: EventBridge does not forward it a second time. */
+  private deliver(event: CloudEvent, bus: BusLocation, byRule = false): void {
     this.counters.events.received++;
     const matched = this.rulesOn(bus).filter((rule) => rule.matches(event));
     this.emit({
@@ -320,11 +341,9 @@ export class LocalEventBus implements LocalCloudSinks {
     for (const { route } of matched) {
       this.ruleMatches[route.id] = (this.ruleMatches[route.id] ?? 0) + 1;
       if (route.target.kind === 'hub-bus') {
-        const hub = { accountId: this.hubAccountId, region: this.hubRegion, name: this.hubBusName };
-        this.counters.events.forwarded++;
-        this.emit({ type: 'forward', rule: route.id, from: bus, to: hub, eventId: event.id });
-        // Bus-to-bus delivery keeps the event as it is: same id, account, region.
-        this.deliver(structuredClone(event), hub);
+        // "If a receiver account sets up a rule that sends events received from a sender account on to a third
+        // account, these events are not sent" (EventBridge user guide): one hop only.
+        if (!byRule) this.forwardByRule(route.id, structuredClone(event), bus);
       } else if (route.target.kind === 'queue') {
         const messageId = this.queues[route.target.queue].send(JSON.stringify(event), SENDER_IDS.eventBridge);
         this.emit({ type: 'enqueue', rule: route.id, queue: route.target.queue, eventId: event.id, messageId });
@@ -332,6 +351,22 @@ export class LocalEventBus implements LocalCloudSinks {
         this.invokeFromRule(route.id, event);
       }
     }
+  }
+
+  /** EventBridge's own bus-to-bus delivery: the event keeps its id, account and region, if the target bus admits it. */
+  private forwardByRule(ruleId: string, event: CloudEvent, from: BusLocation): string | undefined {
+    const hub = { accountId: this.hubAccountId, region: this.hubRegion, name: this.hubBusName };
+    const reason = this.ruleDelivery?.ruleDeliveryRefusal(event, { accountId: from.accountId, region: from.region, name: ruleId }, this.hubBusArn);
+    if (reason !== undefined) {
+      this.counters.events.refused++;
+      this.emit({ type: 'refused', rule: ruleId, from, to: hub, eventId: event.id, reason });
+      this.checkIdle();
+      return reason;
+    }
+    this.counters.events.forwarded++;
+    this.emit({ type: 'forward', rule: ruleId, from, to: hub, eventId: event.id });
+    this.deliver(event, hub, true);
+    return undefined;
   }
 
   /** A fresh invocation context for the reconciler, which runs in the hub account and region. */

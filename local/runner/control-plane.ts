@@ -17,7 +17,7 @@ import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstr
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
-  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns'>;
+  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns' | 'ruleDelivery'>;
   /** Extra control plane settings (IN_SCOPE_OU_IDS, EXCLUDED_ACCOUNT_IDS, PROXY_TAG_KEY, ...). */
   settings?: Record<string, string>;
   /** Run the reconciler on its schedule (off by default: tests and the demo invoke it explicitly). */
@@ -88,6 +88,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       ...(settings.PROXY_TAG_KEY ? { proxyTagKey: settings.PROXY_TAG_KEY } : {}),
       ...(settings.POLICY_TAG_KEY ? { policyTagKey: settings.POLICY_TAG_KEY } : {}),
       connectionNotificationTopicArns: [hub.notificationTopicArn],
+      // Forwards to the hub bus are judged by its policy, as EventBridge judges them.
+      ruleDelivery: cloud.ruleDelivery,
     });
     cloud.setSinks(bus);
 

@@ -1,6 +1,7 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { hubBusPolicyStatements } from '../../events/hub-bus-policy';
 import { QUEUES, QUEUE_NAMES } from '../../events/routes';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
@@ -89,18 +90,33 @@ describe('control plane stack', () => {
   });
 
   describe('hub event bus', () => {
-    it('accepts PutEvents only from principals of the organization', () => {
-      template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+    it('deploys exactly the policy of events/hub-bus-policy.ts, one EventBusPolicy per statement', () => {
+      // Prepare: the statements as the local hub bootstrap puts them, for the bus CDK creates.
+      const busArn = { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] };
+      const expected = hubBusPolicyStatements({ busArn: 'BUS_ARN', organizationId: TEST_ORG_ID, hubAccountId: '222222222222', managementAccountId: '111111111111' });
+
+      // Act
+      const policies = Object.values(template.findResources('AWS::Events::EventBusPolicy')) as { Properties: { EventBusName: unknown; StatementId: string; Statement: { Sid: string } } }[];
+
+      // Assess: CDK prefixes each Sid with "cdk-" and names the bus by its ARN attribute.
       template.hasResourceProperties('AWS::Events::EventBus', { Name: 'EgressProxy-egress-control-plane' });
-      template.hasResourceProperties('AWS::Events::EventBusPolicy', {
-        EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
-        Statement: {
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: 'events:PutEvents',
-          Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] },
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID } },
-        },
+      expect(policies.map((policy) => policy.Properties.EventBusName)).toEqual(expected.map(() => ({ Ref: logicalIdOf(stack.bus.bus) })));
+      expect(policies.map((policy) => policy.Properties.Statement)).toEqual(
+        expected.map((statement) => ({ ...statement, Sid: `cdk-${statement.Sid}`, Resource: busArn })),
+      );
+      expect(policies.map((policy) => policy.Properties.StatementId)).toEqual(expected.map((statement) => `cdk-${statement.Sid}`));
+    });
+
+    it('admits no one by organization alone: every Allow names the source it admits, and the control plane source is denied to all but the hub', () => {
+      const statements = hubBusPolicyStatements({ busArn: 'BUS_ARN', organizationId: TEST_ORG_ID, hubAccountId: '222222222222', managementAccountId: '111111111111' });
+
+      expect(statements.filter((statement) => statement.Effect === 'Allow').map((statement) => statement.Condition.StringEquals?.['events:source'])).toEqual([
+        'aws.tag',
+        'aws.organizations',
+      ]);
+      expect(statements.find((statement) => statement.Effect === 'Deny')?.Condition).toEqual({
+        StringEquals: { 'events:source': 'egress-control-plane' },
+        StringNotEquals: { 'aws:PrincipalAccount': '222222222222' },
       });
     });
   });
