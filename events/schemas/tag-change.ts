@@ -66,5 +66,5 @@ export function parseTagChangeEvent(input: unknown, options: TagChangeOptions = 
   if (!parsedVpcId.success) {
     throw new MalformedEventError(KIND, `resources[0]: ${parsedVpcId.error.issues[0]?.message ?? 'bad VPC id'}`);
   }
-  return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, changedTagKeys };
+  return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, senderAccountId: event.account, changedTagKeys };
 }

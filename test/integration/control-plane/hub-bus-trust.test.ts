@@ -184,3 +184,26 @@ describe('events of AWS services', () => {
     expect(sessionsIn(outsider.accountId)).toBe(0);
   });
 });
+
+describe('audit records', () => {
+  it('name the account that sent the triggering event: the member for its tag change, the management account for a new account, the hub for a fan-out run', async () => {
+    // Prepare / Act: a new account (Organizations' event), its tagged VPC (the member's event), a fan-out run (the hub's work items).
+    const member = await onboardedMember(fx, 'audited-sender');
+    const vpc = await createVpc(member.ec2, { name: 'audited', azIds: SUPPORTED_AZ_IDS });
+    await tagVpc(member.ec2, vpc.vpcId, 'egress-proxy', 'enabled');
+    await fx.until('the VPC step is audited', () => fx.logs.audits({ vpcId: vpc.vpcId, action: 'vpc.endpoint' }).length > 0);
+    const run = (await fx.cp.reconcile({ fanOut: true })) as { runId: string };
+    await fx.cp.idle();
+
+    // Assess
+    const sendersOf = (records: { senderAccountId?: string }[]) => [...new Set(records.map((record) => record.senderAccountId))];
+    const onboarding = fx.logs.audits({ accountId: member.accountId, action: 'endpoint-service.allowed-principal' });
+    expect(sendersOf(onboarding)).toEqual([fx.cp.cloud.world.managementAccountId]);
+    const vpcStep = fx.logs.audits({ vpcId: vpc.vpcId }).filter((record) => record.correlationId !== run.runId);
+    expect(vpcStep.length).toBeGreaterThan(0);
+    expect(sendersOf(vpcStep)).toEqual([member.accountId]);
+    const perAccount = fx.logs.audits({ correlationId: run.runId, accountId: member.accountId });
+    expect(perAccount.length).toBeGreaterThan(0);
+    expect(sendersOf(perAccount)).toEqual([fx.cp.cloud.world.hubAccountId]);
+  });
+});

@@ -191,7 +191,7 @@ describe('the Endpoint Created hand-off', () => {
 
     // Assess
     expect(entry).toMatchObject({ Source: 'egress-control-plane', DetailType: 'Endpoint Created', EventBusName: 'egress-control-plane' });
-    expect(parseEndpointCreatedEvent(delivered)).toEqual({ kind: 'endpoint', ...detail, eventId: delivered.id });
+    expect(parseEndpointCreatedEvent(delivered)).toEqual({ kind: 'endpoint', ...detail, eventId: delivered.id, senderAccountId: '222222222222' });
   });
 
   it('refuses to build an entry with a bad id', () => {
