@@ -3,7 +3,7 @@ import type { VpcScope } from '../../events/schemas/scope';
 import { parseVpcOnboardingMessage } from '../../events/schemas/queue-messages';
 import { publishEndpointCreated, type EndpointCreatedDetail } from '../aws/hub-bus';
 import { mapSettled, toError } from '../converge/bounded';
-import { accountScopeCache, convergeVpc } from '../converge/vpc';
+import { accountStandingCache, convergeVpc } from '../converge/vpc';
 import { logger } from '../shared/logger';
 import { withLambdaContext } from '../shared/middleware';
 import type { Runtime } from '../shared/runtime';
@@ -28,10 +28,10 @@ export function vpcOnboardingHandler(runtime: Runtime) {
           // Duplicates in one batch converge once; the first event's id is the correlation id.
           else if (!vpcs.has(vpcKey(scope))) vpcs.set(vpcKey(scope), scope);
         }
-        const scopeOf = accountScopeCache(runtime);
+        const standingOf = accountStandingCache(runtime);
         const targets = [...vpcs.values()];
         const outcomes = await mapSettled(targets, VPC_CONCURRENCY, (scope) =>
-          convergeVpc(runtime, { ...scope, correlationId: scope.eventId }, scopeOf, { dryRun: false }),
+          convergeVpc(runtime, { ...scope, correlationId: scope.eventId }, standingOf, { dryRun: false }),
         );
         const errors = new Map<string, Error>();
         const handOffs: { key: string; detail: EndpointCreatedDetail }[] = [];
