@@ -39,6 +39,19 @@ export interface ControlPlaneStackProps extends StackProps {
 /** How long the reconciler may run: a whole-organization pass pages through every account and VPC. */
 const RECONCILER_TIMEOUT = Duration.minutes(15);
 
+/**
+ * The reconciler's reserved concurrency. A run is one chain of invocations (each continuation starts after the
+ * previous one returned), so two at once cover a scheduled chain plus an operator's `plan`/`reconcile` or the next
+ * hour's schedule overlapping a long chain. As a ceiling it bounds what any burst of triggers can cost (two 1,024 MB
+ * invocations, whatever reaches the function); as a reservation the account reconcilers (up to 50 at once) and the
+ * onboarding functions cannot take the pool it needs. Asynchronous invocations over the ceiling (schedule,
+ * continuations) wait in Lambda's own queue and are retried until the function's maximum event age (6 hours by
+ * default), not lost; a synchronous one (the CLI's --function-name) gets TooManyRequestsException.
+ * Lambda refuses the deployment if it would leave the account fewer than its minimum unreserved executions (100 on
+ * an account with the default quota of 1,000; new accounts with a quota of 10 must ask for more first).
+ */
+const RECONCILER_RESERVED_CONCURRENCY = 2;
+
 /** Which function consumes each queue (the account-reconcile queue feeds the reconciler's fan-out consumer). */
 export const QUEUE_CONSUMERS: Readonly<Record<QueueName, FunctionName>> = {
   'account-onboarding': 'account-onboarding',
@@ -149,7 +162,7 @@ export class ControlPlaneStack extends Stack {
           statements: [...controlPlaneStatements(name, resources), ...policyStoreGrants(policyBucket, name)],
           // A failed fan-out invocation has already published work items (and maybe its continuation): a retry would
           // publish them again and fork the continuation chain. Its errors alarm; the next scheduled run repairs.
-          ...(name === 'reconciler' ? { asyncRetryAttempts: 0 } : {}),
+          ...(name === 'reconciler' ? { asyncRetryAttempts: 0, reservedConcurrency: RECONCILER_RESERVED_CONCURRENCY } : {}),
         });
         acknowledgeControlPlaneWildcards(fn.role, name, resources);
         if (POLICY_STORE_ACCESS[name] !== undefined) {

@@ -362,6 +362,13 @@ describe('control plane stack', () => {
       });
     });
 
+    it('has reserved concurrency: at most two runs at once, and those two always available; no other function reserves any', () => {
+      expect(resourceOf(template, stack.functions.reconciler.function).Properties).toMatchObject({ ReservedConcurrentExecutions: 2 });
+      for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'reconciler')) {
+        expect(resourceOf(template, stack.functions[name].function).Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+      }
+    });
+
     it("fans out to the account reconciler, whose 15-minute passes fit the queue's visibility timeout", () => {
       expect(resourceOf(template, stack.functions['account-reconciler'].function).Properties).toMatchObject({ Timeout: 900 });
       expect(resourceOf(template, stack.queues['account-reconcile'].queue).Properties).toMatchObject({ VisibilityTimeout: 5400 });
