@@ -15,12 +15,14 @@ import {
   QUEUES,
   RECONCILER_SCHEDULE,
   type BusRole,
+  type IntakeDefinition,
   type QueueName,
   type Route,
   type ScheduleDefinition,
 } from '../../events/routes';
 import { createLambdaContext } from './lambda-context';
 import { LocalQueue, type ConsumerOptions, type DeadLetter, type QueueActivity, type QueueSettings, type QueueStats, type SqsConsumer } from './local-queue';
+import { groupingPipe } from './local-pipe';
 import { compilePattern, type CompiledPattern } from './pattern-matcher';
 import { scheduleIntervalSeconds } from './schedule-expression';
 import { SENDER_IDS, snsEnvelopeBody } from './sqs-shapes';
@@ -93,6 +95,8 @@ export interface BusStats {
   /** Matches per rule id. */
   rules: Record<string, number>;
   queues: Record<QueueName, QueueStats>;
+  /** The standard intake queues in front of grouped (FIFO) queues, by the queue they feed through their pipe. */
+  intakes: Partial<Record<QueueName, QueueStats>>;
   schedule: { invocations: number; failures: number };
   /** Asynchronous invocations by rules that target a function (the reconciler's continuation). */
   functionTargets: { invocations: number; failures: number };
@@ -123,6 +127,8 @@ export class LocalEventBus implements LocalCloudSinks {
   private readonly timers: Timers;
   private readonly rules: Record<BusRole, CompiledRoute[]>;
   private readonly queues: Record<QueueName, LocalQueue>;
+  /** A grouped queue's intake, which its rules deliver to and its pipe reads (events/routes.ts, `messageGroups`). */
+  private readonly intakes: Partial<Record<QueueName, LocalQueue>> = {};
   private readonly topicSubscriptions = new Map<string, Set<QueueName>>();
   private readonly listeners = new Set<(activity: BusActivity) => void>();
   private readonly idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -130,7 +136,7 @@ export class LocalEventBus implements LocalCloudSinks {
   private scheduledTarget: ScheduledTarget | undefined;
   private scheduledInFlight = 0;
   private stopSchedule: (() => void) | undefined;
-  private readonly counters: Omit<BusStats, 'queues' | 'rules'> = {
+  private readonly counters: Omit<BusStats, 'queues' | 'intakes' | 'rules'> = {
     events: { received: 0, matched: 0, unmatched: 0, forwarded: 0, refused: 0 },
     notifications: { received: 0, unrouted: 0 },
     schedule: { invocations: 0, failures: 0 },
@@ -172,10 +178,17 @@ export class LocalEventBus implements LocalCloudSinks {
         this.checkIdle();
       },
     };
-    const address = (name: QueueName) => ({ name, accountId: this.hubAccountId, region: this.hubRegion });
+    const address = (name: string) => ({ name, accountId: this.hubAccountId, region: this.hubRegion });
     this.queues = Object.fromEntries(
       QUEUE_NAMES.map((name) => [name, new LocalQueue(address(name), { ...QUEUES[name], ...options.queueSettings?.[name] }, runtime)]),
     ) as Record<QueueName, LocalQueue>;
+    for (const name of QUEUE_NAMES) {
+      const groups = this.queues[name].settings.messageGroups;
+      if (groups === undefined) continue;
+      const intake = new LocalQueue(address(`${name}-intake`), intakeSettings(groups.intake), runtime);
+      intake.setConsumer(groupingPipe(this.queues[name], groups), { functionName: `egress-${name}-pipe` });
+      this.intakes[name] = intake;
+    }
     for (const topicArn of options.connectionNotificationTopicArns ?? []) this.subscribeToConnectionNotifications(topicArn);
   }
 
@@ -287,12 +300,19 @@ export class LocalEventBus implements LocalCloudSinks {
 
   stats(): BusStats {
     const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, this.queues[name].stats()])) as Record<QueueName, QueueStats>;
-    return structuredClone({ ...this.counters, rules: this.ruleMatches, queues });
+    const intakes = Object.fromEntries(this.intakeNames().map((name) => [name, this.intakes[name]?.stats()]));
+    return structuredClone({ ...this.counters, rules: this.ruleMatches, queues, intakes });
   }
 
+  /** The standard intake in front of a grouped queue (its rules deliver there, its pipe reads it); undefined for others. */
+  intake(name: QueueName): LocalQueue | undefined {
+    return this.intakes[name];
+  }
+
+  /** A queue's dead letters, then its intake's (`queue` of each letter says which: `vpc-onboarding-intake`). */
   deadLetters(queue?: QueueName): DeadLetter[] {
     const names = queue ? [queue] : QUEUE_NAMES;
-    return names.flatMap((name) => this.queues[name].deadLetters());
+    return names.flatMap((name) => [...this.queues[name].deadLetters(), ...(this.intakes[name]?.deadLetters() ?? [])]);
   }
 
   /** Cancel every timer (windows, retries, schedule). Pending messages stay where they are. */
@@ -300,6 +320,11 @@ export class LocalEventBus implements LocalCloudSinks {
     this.stopSchedule?.();
     this.stopSchedule = undefined;
     for (const name of QUEUE_NAMES) this.queues[name].close();
+    for (const name of this.intakeNames()) this.intakes[name]?.close();
+  }
+
+  private intakeNames(): QueueName[] {
+    return QUEUE_NAMES.filter((name) => this.intakes[name] !== undefined);
   }
 
   // ---- routing ----
@@ -345,7 +370,9 @@ export class LocalEventBus implements LocalCloudSinks {
         // account, these events are not sent" (EventBridge user guide): one hop only.
         if (!byRule) this.forwardByRule(route.id, structuredClone(event), bus);
       } else if (route.target.kind === 'queue') {
-        const messageId = this.queues[route.target.queue].send(JSON.stringify(event), SENDER_IDS.eventBridge);
+        // A grouped queue's rule delivers to its intake; the pipe moves the message on.
+        const queue = this.intakes[route.target.queue] ?? this.queues[route.target.queue];
+        const messageId = queue.send(JSON.stringify(event), SENDER_IDS.eventBridge);
         this.emit({ type: 'enqueue', rule: route.id, queue: route.target.queue, eventId: event.id, messageId });
       } else {
         this.invokeFromRule(route.id, event);
@@ -452,7 +479,27 @@ export class LocalEventBus implements LocalCloudSinks {
       for (const waiter of this.idleWaiters.splice(0)) waiter.reject(error);
       return;
     }
-    const settled = this.scheduledInFlight === 0 && QUEUE_NAMES.every((name) => this.queues[name].isSettled());
+    const settled =
+      this.scheduledInFlight === 0 &&
+      QUEUE_NAMES.every((name) => this.queues[name].isSettled() && (this.intakes[name]?.isSettled() ?? true));
     if (settled) for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
   }
+}
+
+/**
+ * The intake as the pipe reads it: batches of the definition's size at once, no window. Pipes scales its SQS pollers
+ * itself (there is no setting); the local pipe runs up to this many batches at once, which it never needs, since it
+ * only forwards.
+ */
+const PIPE_POLLERS = 5;
+
+function intakeSettings(intake: IntakeDefinition): QueueSettings {
+  return {
+    batchSize: intake.batchSize,
+    batchingWindowSeconds: 0,
+    maxReceiveCount: intake.maxReceiveCount,
+    visibilityTimeoutSeconds: intake.visibilityTimeoutSeconds,
+    functionTimeoutSeconds: intake.visibilityTimeoutSeconds,
+    maxConcurrency: PIPE_POLLERS,
+  };
 }

@@ -86,6 +86,9 @@ describe('queue definitions', () => {
     expect(queue.batchSize).toBeLessThanOrEqual(10_000);
     // More than 10 messages per batch requires a batching window of at least one second.
     expect(queue.batchSize <= 10 || queue.batchingWindowSeconds >= 1).toBe(true);
+    // A FIFO queue (message groups) takes at most 10 messages per batch and no batching window.
+    const fifo = queue.messageGroups !== undefined;
+    expect(!fifo || (queue.batchSize <= 10 && queue.batchingWindowSeconds === 0)).toBe(true);
     expect(queue.batchingWindowSeconds).toBeLessThanOrEqual(300);
     expect(queue.maxConcurrency).toBeGreaterThanOrEqual(2);
     expect(queue.maxConcurrency).toBeLessThanOrEqual(1000);
@@ -94,6 +97,13 @@ describe('queue definitions', () => {
     // The event source mapping refuses a queue whose visibility timeout is below the function timeout.
     expect(queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(queue.functionTimeoutSeconds);
     expect(queue.visibilityTimeoutSeconds).toBeLessThanOrEqual(43_200);
+  });
+
+  it("group the VPC onboarding queue by the sending account, deduplicating EventBridge's repeats of one event", () => {
+    expect(QUEUE_NAMES.filter((name) => QUEUES[name].messageGroups !== undefined)).toEqual(['vpc-onboarding']);
+    expect(QUEUES['vpc-onboarding'].messageGroups).toMatchObject({ groupIdPath: '$.body.account', deduplicationIdPath: '$.body.id' });
+    // The event reaches the queue whole, as the value of one field: a bare <$.body> would lose its inner quotes.
+    expect(QUEUES['vpc-onboarding'].messageGroups?.inputTemplate).toBe('{"event": <$.body>}');
   });
 
   it('subscribe only the acceptance queue to connection notifications', () => {

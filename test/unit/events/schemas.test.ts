@@ -127,6 +127,14 @@ describe('queue message bodies', () => {
     expect(() => parseVpcOnboardingMessage('')).toThrow('malformed VPC onboarding message: body is not JSON');
   });
 
+  it("read a VPC onboarding message as the pipe writes it, and refuse the bare event the pipe never sends", () => {
+    const tag = sample('tags/vpc-proxy-tag-added');
+    expect(parseVpcOnboardingMessage(JSON.stringify({ event: tag }))).toMatchObject({ kind: 'vpc', vpcId: 'vpc-0a1b2c3d4e5f60718' });
+    expect(() => parseVpcOnboardingMessage(JSON.stringify(tag))).toThrow(`expected the pipe's {"event": <event>}`);
+    // What a bare <$.body> template would make of it: a string, not the event.
+    expect(() => parseVpcOnboardingMessage(JSON.stringify({ event: JSON.stringify(tag) }))).toThrow('malformed VPC onboarding message');
+  });
+
   it('tell the two acceptance triggers apart, and reject anything else', () => {
     expect(parseConnectionAcceptanceMessage(JSON.stringify(sample('sns/connection-notification')))).toMatchObject({
       kind: 'connections',
