@@ -177,7 +177,8 @@ export class ControlPlaneStack extends Stack {
       this.functions[QUEUE_CONSUMERS[name]].function.addEventSource(
         new SqsEventSource(this.queues[name].queue, {
           batchSize: definition.batchSize,
-          maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds),
+          // A FIFO queue takes no batching window.
+          ...(definition.batchingWindowSeconds === 0 ? {} : { maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds) }),
           reportBatchItemFailures: true,
           maxConcurrency: definition.maxConcurrency,
         }),
@@ -212,7 +213,7 @@ export class ControlPlaneStack extends Stack {
         description: route.description,
         eventPattern: toCdkEventPattern(route.pattern),
         // Delivery failures (for example a queue policy problem) land next to processing failures.
-        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.queue, { deadLetterQueue: queue.deadLetterQueue })],
+        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.ruleTarget.queue, { deadLetterQueue: queue.ruleTarget.deadLetterQueue })],
       });
     }
 
@@ -244,7 +245,13 @@ export class ControlPlaneStack extends Stack {
     const alarms = new ControlPlaneAlarms(this, 'Alarms', {
       functions: monitored,
       queues: QUEUE_NAMES.map((name) => ({ name, ...this.queues[name] })),
-      otherDeadLetterQueues: [{ name: 'reconciler-schedule', queue: reconcilerDeadLetters }],
+      otherDeadLetterQueues: [
+        { name: 'reconciler-schedule', queue: reconcilerDeadLetters },
+        ...QUEUE_NAMES.flatMap((name) => {
+          const intake = this.queues[name].intake;
+          return intake === undefined ? [] : [{ name: `${name}-intake`, queue: intake.deadLetterQueue }];
+        }),
+      ],
       dashboardName: `${config.hub.deploymentName}-control-plane`,
     });
 

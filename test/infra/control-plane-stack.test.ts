@@ -149,19 +149,19 @@ describe('control plane stack', () => {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] },
         FunctionName: { Ref: logicalIdOf(stack.functions[QUEUE_CONSUMERS[name]].function) },
         BatchSize: definition.batchSize,
-        MaximumBatchingWindowInSeconds: definition.batchingWindowSeconds,
+        // A FIFO queue takes no batching window at all.
+        MaximumBatchingWindowInSeconds: definition.batchingWindowSeconds === 0 ? Match.absent() : definition.batchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: definition.maxConcurrency },
       });
     });
 
-    it('admits messages from EventBridge only for its own rule', () => {
-      const rule = Object.values(stack.rules).find((r) =>
-        JSON.stringify(resourceOf(template, r).Properties.Targets).includes(logicalIdOf(stack.queues[name].queue)),
-      );
+    it('admits messages from EventBridge only for its own rule (at its intake, if grouped)', () => {
+      const target = stack.queues[name].ruleTarget.queue;
+      const rule = Object.values(stack.rules).find((r) => JSON.stringify(resourceOf(template, r).Properties.Targets).includes(logicalIdOf(target)));
       expect(rule).toBeDefined();
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalIdOf(stack.queues[name].queue) }],
+        Queues: [{ Ref: logicalIdOf(target) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
@@ -172,6 +172,47 @@ describe('control plane stack', () => {
           ]),
         },
       });
+    });
+  });
+
+  describe('the vpc-onboarding queue, grouped by sending account', () => {
+    it('is a high-throughput FIFO queue with a FIFO dead-letter queue', () => {
+      const { queue, deadLetterQueue } = stack.queues['vpc-onboarding'];
+      expect(resourceOf(template, queue).Properties).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+      expect(resourceOf(template, deadLetterQueue).Properties).toMatchObject({ FifoQueue: true });
+    });
+
+    it('is fed by a pipe from its intake queue that sets the group to the event account, deduplicates on the event id and sends the event whole', () => {
+      const { queue, intake } = stack.queues['vpc-onboarding'];
+      expect(intake).toBeDefined();
+      expect(resourceOf(template, intake!.queue).Properties).not.toHaveProperty('FifoQueue');
+      expect(resourceOf(template, intake!.pipe).Properties).toMatchObject({
+        Source: { 'Fn::GetAtt': [logicalIdOf(intake!.queue), 'Arn'] },
+        SourceParameters: { SqsQueueParameters: { BatchSize: 10 } },
+        Target: { 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] },
+        TargetParameters: {
+          // Without a template the target would get the intake's whole SQS record, the event an escaped string in it.
+          InputTemplate: '{"event": <$.body>}',
+          SqsQueueParameters: { MessageGroupId: '$.body.account', MessageDeduplicationId: '$.body.id' },
+        },
+      });
+      expect(resourceOf(template, stack.rules.OnboardVpcs!).Properties).toMatchObject({
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalIdOf(intake!.queue), 'Arn'] } })],
+      });
+    });
+
+    it("trusts the pipes service only on this account's behalf, to read the intake and send to the grouped queue, nothing more", () => {
+      const { queue, intake } = stack.queues['vpc-onboarding'];
+      const role = resourceOf(template, intake!.role) as unknown as { Properties: { AssumeRolePolicyDocument: { Statement: unknown[] } } };
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'pipes.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } }),
+      ]);
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown[]; PolicyDocument: { Statement: PolicyStatementJson[] } } }[];
+      const grants = policies.filter((policy) => JSON.stringify(policy.Properties.Roles).includes(logicalIdOf(intake!.role))).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      expect(grants).toEqual([
+        expect.objectContaining({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: { 'Fn::GetAtt': [logicalIdOf(intake!.queue), 'Arn'] } }),
+        expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] } }),
+      ]);
     });
   });
 
@@ -416,7 +457,8 @@ describe('control plane stack', () => {
     it('alarms on audit errors, on every function error and on any message in a dead-letter queue', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuditErrors', Namespace: 'EgressControlPlane', Threshold: 1 });
       template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, CONTROL_PLANE_FUNCTIONS.length);
-      // The input queues' dead-letter queues and the reconciler's (schedule and continuation).
+      // The input queues' dead-letter queues, the grouped queue's intake's and the reconciler's (schedule and continuation).
+      const intakes = QUEUE_NAMES.flatMap((name) => stack.queues[name].intake ?? []);
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
         {
@@ -426,12 +468,12 @@ describe('control plane stack', () => {
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
         },
-        QUEUE_NAMES.length + 1,
+        QUEUE_NAMES.length + intakes.length + 1,
       );
-      for (const name of QUEUE_NAMES) {
+      for (const deadLetterQueue of [...QUEUE_NAMES.map((name) => stack.queues[name].deadLetterQueue), ...intakes.map((intake) => intake.deadLetterQueue)]) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].deadLetterQueue), 'QueueName'] } }],
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(deadLetterQueue), 'QueueName'] } }],
         });
       }
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

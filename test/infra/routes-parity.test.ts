@@ -47,7 +47,7 @@ describe('routes parity: CDK rules = events/routes.ts', () => {
     const expected = hubRoutes.map((route: Route) => {
       const { target } = route;
       if (target.kind === 'hub-bus') throw new Error(`${route.id} should target a queue or a function`);
-      const targetConstruct = target.kind === 'queue' ? stack.queues[target.queue].queue : stack.functions[target.function].function;
+      const targetConstruct = target.kind === 'queue' ? stack.queues[target.queue].ruleTarget.queue : stack.functions[target.function].function;
       return {
         EventPattern: route.pattern,
         EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
