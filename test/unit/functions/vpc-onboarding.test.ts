@@ -282,3 +282,23 @@ describe('VPC onboarding handler: tag removed', () => {
     expect(mutations).toEqual([]);
   });
 });
+
+describe('VPC onboarding handler: fairness within a batch', () => {
+  it("starts another account's VPC among the first conversions, ahead of a busy account's later VPCs", async () => {
+    // Prepare: five VPCs of one account, then one VPC of another, in one batch.
+    const other = '555555555555';
+    const tagEvent = (accountId: string, vpcId: string) => {
+      const event = sample('tags/vpc-proxy-tag-added') as { account: string; resources: string[]; id: string };
+      return { ...event, id: `${accountId}-${vpcId}`, account: accountId, resources: [`arn:aws:ec2:eu-west-2:${accountId}:vpc/${vpcId}`] };
+    };
+    const busy = ['1', '2', '3', '4', '5'].map((n) => tagEvent(ACCOUNT, `vpc-0000000000000000${n}`));
+    const handler = vpcOnboardingHandler(testRuntime());
+
+    // Act
+    await handler(pipedSqsEvent([...busy, tagEvent(other, 'vpc-0000000000000000b')]), lambdaContext);
+
+    // Assess: the VPCs read, in the order their conversions started (four at a time).
+    const readOrder = ec2Mock.commandCalls(DescribeVpcsCommand).map((call) => call.args[0].input.VpcIds?.[0]);
+    expect(readOrder.indexOf('vpc-0000000000000000b')).toBeLessThan(4);
+  });
+});
