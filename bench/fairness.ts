@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     const floodMedian = median(duringFlood.map((t) => t.seconds));
     const floodMax = Math.max(...duringFlood.map((t) => t.seconds));
     const result = {
+      measuredAt: new Date().toISOString(),
       timeScale: opts.timeScale,
       flips: opts.flips,
       floodVpcs: opts.floodVpcs,
