@@ -4,7 +4,7 @@ import jest from 'eslint-plugin-jest';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'squid-config/dist/', 'bench/results/', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'squid-config/dist/', 'bench/results/', 'reports/', '.stryker-tmp/', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

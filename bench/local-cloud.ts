@@ -7,6 +7,8 @@
  *   - raw: the same mix as pre-built query requests over keep-alive HTTP (the server's own ceiling).
  * Options: --calls N (default 6000), --concurrency N (default 32), --accounts N (default 20).
  */
+// First: it settles which Node warnings print before any SDK client exists.
+import '../bin/node-support';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';

@@ -6,8 +6,10 @@
  * organization-wide rollout) with the control plane role's credentials, sampling how many hub connections are
  * available over time. It prints the floor the token buckets imply, the measured wall time (emulated seconds =
  * real seconds x time scale), their ratio, calls by action, throttles met (each one answered is an SDK retry), and
- * writes bench/results/rollout.json and rollout.svg.
+ * writes bench/results/<name>.json and <name>.svg (`--name`, default rollout).
  */
+// First: it settles which Node warnings print before any SDK client exists.
+import '../bin/node-support';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -34,9 +36,10 @@ const opts = new Command('bench:rollout')
   .option('--time-scale <factor>', 'emulated time runs this many times faster than wall time', positive('time-scale'), 1)
   .option('--concurrency <n>', 'accounts reconciled at once (RECONCILE_CONCURRENCY, at most 64)', positive('concurrency'), 64)
   .option('--sample-ms <ms>', 'real ms between samples of available endpoints', positive('sample-ms'), 250)
-  .option('--out <dir>', 'where rollout.json and rollout.svg go', 'bench/results')
+  .option('--out <dir>', 'where the results go', 'bench/results')
+  .option('--name <name>', 'the results files\' name: <name>.json and <name>.svg (npm run bench:readme puts every results file in the README)', 'rollout')
   .parse()
-  .opts<{ accounts: number; vpcsPerAccount: number; timeScale: number; concurrency: number; sampleMs: number; out: string }>();
+  .opts<{ accounts: number; vpcsPerAccount: number; timeScale: number; concurrency: number; sampleMs: number; out: string; name: string }>();
 
 const REGION = LOCAL_DEFAULTS.hubRegion;
 /** The local cloud's default accept -> available delay (ec2 `endpointPendingMs`). */
@@ -112,6 +115,8 @@ async function main(): Promise<void> {
     const totalCalls = Object.values(callsByAction).reduce((a, b) => a + b, 0);
     const realSeconds = wallSeconds / opts.timeScale;
     const result = {
+      // When, so that the README's table (npm run bench:readme) can say how old each figure is.
+      measuredAt: new Date().toISOString(),
       accounts: accountIds.length,
       vpcsPerAccount: opts.vpcsPerAccount,
       timeScale: opts.timeScale,
@@ -152,10 +157,10 @@ async function main(): Promise<void> {
     };
     report(result);
     mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, 'rollout.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(opts.out, `${opts.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
     const title = `${accountIds.length} accounts x ${opts.vpcsPerAccount} VPCs, time scale ${opts.timeScale}: wall ${result.wallSeconds} s, floor ${result.floorSeconds} s`;
-    writeFileSync(join(opts.out, 'rollout.svg'), timelineSvg(timeline, endpointsWanted, floor.floorSeconds, title));
-    console.log(`wrote ${join(opts.out, 'rollout.json')} and rollout.svg`);
+    writeFileSync(join(opts.out, `${opts.name}.svg`), timelineSvg(timeline, endpointsWanted, floor.floorSeconds, title));
+    console.log(`wrote ${join(opts.out, `${opts.name}.json`)} and ${opts.name}.svg; npm run bench:readme puts it in the README`);
     if (available < endpointsWanted || plan.errors.length > 0) process.exitCode = 1;
   } finally {
     cloud.stop();

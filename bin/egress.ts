@@ -1,3 +1,5 @@
+// First: it settles which Node warnings print before any SDK client exists.
+import './node-support';
 import { logger } from '../functions/shared/logger';
 import { processIo } from '../cli/io';
 import { runCli } from '../cli/main';

@@ -1,14 +1,9 @@
 import type { FanOutSummary } from '../functions/converge/fan-out';
-import { renderTable, type Column } from './table';
-
-const ERROR_COLUMNS: Column<FanOutSummary['errors'][number]>[] = [
-  { header: 'ACCOUNT', value: (e) => e.scope.accountId },
-  { header: 'VPC / ENDPOINT', value: (e) => [e.scope.vpcId, e.scope.endpointId].filter((part) => part !== undefined).join(' ') || '-' },
-  { header: 'ERROR', value: (e) => e.error, maxWidth: 120 },
-];
+import { ERROR_COLUMNS } from './plan-output';
+import { renderTable } from './table';
 
 /** The summary as a short two-column table, the listed errors, then how to follow the accounts' work. */
-export function renderFanOutSummary(summary: FanOutSummary): string {
+export function renderFanOutSummary(summary: FanOutSummary, width?: number): string {
   const rows: [string, string][] = [
     ['run id', summary.runId],
     ['accounts', `${summary.accounts.total} (${summary.accounts.inScope} in scope)`],
@@ -17,11 +12,11 @@ export function renderFanOutSummary(summary: FanOutSummary): string {
     ['hub actions', hubActionsText(summary.hubActions)],
     ['errors', String(summary.errorCount)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value}`);
   if (summary.errors.length > 0) {
     const listed = summary.errors.length < summary.errorCount ? `Errors (the first ${summary.errors.length}):` : 'Errors:';
-    lines.push('', listed, renderTable(ERROR_COLUMNS, summary.errors));
+    lines.push('', listed, renderTable(ERROR_COLUMNS, summary.errors, width));
   }
   lines.push('', ...followUp(summary));
   return lines.join('\n');

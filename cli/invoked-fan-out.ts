@@ -13,7 +13,7 @@ export async function runInvokedFanOut(settings: InvokeSettings, io: CliIo, func
   note(io, `invoking ${functionName} (fan-out: the whole organization, one work item per account)`);
   const summary = await invokeFanOut(settings, functionName);
   io.stderr.write(`reconcile ${summary.runId}: ${summary.published} work item(s) published, ${summary.errorCount} error(s)\n`);
-  emit(io, summary, () => renderFanOutSummary(summary));
+  emit(io, summary, () => renderFanOutSummary(summary, io.width));
   // The text carries these lines already; --json keeps stdout to the one document.
   if (io.json) for (const line of followUp(summary)) io.stderr.write(`${line}\n`);
   // The reconciler fails the invocation on any error, so a summary with errors should not arrive; if one does, the exit code still says so.

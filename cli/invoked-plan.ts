@@ -22,6 +22,6 @@ export async function runInvokedPlan(settings: InvokeSettings, io: CliIo, option
     ...(options.accountIds === undefined ? {} : { accountIds: options.accountIds }),
   });
   if (!options.dryRun) io.stderr.write(`reconcile ${plan.correlationId}: ${plan.actions.length} change(s), ${plan.errors.length} error(s)\n`);
-  emit(io, plan, () => renderPlan(plan));
+  emit(io, plan, () => renderPlan(plan, io.width));
   return { exitCode: plan.errors.length > 0 ? EXIT.failed : EXIT.ok };
 }

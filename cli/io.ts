@@ -3,13 +3,16 @@ import type { ProgressStream } from './progress';
 /** Where a command writes: the process streams in the CLI, buffers in tests. */
 export interface CliIo {
   readonly stdout: { write(text: string): boolean };
+  /** The terminal's width when stdout is one: tables fit it. Undefined for a pipe or a file (nothing is folded). */
+  readonly width?: number;
   /** Progress and notes: never mixed into stdout, so `--json | jq` works. */
   readonly stderr: ProgressStream;
   readonly json: boolean;
 }
 
 export function processIo(json: boolean): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, json };
+  const width = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+  return { stdout: process.stdout, stderr: process.stderr, json, ...(width === undefined ? {} : { width }) };
 }
 
 /** One JSON document for machines, or the text for people. */

@@ -10,6 +10,8 @@ import { runReconcile } from './reconcile';
 import { resolveInvokeSettings, resolveSettings, type GlobalFlags, type InvokeSettings } from './settings';
 import { runStatus } from './status-command';
 import { resolvePolicyStoreSettings, runWhy } from './why-command';
+import { resolveConnection, resolveDeploymentName } from './connection';
+import { runDeadLetters } from './dead-letters-command';
 
 export interface CliEnvironment {
   readonly env: Record<string, string | undefined>;
@@ -44,9 +46,21 @@ async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, s
   if (invocation.command === 'why') {
     const settings = resolvePolicyStoreSettings(invocation.flags, env);
     if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
-    const roleArn = invocation.flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined);
-    if (roleArn !== undefined) await assumeOperatorRole(roleArn, settings.region, process.env);
+    if (settings.roleArn !== undefined) await assumeOperatorRole(settings.roleArn, settings.region, process.env);
     return runWhy(settings, io, invocation.target, invocation.hostPort);
+  }
+  if (invocation.command === 'dead-letters') {
+    const connection = resolveConnection(invocation.flags, env);
+    const deploymentName = resolveDeploymentName(invocation.flags, env);
+    if (connection.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = connection.endpointUrl;
+    if (connection.roleArn !== undefined) await assumeOperatorRole(connection.roleArn, connection.region, process.env);
+    return runDeadLetters(connection, io, {
+      deploymentName,
+      samples: invocation.samples,
+      logGroups: invocation.logGroups,
+      redrive: invocation.redrive,
+      ...(invocation.queue === undefined ? {} : { queue: invocation.queue }),
+    });
   }
   if ('fanOut' in invocation) {
     return (await runInvokedFanOut(await invokeSettings(invocation.flags, env), io, invocation.functionName)).exitCode;
@@ -66,7 +80,9 @@ async function dispatch(invocation: Invocation, io: CliIo, env: Record<string, s
   const restrict = invocation.accountIds === undefined ? {} : { accountIds: invocation.accountIds };
   switch (invocation.command) {
     case 'status':
-      return (await runStatus(settings, io, { ...restrict, logGroups: invocation.logGroups, auditHours: invocation.auditHours })).exitCode;
+      return (
+        await runStatus(settings, io, { ...restrict, logGroups: invocation.logGroups, auditHours: invocation.auditHours, deploymentName: resolveDeploymentName(invocation.flags, env) })
+      ).exitCode;
     case 'plan':
       return (await runPlan(settings, io, restrict)).exitCode;
     case 'reconcile':

@@ -22,7 +22,7 @@ export async function runPlan(settings: CliSettings, io: CliIo, options: PlanOpt
       correlationId: `egress-cli-plan-${randomUUID()}`,
       ...(options.accountIds === undefined ? {} : { accountIds: options.accountIds }),
     });
-    emit(io, plan, () => renderPlan(plan));
+    emit(io, plan, () => renderPlan(plan, io.width));
     return { exitCode: plan.errors.length > 0 ? EXIT.failed : EXIT.ok, plan };
   } finally {
     destroyRuntime(runtime);

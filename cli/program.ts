@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { version } from '../package.json';
 import { EXIT } from './errors';
 import { isFunctionNameOrArn } from './function-name';
 import { SETTING_FLAGS, type GlobalFlags } from './settings';
@@ -20,7 +21,15 @@ export type Invocation =
       readonly fanOut: true;
       readonly functionName: string;
     }
-  | { readonly command: 'why'; readonly flags: GlobalFlags; readonly target: string; readonly hostPort: string };
+  | { readonly command: 'why'; readonly flags: GlobalFlags; readonly target: string; readonly hostPort: string }
+  | {
+      readonly command: 'dead-letters';
+      readonly flags: GlobalFlags;
+      readonly samples: number;
+      readonly logGroups: string[];
+      readonly queue?: string;
+      readonly redrive: boolean;
+    };
 
 interface PlanOrReconcileOptions {
   readonly account?: string[];
@@ -39,6 +48,12 @@ function positiveNumber(value: string): number {
   return number;
 }
 
+function sampleCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 10) throw new InvalidArgumentError(`"${value}" is not a whole number from 0 to 10.`);
+  return number;
+}
+
 function functionName(value: string): string {
   if (!isFunctionNameOrArn(value)) throw new InvalidArgumentError(`"${value}" is not a Lambda function name or ARN.`);
   return value;
@@ -52,7 +67,9 @@ const commaList = (value: string | undefined) => (value ?? '').split(',').map((i
  */
 function fanOutFunctionName(command: Command, name: 'plan' | 'reconcile', options: PlanOrReconcileOptions): string {
   const refuse = (why: string): never => command.error(`error: --fan-out ${why}`, { exitCode: EXIT.usage, code: 'egress.fanOutRefused' });
-  if (name === 'plan') refuse('only applies (it returns a summary, not a plan): preview with `egress plan --function-name <name|arn>`');
+  if (name === 'plan') {
+    refuse('cannot be used with plan: a fan-out applies the changes and returns a summary, not a plan. Preview with `egress plan --function-name <name|arn>`');
+  }
   if (options.account !== undefined) {
     refuse('covers the whole organization, so it cannot be combined with --account (the reconciler refuses fanOut with accountIds too): drop --fan-out to reconcile only those accounts');
   }
@@ -80,12 +97,17 @@ export function buildProgram(
     // so the caller owns the exit code.
     .exitOverride()
     .configureOutput(output)
+    // Each command's --help lists --json, --region and the setting flags too: they are given before or after it.
+    .configureHelp({ showGlobalOptions: true })
+    .version(`egress ${version} (node ${process.version})`, '-V, --version', 'print the version of egress and of Node.js')
     .description('Operate the egress proxy control plane: see every account and VPC, preview and apply a reconcile.')
     .option('--json', 'print one JSON document on stdout instead of a table')
     .option('--region <region>', 'the hub region (default: AWS_REGION)')
     .option('--endpoint-url <url>', 'send every AWS call there, e.g. the local cloud (default: AWS_ENDPOINT_URL)')
     .option('--role-arn <arn>', "act as this role, e.g. the control plane's role, which the spoke roles trust (env EGRESS_ROLE_ARN)")
-    .showHelpAfterError()
+    .option('--deployment-name <name>', "cdk.json's deploymentName, which prefixes the queues' names (env EGRESS_DEPLOYMENT_NAME, default EgressProxy)")
+    // A hint, not the whole help: with the global options listed, the help is longer than the error it follows.
+    .showHelpAfterError('(add --help for the usage of the command)')
     .addHelpText(
       'after',
       '\nEvery setting flag overrides the environment variable of the same name that the functions read (HUB_SERVICE_ID, ...).\n' +
@@ -108,6 +130,24 @@ export function buildProgram(
         ...(options.account === undefined ? {} : { accountIds: options.account }),
         logGroups: commaList(options.logGroups ?? env.EGRESS_AUDIT_LOG_GROUPS),
         auditHours: options.auditHours,
+      });
+    });
+
+  program
+    .command('dead-letters')
+    .description('messages the control plane gave up on: count and samples per queue with the reason the handler logged; --redrive moves them back')
+    .addOption(new Option('--samples <n>', 'messages shown per queue (0-10), left in the queue').argParser(sampleCount).default(3))
+    .option('--queue <name>', 'only this queue, e.g. vpc-onboarding')
+    .option('--log-groups <names>', "comma-separated log groups of the control plane functions, where the reasons are (env EGRESS_AUDIT_LOG_GROUPS)")
+    .option('--redrive', "start SQS's message move task: the dead letters go back to their queue and the function retries them")
+    .action(async (options: { samples: number; queue?: string; logGroups?: string; redrive?: boolean }, command: Command) => {
+      await invoke({
+        command: 'dead-letters',
+        flags: flagsOf(command),
+        samples: options.samples,
+        logGroups: commaList(options.logGroups ?? env.EGRESS_AUDIT_LOG_GROUPS),
+        ...(options.queue === undefined ? {} : { queue: options.queue }),
+        redrive: options.redrive === true,
       });
     });
 

@@ -50,7 +50,7 @@ export async function runReconcile(settings: CliSettings, io: CliIo, options: Re
       ...(options.accountIds === undefined ? {} : { accountIds: options.accountIds }),
     });
     progress.finish(`reconcile ${plan.correlationId}: ${plan.actions.length} change(s), ${plan.errors.length} error(s)`);
-    emit(io, plan, () => renderPlan(plan));
+    emit(io, plan, () => renderPlan(plan, io.width));
     return { exitCode: plan.errors.length > 0 ? EXIT.failed : EXIT.ok, plan };
   } finally {
     destroyRuntime(runtime);

@@ -3,6 +3,11 @@ import { buildRuntime, type Runtime } from '../functions/shared/runtime';
 import { instrumentClient, type CallObserver } from './aws-calls';
 import type { CliSettings } from './settings';
 
+/** Without the read role, Organizations is called as the operator, who is rarely in the management account. */
+const NO_ORG_READ_ROLE =
+  'Organizations is read in the management account: set --org-read-role-arn (or ORG_READ_ROLE_ARN) to its read role, ' +
+  "e.g. arn:aws:iam::<management account>:role/EgressOrganizationsReadRole, which trusts the control plane's role (--role-arn)";
+
 export interface RuntimeObservers {
   /** Every AWS call, hub or spoke side. */
   readonly onCall?: CallObserver;
@@ -20,7 +25,7 @@ export function buildCliRuntime(settings: CliSettings, observers: RuntimeObserve
   if (settings.endpointUrl !== undefined) process.env.AWS_ENDPOINT_URL = settings.endpointUrl;
   const runtime = buildRuntime(settings.config, settings.region);
   instrumentClient(runtime.hubEc2, observers.onCall);
-  instrumentClient(runtime.organizations, observers.onCall);
+  instrumentClient(runtime.organizations, observers.onCall, settings.config.orgReadRoleArn === undefined ? NO_ORG_READ_ROLE : undefined);
   instrumentClient(runtime.ram, observers.onCall);
   instrumentClient(runtime.events, observers.onCall);
   const spokes = new Proxy(runtime.spokes, {

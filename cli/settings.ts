@@ -1,4 +1,8 @@
 import { ConfigurationError, loadConfig, type ControlPlaneConfig } from '../functions/shared/config';
+import { CliConfigurationError } from './configuration-error';
+import { resolveConnection, type Connection } from './connection';
+
+export { CliConfigurationError } from './configuration-error';
 
 /**
  * The CLI reads the same environment variables as the functions (so an operator can reuse the deployed function's
@@ -23,20 +27,10 @@ export const SETTING_FLAGS = [
 export type SettingFlag = (typeof SETTING_FLAGS)[number]['flag'];
 
 /** Global flags, as commander parses them. */
-export type GlobalFlags = Partial<Record<SettingFlag | 'region' | 'endpointUrl' | 'roleArn', string>> & { json?: boolean };
+export type GlobalFlags = Partial<Record<SettingFlag | 'region' | 'endpointUrl' | 'roleArn' | 'deploymentName', string>> & { json?: boolean };
 
-export interface CliSettings {
+export interface CliSettings extends Connection {
   readonly config: ControlPlaneConfig;
-  readonly region: string;
-  /** Set when the flag or AWS_ENDPOINT_URL redirects the SDK (the local cloud). */
-  readonly endpointUrl: string | undefined;
-  /** The role to act as (`--role-arn` or EGRESS_ROLE_ARN), typically the control plane's own role. */
-  readonly roleArn: string | undefined;
-}
-
-/** Wrong or missing configuration: the message names both the flag and the variable. */
-export class CliConfigurationError extends Error {
-  override readonly name = 'CliConfigurationError';
 }
 
 export function resolveSettings(flags: GlobalFlags, env: Record<string, string | undefined>): CliSettings {
@@ -45,8 +39,8 @@ export function resolveSettings(flags: GlobalFlags, env: Record<string, string |
     const value = flags[setting.flag];
     if (value !== undefined) merged[setting.env] = value;
   }
-  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (region === undefined || region === '') throw new CliConfigurationError('no AWS region: set --region or AWS_REGION');
+  const connection = resolveConnection(flags, env);
+  const { region } = connection;
   const serviceId = merged.HUB_SERVICE_ID;
   if (serviceId === undefined || serviceId === '') {
     throw new CliConfigurationError('no endpoint service: set --hub-service-id or HUB_SERVICE_ID (vpce-svc-...)');
@@ -55,12 +49,7 @@ export function resolveSettings(flags: GlobalFlags, env: Record<string, string |
   // The functions publish hand-offs on the hub bus; the CLI never does, so the name only has to satisfy the schema.
   merged.HUB_EVENT_BUS_NAME ||= 'unused-by-the-cli';
   try {
-    return {
-      config: loadConfig(merged),
-      region,
-      endpointUrl: flags.endpointUrl ?? env.AWS_ENDPOINT_URL,
-      roleArn: flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined),
-    };
+    return { ...connection, config: loadConfig(merged) };
   } catch (error) {
     if (error instanceof ConfigurationError) throw new CliConfigurationError(withFlagNames(error.message), { cause: error });
     throw error;
@@ -68,10 +57,7 @@ export function resolveSettings(flags: GlobalFlags, env: Record<string, string |
 }
 
 /** What `--function-name` needs: the deployed function carries its own configuration. */
-export interface InvokeSettings {
-  readonly region: string;
-  readonly endpointUrl: string | undefined;
-  readonly roleArn: string | undefined;
+export interface InvokeSettings extends Connection {
   /** From --max-attempts only: the SDK reads AWS_MAX_ATTEMPTS itself. */
   readonly maxAttempts: number | undefined;
 }
@@ -86,14 +72,13 @@ export function resolveInvokeSettings(flags: GlobalFlags, env: Record<string, st
     const names = ignored.map((setting) => setting.option.split(' ')[0] ?? '').join(', ');
     throw new CliConfigurationError(`${names} cannot be used with --function-name: the function reads its own configuration`);
   }
-  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (region === undefined || region === '') throw new CliConfigurationError('no AWS region: set --region or AWS_REGION');
+  const connection = resolveConnection(flags, env);
   let maxAttempts: number | undefined;
   if (flags.maxAttempts !== undefined) {
     maxAttempts = Number(flags.maxAttempts);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new CliConfigurationError(`--max-attempts must be a whole number of at least 1, got "${flags.maxAttempts}"`);
   }
-  return { region, endpointUrl: flags.endpointUrl ?? env.AWS_ENDPOINT_URL, roleArn: flags.roleArn ?? (env.EGRESS_ROLE_ARN || undefined), maxAttempts };
+  return { ...connection, maxAttempts };
 }
 
 /** `HUB_SERVICE_ID: must be ...` becomes `HUB_SERVICE_ID (--hub-service-id): must be ...`; list items keep their index. */

@@ -9,6 +9,7 @@ import type { Runtime } from '../functions/shared/runtime';
 import type { PolicyBundle } from '../squid-config/policy/documents';
 import { describeSource, resolvePolicies } from '../squid-config/policy/resolve';
 import { scopeKey, type LastDecisions } from './audit-log';
+import { missingEndpointReasons, type MissingEndpoint } from './endpoint-problems';
 
 /** One line of `egress status`: a VPC of an account, or the account alone when it has none (or is out of scope). */
 export interface StatusRow {
@@ -26,6 +27,8 @@ export interface StatusRow {
   readonly policies?: VpcPolicies;
   /** Why this account could not be read (typically the spoke role is missing). */
   readonly error?: string;
+  /** A tagged VPC without an endpoint: why, and whether a reconcile could fix it (`blocked` when not). */
+  readonly missingEndpoint?: MissingEndpoint;
 }
 
 export interface VpcPolicies {
@@ -82,6 +85,8 @@ export async function collectStatus(
     const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
     const vpcs = await readVpcs(ec2, config.hubServiceName);
     if (vpcs.length === 0) return [accountRow()];
+    const withoutEndpoint = vpcs.filter((vpc) => vpc.endpoints.length === 0 && hasTag(vpc.tags, config.proxyTag.key, config.proxyTag.value));
+    const missing = withoutEndpoint.length === 0 ? new Map<string, MissingEndpoint>() : await missingEndpointReasons(ec2, accountId, scope, config, withoutEndpoint.map((v) => v.vpcId));
     return vpcs.map((vpc) => {
       const endpoint = vpc.endpoints.find((e) => connectionByEndpoint.has(e.endpointId)) ?? vpc.endpoints[0];
       const connection = endpoint === undefined ? undefined : connectionByEndpoint.get(endpoint.endpointId);
@@ -96,6 +101,7 @@ export async function collectStatus(
         ...(endpoint === undefined ? {} : { endpointId: endpoint.endpointId, connectionState: connection?.state ?? endpoint.state }),
         lastDecision: lastDecision(accountId, vpc.vpcId),
         ...(policies === undefined ? {} : { policies }),
+        ...(missing.has(vpc.vpcId) ? { missingEndpoint: missing.get(vpc.vpcId) } : {}),
       };
     });
   });

@@ -4,12 +4,11 @@ import { BUNDLE_KEY, MAPPING_KEY, readObject } from '../squid-config/policy/stor
 import { instrumentClient } from './aws-calls';
 import { EXIT } from './errors';
 import { emit, type CliIo } from './io';
-import { CliConfigurationError } from './settings';
+import { CliConfigurationError } from './configuration-error';
+import { resolveConnection, type Connection } from './connection';
 import { answerWhy, formatWhy, parseHostPort, WhyUsageError } from './why';
 
-export interface PolicyStoreSettings {
-  readonly region: string;
-  readonly endpointUrl: string | undefined;
+export interface PolicyStoreSettings extends Connection {
   readonly bucket: string;
 }
 
@@ -42,12 +41,11 @@ export async function runWhy(settings: PolicyStoreSettings, io: CliIo, target: s
 }
 
 export function resolvePolicyStoreSettings(
-  flags: { region?: string; endpointUrl?: string; policyBucket?: string },
+  flags: { region?: string; endpointUrl?: string; roleArn?: string; policyBucket?: string },
   env: Record<string, string | undefined>,
 ): PolicyStoreSettings {
-  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (region === undefined || region === '') throw new CliConfigurationError('no AWS region: set --region or AWS_REGION');
+  const connection = resolveConnection(flags, env);
   const bucket = flags.policyBucket ?? env.POLICY_BUCKET;
   if (bucket === undefined || bucket === '') throw new CliConfigurationError('no policy store: set --policy-bucket or POLICY_BUCKET (the bucket the fleet reads)');
-  return { region, endpointUrl: flags.endpointUrl ?? env.AWS_ENDPOINT_URL, bucket };
+  return { ...connection, bucket };
 }

@@ -1,8 +1,9 @@
 import { LOG_RETENTION_DAYS, FARGATE_CPU_UNITS, isValidFargateMemory } from './validation/aws-limits';
 import { ConfigError } from './validation/config-error';
+import { InvalidConfiguration, ProblemCollector } from './validation/problems';
 import * as validate from './validation/validators';
 
-export { ConfigError };
+export { ConfigError, InvalidConfiguration };
 
 /** Reads one CDK context value (cdk.json defaults, overridden by `-c key=value`). */
 export type ContextSource = (key: string) => unknown;
@@ -77,21 +78,29 @@ export function policyStoreBucketName(config: Pick<HubConfig, 'deploymentName' |
 
 const AZ_LETTERS = 'abcdef';
 
+/** Every setting is checked, and every problem reported at once (InvalidConfiguration), not just the first. */
 export function loadHubConfig(context: ContextSource): HubConfig {
   const read = (key: ContextKey): unknown => context(key);
-  const hubRegion = validate.region('hubRegion', read('hubRegion'));
-  const azCount = validate.integerInRange('azCount', read('azCount'), 2, 6);
-  return {
-    deploymentName: validate.deploymentName('deploymentName', read('deploymentName')),
-    env: { account: validate.accountId('hubAccount', read('hubAccount')), region: hubRegion },
-    availabilityZones: loadAvailabilityZones(read('availabilityZones'), hubRegion, azCount),
-    vpcCidr: validate.ipv4Cidr('vpcCidr', read('vpcCidr'), 16, 24).text,
-    allowedPrincipals: loadAllowedPrincipals(read('allowedPrincipals')),
-    privateDnsName: loadOptional(read('privateDnsName'), (raw) => validate.dnsName('privateDnsName', raw)),
-    fleet: loadFleet(read),
-    logRetentionDays: validate.oneOf('logRetentionDays', read('logRetentionDays'), LOG_RETENTION_DAYS),
-    pipelineSource: loadPipelineSource(read),
+  const problems = new ProblemCollector();
+  const hubRegion = problems.check(() => validate.region('hubRegion', read('hubRegion')));
+  const azCount = problems.check(() => validate.integerInRange('azCount', read('azCount'), 2, 6));
+  const account = problems.check(() => validate.accountId('hubAccount', read('hubAccount')));
+  const config = {
+    deploymentName: problems.check(() => validate.deploymentName('deploymentName', read('deploymentName'))),
+    env: { account, region: hubRegion },
+    // The zones are named after the region and counted by azCount: checked once both are valid.
+    availabilityZones:
+      hubRegion === undefined || azCount === undefined ? [] : problems.check(() => loadAvailabilityZones(read('availabilityZones'), hubRegion, azCount)),
+    vpcCidr: problems.check(() => validate.ipv4Cidr('vpcCidr', read('vpcCidr'), 16, 24).text),
+    allowedPrincipals: problems.check(() => loadAllowedPrincipals(read('allowedPrincipals'))),
+    privateDnsName: problems.check(() => loadOptional(read('privateDnsName'), (raw) => validate.dnsName('privateDnsName', raw))),
+    fleet: problems.check(() => loadFleet(read)),
+    logRetentionDays: problems.check(() => validate.oneOf('logRetentionDays', read('logRetentionDays'), LOG_RETENTION_DAYS)),
+    pipelineSource: problems.check(() => loadPipelineSource(read)),
   };
+  problems.throwIfAny();
+  // Every check passed, so no field is undefined (but privateDnsName, which is optional).
+  return config as HubConfig;
 }
 
 /**
@@ -122,37 +131,46 @@ function loadAllowedPrincipals(raw: unknown): string[] {
 }
 
 function loadFleet(read: (key: ContextKey) => unknown): FleetConfig {
-  const minTasks = validate.integerInRange('minTasks', read('minTasks'), 1, 500);
-  const maxTasks = validate.integerInRange('maxTasks', read('maxTasks'), 1, 500);
-  if (minTasks > maxTasks) {
-    throw new ConfigError('minTasks', read('minTasks'), `must not exceed maxTasks (${maxTasks})`);
+  const problems = new ProblemCollector();
+  const minTasks = problems.check(() => validate.integerInRange('minTasks', read('minTasks'), 1, 500));
+  const maxTasks = problems.check(() => validate.integerInRange('maxTasks', read('maxTasks'), 1, 500));
+  if (minTasks !== undefined && maxTasks !== undefined && minTasks > maxTasks) {
+    problems.add(new ConfigError('minTasks', read('minTasks'), `must not exceed maxTasks (${maxTasks})`));
   }
-  const taskCpu = validate.oneOf('taskCpu', read('taskCpu'), FARGATE_CPU_UNITS);
-  const taskMemoryMiB = validate.integerInRange('taskMemoryMiB', read('taskMemoryMiB'), 512, 122880);
-  if (!isValidFargateMemory(taskCpu, taskMemoryMiB)) {
-    throw new ConfigError('taskMemoryMiB', read('taskMemoryMiB'), `is not a Fargate memory size for taskCpu ${taskCpu}`);
+  const taskCpu = problems.check(() => validate.oneOf('taskCpu', read('taskCpu'), FARGATE_CPU_UNITS));
+  const taskMemoryMiB = problems.check(() => validate.integerInRange('taskMemoryMiB', read('taskMemoryMiB'), 512, 122880));
+  if (taskCpu !== undefined && taskMemoryMiB !== undefined && !isValidFargateMemory(taskCpu, taskMemoryMiB)) {
+    problems.add(new ConfigError('taskMemoryMiB', read('taskMemoryMiB'), `is not a Fargate memory size for taskCpu ${taskCpu}`));
   }
-  return {
+  const fleet = {
     minTasks,
     maxTasks,
-    cpuTargetPercent: validate.integerInRange('cpuTargetPercent', read('cpuTargetPercent'), 10, 90),
+    cpuTargetPercent: problems.check(() => validate.integerInRange('cpuTargetPercent', read('cpuTargetPercent'), 10, 90)),
     taskCpu,
     taskMemoryMiB,
-    imageTag: validate.imageTag('squidImageTag', read('squidImageTag')),
+    imageTag: problems.check(() => validate.imageTag('squidImageTag', read('squidImageTag'))),
   };
+  problems.throwIfAny();
+  return fleet as FleetConfig;
 }
 
 function loadPipelineSource(read: (key: ContextKey) => unknown): PipelineSourceConfig {
-  const kind = validate.oneOf('pipelineSource', read('pipelineSource'), ['codecommit', 'codeconnections'] as const);
-  const branch = validate.gitBranch('sourceBranch', read('sourceBranch'));
-  if (kind === 'codecommit') return { kind, branch };
-  return {
+  const problems = new ProblemCollector();
+  const kind = problems.check(() => validate.oneOf('pipelineSource', read('pipelineSource'), ['codecommit', 'codeconnections'] as const));
+  const branch = problems.check(() => validate.gitBranch('sourceBranch', read('sourceBranch')));
+  if (kind !== 'codeconnections') {
+    problems.throwIfAny();
+    return { kind: 'codecommit', branch: branch as string };
+  }
+  const source = {
     kind,
     branch,
-    connectionArn: validate.connectionArn('connectionArn', read('connectionArn')),
-    owner: validate.repositoryOwner('sourceRepositoryOwner', read('sourceRepositoryOwner')),
-    repository: validate.repositoryName('sourceRepositoryName', read('sourceRepositoryName')),
+    connectionArn: problems.check(() => validate.connectionArn('connectionArn', read('connectionArn'))),
+    owner: problems.check(() => validate.repositoryOwner('sourceRepositoryOwner', read('sourceRepositoryOwner'))),
+    repository: problems.check(() => validate.repositoryName('sourceRepositoryName', read('sourceRepositoryName'))),
   };
+  problems.throwIfAny();
+  return source as PipelineSourceConfig;
 }
 
 function loadOptional<T>(raw: unknown, parse: (raw: unknown) => T): T | undefined {

@@ -3,6 +3,7 @@ import { MANAGED_TAG_PREFIX } from '../functions/core/managed-tags';
 import { HUB_BUS_NAME, type RouteOptions } from '../events/routes';
 import type { ContextSource, HubConfig } from './config';
 import { ConfigError } from './validation/config-error';
+import { ProblemCollector } from './validation/problems';
 import * as validate from './validation/validators';
 
 /**
@@ -70,36 +71,41 @@ export const CONTROL_PLANE_CONTEXT_KEYS = [
 
 export type ControlPlaneContextKey = (typeof CONTROL_PLANE_CONTEXT_KEYS)[number];
 
+/** Every setting is checked, and every problem reported at once (InvalidConfiguration), not just the first. */
 export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): ControlPlaneConfig {
   const read = (key: ControlPlaneContextKey): unknown => {
     const value = context(key);
     return value === undefined ? CONTROL_PLANE_CONTEXT_DEFAULTS[key] : value;
   };
-  const managementAccount = validate.accountId('managementAccount', read('managementAccount'));
+  const problems = new ProblemCollector();
+  const managementAccount = problems.check(() => validate.accountId('managementAccount', read('managementAccount')));
   const stackSetAccountRaw = read('stackSetAccount');
-  return {
+  const config = {
     hub,
-    organizationId: organizationId(read('organizationId')),
+    organizationId: problems.check(() => organizationId(read('organizationId'))),
     managementAccount,
-    spokeOrganizationalUnitIds: organizationalUnitIds(read('spokeOrganizationalUnitIds')),
-    excludedAccountIds: validate
-      .stringList('excludedAccountIds', read('excludedAccountIds'))
-      .map((id) => validate.accountId('excludedAccountIds', id)),
-    proxyTag: { key: tagKey('proxyTagKey', read('proxyTagKey')), value: proxyTagValue(read('proxyTagValue')) },
-    policyTagKey: policyTagKey(read('policyTagKey'), read('proxyTagKey')),
+    spokeOrganizationalUnitIds: problems.check(() => organizationalUnitIds(read('spokeOrganizationalUnitIds'))),
+    excludedAccountIds: problems.check(() =>
+      validate.stringList('excludedAccountIds', read('excludedAccountIds')).map((id) => validate.accountId('excludedAccountIds', id)),
+    ),
+    proxyTag: { key: problems.check(() => tagKey('proxyTagKey', read('proxyTagKey'))), value: problems.check(() => proxyTagValue(read('proxyTagValue'))) },
+    policyTagKey: problems.check(() => policyTagKey(read('policyTagKey'), read('proxyTagKey'))),
     stackSet: {
-      callAs: validate.oneOf('stackSetCallAs', read('stackSetCallAs'), ['SELF', 'DELEGATED_ADMIN'] as const),
+      callAs: problems.check(() => validate.oneOf('stackSetCallAs', read('stackSetCallAs'), ['SELF', 'DELEGATED_ADMIN'] as const)),
       account:
         stackSetAccountRaw === '' || stackSetAccountRaw === undefined
           ? managementAccount
-          : validate.accountId('stackSetAccount', stackSetAccountRaw),
+          : problems.check(() => validate.accountId('stackSetAccount', stackSetAccountRaw)),
     },
-    enableRamSharingWithOrganization: booleanSetting('enableRamSharingWithOrganization', read('enableRamSharingWithOrganization')),
+    enableRamSharingWithOrganization: problems.check(() => booleanSetting('enableRamSharingWithOrganization', read('enableRamSharingWithOrganization'))),
     roleNames: {
-      spoke: roleName('spokeRoleName', read('spokeRoleName')),
-      organizationsRead: roleName('organizationsReadRoleName', read('organizationsReadRoleName')),
+      spoke: problems.check(() => roleName('spokeRoleName', read('spokeRoleName'))),
+      organizationsRead: problems.check(() => roleName('organizationsReadRoleName', read('organizationsReadRoleName'))),
     },
   };
+  problems.throwIfAny();
+  // Every check passed, so no field is undefined.
+  return config as ControlPlaneConfig;
 }
 
 /** The functions of the control plane; each gets its own execution role. */

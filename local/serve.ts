@@ -4,10 +4,13 @@
  * endpoint appear, be accepted and become available. `--no-control-plane` serves the bare emulator and
  * prints the events it emits instead.
  */
+// First: it settles which Node warnings print before any SDK client exists.
+import '../bin/node-support';
 import { Command, InvalidArgumentError } from 'commander';
 import { LOCAL_DEFAULTS } from './cloud/api';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
-import { startLocalControlPlane } from './runner/control-plane';
+import { ListenError, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
+import type { LocalEventBus } from './bus';
+import { FUNCTION_NAMES, functionLogGroup, startLocalControlPlane, type LocalControlPlane } from './runner/control-plane';
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -40,13 +43,15 @@ async function main(): Promise<void> {
   let cloud: LocalCloud;
   let stop: () => Promise<void>;
   let controlPlaneLine = 'control plane: off (--no-control-plane); events are printed below';
+  let bus: LocalEventBus | undefined;
   if (opts.controlPlane) {
     if (opts.quiet) process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     const cp = await startLocalControlPlane({ cloud: cloudOptions, bus: { timeScale: opts.timeScale }, schedule: true });
     cloud = cp.cloud;
+    bus = cp.bus;
     stop = () => cp.stop();
-    controlPlaneLine = `control plane: on; endpoint service ${cp.hub.serviceName} (${cp.hub.serviceId}), hub bus ${cp.bus.hubBusArn}
-  tag a VPC ${'egress-proxy'}=enabled in a member account and watch DescribeVpcEndpoints; handler logs (JSON) follow`;
+    reportDeadLetters(cp.bus);
+    controlPlaneLine = controlPlaneBanner(cp);
   } else {
     cloud = await startLocalCloud({
       ...cloudOptions,
@@ -80,6 +85,7 @@ ${controlPlaneLine}`);
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local cloud`);
+    if (bus !== undefined) console.log(deadLetterSummary(bus));
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -92,7 +98,45 @@ ${controlPlaneLine}`);
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** The CLI's settings for this cloud, and the share and bus it created, ready to paste. */
+function controlPlaneBanner(cp: LocalControlPlane): string {
+  const env = cp.environment;
+  return `control plane: on; endpoint service ${cp.hub.serviceName} (${cp.hub.serviceId})
+  hub bus ${cp.bus.hubBusArn}
+  RAM share of the discovery parameters ${cp.hub.discoveryShareArn}
+  tag a VPC egress-proxy=enabled in a member account and watch DescribeVpcEndpoints; handler logs (JSON) follow
+The operator CLI against this cloud (npx egress status, plan, dead-letters):
+  export AWS_ENDPOINT_URL=${cp.cloud.url} AWS_REGION=${cp.region} AWS_ACCESS_KEY_ID=${cp.cloud.world.hubAccountId} AWS_SECRET_ACCESS_KEY=local
+  export EGRESS_ROLE_ARN=arn:aws:iam::${cp.cloud.world.hubAccountId}:role/${LOCAL_DEFAULTS.controlPlaneRoleName}
+  export HUB_SERVICE_ID=${env.HUB_SERVICE_ID ?? ''} ORG_READ_ROLE_ARN=${env.ORG_READ_ROLE_ARN ?? ''}
+  export RAM_SHARE_ARN=${env.RAM_SHARE_ARN ?? ''} POLICY_BUCKET=${env.POLICY_BUCKET ?? ''}
+  export EGRESS_AUDIT_LOG_GROUPS=${FUNCTION_NAMES.map(functionLogGroup).join(',')}`;
+}
+
+/**
+ * A message the handlers gave up on is said out loud when it happens (in AWS it would sit in a dead-letter queue
+ * until someone looks); `npx egress dead-letters` shows it with its body, and `--redrive` retries it.
+ */
+function reportDeadLetters(bus: LocalEventBus): void {
+  bus.onActivity((activity) => {
+    if (activity.type !== 'dead-letter') return;
+    console.log(
+      `dead letter: ${activity.queue} gave up on message ${activity.messageId} after ${activity.receiveCount} receive(s): ${activity.reason}; ` +
+        '`npx egress dead-letters` shows it, `--redrive` retries it',
+    );
+  });
+}
+
+function deadLetterSummary(bus: LocalEventBus): string {
+  const letters = bus.deadLetters();
+  if (letters.length === 0) return 'dead letters: none';
+  const byQueue = new Map<string, number>();
+  for (const letter of letters) byQueue.set(letter.queue, (byQueue.get(letter.queue) ?? 0) + 1);
+  return `dead letters: ${letters.length} (${[...byQueue].map(([queue, count]) => `${queue} ${count}`).join(', ')}), lost with this cloud`;
+}
+
 main().catch((err: unknown) => {
-  console.error(err);
+  // A known start-up problem is a sentence; anything else keeps its stack for the bug report.
+  console.error(err instanceof ListenError ? `npm run local: ${err.message}` : err);
   process.exit(1);
 });

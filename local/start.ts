@@ -3,6 +3,8 @@
  * in this process, plays the onboarding story, narrates every decision from the audit trail, prints the
  * final state and exits 0 only if every promise of the story held.
  */
+// First: it settles which Node warnings print before any SDK client exists.
+import '../bin/node-support';
 import { join } from 'node:path';
 import { captureAuditRecords } from './demo/audit-capture';
 import { playScenario } from './demo/scenario';

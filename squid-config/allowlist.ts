@@ -10,7 +10,12 @@
  *
  * Squid itself only warns about (or, depending on the version, refuses) duplicates and entries
  * already covered by a leading-dot parent; this checker makes them hard errors with line numbers.
+ * It also refuses entries that cannot do what their author meant: addresses squid.conf denies whatever
+ * the list says, public suffixes (from the Public Suffix List in the pinned `tldts` package), under which
+ * anyone can register names, and `.amazonaws.com`, which would admit anyone's S3 bucket.
  */
+import { domainToASCII } from 'node:url';
+import { getPublicSuffix } from 'tldts';
 
 export interface AllowlistEntry {
   readonly line: number;
@@ -40,13 +45,54 @@ function isIpv4(value: string): boolean {
   return IPV4.test(value);
 }
 
+/**
+ * The IPv4 part of squid.conf's `private_destinations` ACL, which Squid denies before the allowlist applies:
+ * listing one of these addresses allows nothing. test/unit/allowlist.test.ts checks this list against squid.conf.
+ */
+export const SQUID_DENIED_IPV4_RANGES = [
+  ...['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'],
+  ...['192.0.0.0/24', '192.0.2.0/24', '192.31.196.0/24', '192.52.193.0/24', '192.88.99.0/24', '192.175.48.0/24'],
+  ...['198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'],
+] as const;
+
+const toNumber = (address: string) => address.split('.').reduce((number, octet) => number * 256 + Number(octet), 0);
+
+function deniedRange(address: string): string | undefined {
+  const number = toNumber(address);
+  return SQUID_DENIED_IPV4_RANGES.find((range) => {
+    const [base = '', prefix = '0'] = range.split('/');
+    const size = 2 ** (32 - Number(prefix));
+    return Math.floor(number / size) === Math.floor(toNumber(base) / size);
+  });
+}
+
+/**
+ * Parents whose subdomains belong to anyone, though the Public Suffix List does not mark the parent itself: a
+ * leading-dot entry for one admits every customer's names under it (the allowlist's own header says why).
+ */
+const SHARED_PARENTS: Readonly<Record<string, string>> = {
+  'amazonaws.com': 'would also admit any S3 bucket and other customer-named AWS endpoints, including an attacker\'s: list the regional service names you call (sts.eu-west-2.amazonaws.com)',
+};
+
 /** Returns why `value` is not a valid entry, or undefined when it is. */
 function malformation(value: string): string | undefined {
   if (value !== value.toLowerCase()) return 'use lowercase (Squid matches names case-insensitively; mixed case hides duplicates)';
-  if (value.includes('*')) return 'wildcards are not supported: write ".example.com" to cover example.com and its subdomains';
+  if (value.includes('*')) {
+    const parent = value.replace(/^\*\.?/, '');
+    const suggestion = parent !== '' && !parent.includes('*') ? `.${parent}` : '.example.com';
+    return `wildcards are not supported: write "${suggestion}" to cover ${suggestion.slice(1)} and its subdomains`;
+  }
+  if (/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value)) return 'address ranges are not supported: list each address on its own line';
   if (value.includes('://') || value.includes('/')) return 'write a host name, not a URL';
   if (value.includes(':')) return 'ports and IPv6 literals are not supported: list the host name only (ports are fixed by squid.conf)';
-  if (isIpv4(value)) return undefined;
+  if (isIpv4(value)) {
+    const range = deniedRange(value);
+    return range === undefined ? undefined : `${value} is in ${range}, which squid.conf denies whatever the allowlist says (private and special-use addresses are never reachable through the proxy)`;
+  }
+  if ([...value].some((character) => character.charCodeAt(0) > 0x7f)) {
+    const ascii = domainToASCII(value.replace(/^\./, ''));
+    return ascii === '' ? 'not a valid domain name' : `write internationalized names in Punycode, as DNS and Squid see them: "${value.startsWith('.') ? '.' : ''}${ascii}"`;
+  }
   if (value.startsWith('.') && isIpv4(value.slice(1))) return 'a leading dot makes no sense on an IP address';
   const name = value.startsWith('.') ? value.slice(1) : value;
   if (name.length === 0) return 'a lone "." would allow every destination';
@@ -58,19 +104,38 @@ function malformation(value: string): string | undefined {
     return `"${badLabel}" is not a valid DNS label (letters, digits and inner hyphens, 1 to 63 characters)`;
   }
   if (labels.length < 2) return `"${value}" is a top-level domain or a single label: too broad or not a public name`;
-  if (/^\d+$/.test(labels[labels.length - 1] ?? '')) return 'not a valid IPv4 address, and a name cannot end in a numeric label';
-  return undefined;
+  const last =
+    // Stryker disable next-line StringLiteral: never used, labels.length >= 2 here
+    labels[labels.length - 1] ?? '';
+  if (/^\d+$/.test(last)) return 'not a valid IPv4 address, and a name cannot end in a numeric label';
+  return tooBroad(value, name);
+}
+
+/** A public suffix (`co.uk`, `github.io`) or a shared parent (`.amazonaws.com`) admits names that anyone registers. */
+function tooBroad(value: string, name: string): string | undefined {
+  if (getPublicSuffix(name, { allowPrivateDomains: true }) === name) {
+    return `"${name}" is a public suffix (Public Suffix List): anyone can register names under it; list the names you need`;
+  }
+  const shared = SHARED_PARENTS[name];
+  return value.startsWith('.') && shared !== undefined ? shared : undefined;
 }
 
 /** The nearest leading-dot entry that already covers `entry`, if any. */
 function coveringParent(entry: AllowlistEntry, subdomainEntries: ReadonlyMap<string, AllowlistEntry>): AllowlistEntry | undefined {
+  // Stryker disable next-line ConditionalExpression: equivalent when false, as no accepted leading-dot entry ends in a numeric label, so none covers an IPv4 literal (true is killed, but shares the node)
   if (isIpv4(entry.name)) return undefined;
   // `.example.com` covers `example.com` itself, so start with the entry's own name for exact
   // entries and with its parent for leading-dot entries.
   let candidate = entry.includesSubdomains ? parentOf(entry.name) : entry.name;
   while (candidate !== undefined) {
     const parent = subdomainEntries.get(candidate);
-    if (parent && parent !== entry) return parent;
+    if (
+      parent &&
+      // Stryker disable next-line ConditionalExpression: equivalent, an entry never meets itself (an exact entry is not in the map, a leading-dot one starts at its parent)
+      parent !== entry
+    ) {
+      return parent;
+    }
     candidate = parentOf(candidate);
   }
   return undefined;
@@ -78,6 +143,7 @@ function coveringParent(entry: AllowlistEntry, subdomainEntries: ReadonlyMap<str
 
 function parentOf(name: string): string | undefined {
   const dot = name.indexOf('.');
+  // Stryker disable next-line EqualityOperator: equivalent as "<= 0", as no name starts with a dot (">= 0" is killed, but shares the node)
   return dot < 0 ? undefined : name.slice(dot + 1);
 }
 

@@ -64,7 +64,10 @@ export function parseTagChangeEvent(input: unknown, options: TagChangeOptions = 
   }
   const parsedVpcId = vpcIdSchema.safeParse(vpcId);
   if (!parsedVpcId.success) {
-    throw new MalformedEventError(KIND, `resources[0]: ${parsedVpcId.error.issues[0]?.message ?? 'bad VPC id'}`);
+    const message =
+      // Stryker disable next-line OptionalChaining,StringLiteral: never used, a failed parse has at least one issue
+      parsedVpcId.error.issues[0]?.message ?? 'bad VPC id';
+    throw new MalformedEventError(KIND, `resources[0]: ${message}`);
   }
   return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, senderAccountId: event.account, changedTagKeys };
 }

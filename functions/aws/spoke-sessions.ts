@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials, sessionNameFor } from './assume-role';
 import { clientOptions } from './client-config';
+import { nameForeignAnswers } from './foreign-answers';
 import { addPacing } from './pacing-middleware';
 import { sharedRequestHandler } from './shared-transport';
 
@@ -49,8 +50,8 @@ export class SpokeSessions {
     }
     // The expired client is dropped, not destroyed: its sockets belong to the shared pool, in use by other accounts.
     // Paced to the account's CreateVpcEndpoint bucket: a run over many VPCs waits for tokens instead of retrying.
-    const client = addPacing(
-      new EC2Client({ ...clientOptions(this.settings.maxAttempts, region), credentials, requestHandler: sharedRequestHandler() }),
+    const client = nameForeignAnswers(
+      addPacing(new EC2Client({ ...clientOptions(this.settings.maxAttempts, region), credentials, requestHandler: sharedRequestHandler() })),
     );
     this.clients.set(key, { client, expiresAt: now + this.settings.ttlSeconds * 1000 });
     return client;

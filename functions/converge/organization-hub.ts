@@ -36,6 +36,9 @@ export async function reconcilePrincipals(
     options.accountIds === undefined
       ? planAllPrincipals(current, [...decisions].filter(([, d]) => d.inScope).map(([id]) => id))
       : planPrincipalChanges(current, new Map([...decisions].map(([id, d]) => [id, d.inScope])));
+  // The call first: a change is recorded (plan line, audit record) only once it is made, or planned in a dry run.
+  // A failed call throws to the step, which records the error instead of changes that did not happen.
+  if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);
   for (const [principals, decision] of [[change.add, 'allow'], [change.remove, 'remove']] as const) {
     for (const principal of principals) {
       const accountId = accountIdOfRootPrincipal(principal) ?? principal;
@@ -45,7 +48,6 @@ export async function reconcilePrincipals(
       audit({ action: 'endpoint-service.allowed-principal', scope, decision, reason, ...auditRun(options) });
     }
   }
-  if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);
   // Recorded only once applied (or, in a dry run, planned): a failed modify leaves the VPC steps blocked, truthfully.
   for (const principal of change.add) added.add(accountIdOfRootPrincipal(principal) ?? principal);
 }
@@ -62,6 +64,8 @@ export async function reconcileShare(
   // A whole-organization run also drops shared accounts that are no longer members at all.
   if (options.accountIds === undefined) for (const id of current) if (!wanted.has(id)) wanted.set(id, false);
   const change = planShareChanges(current, wanted);
+  // As for principals: recorded once made (or planned), never before a call that may fail.
+  if (!options.dryRun) await modifySharePrincipals(runtime.ram, shareArn, change);
   for (const [ids, decision] of [[change.associate, 'allow'], [change.disassociate, 'remove']] as const) {
     for (const accountId of ids) {
       const reason = decisions.get(accountId)?.reason ?? 'not a member of the organization';
@@ -70,7 +74,6 @@ export async function reconcileShare(
       audit({ action: 'resource-share.principal', scope: { accountId }, decision, reason, ...auditRun(options) });
     }
   }
-  if (!options.dryRun) await modifySharePrincipals(runtime.ram, shareArn, change);
 }
 
 /** Pending connections are decided like acceptance does; live connections of out-of-scope owners are rejected. */

@@ -32,6 +32,10 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const decisions = new Map(accountIds.map((id) => [id, decideAccountScope(id, byId.get(id), runtime.config.scope)]));
   const inScopeIds = [...decisions].filter(([, d]) => d.inScope).map(([id]) => id);
   Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
+  if (options.accountIds !== undefined) {
+    const outOfScope = [...decisions].flatMap(([accountId, decision]) => (decision.inScope ? [] : [{ accountId, reason: decision.reason }]));
+    if (outOfScope.length > 0) Object.assign(plan, { outOfScope });
+  }
 
   // Accounts whose principal this plan adds: a dry run's VPC steps plan as if it were already allowed.
   const principalsAdded = new Set<string>();
@@ -39,6 +43,8 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const shareArn = runtime.config.ramShareArn;
   if (shareArn !== undefined) {
     await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+  } else {
+    Object.assign(plan, { skipped: [{ step: 'resource share', reason: 'RAM_SHARE_ARN is not set, so no account is added to or removed from the share of the discovery parameters' }] });
   }
 
   // Decided once for the whole run from the tree walk: every step sees the same membership.

@@ -9,6 +9,13 @@ export interface ReconcilePlan {
   readonly accounts: { readonly total: number; readonly inScope: number };
   readonly actions: PlannedAction[];
   readonly errors: { readonly scope: AuditScope; readonly error: string }[];
+  /**
+   * Accounts the caller named (`accountIds`) that the run leaves alone, and why (not a member, excluded, outside
+   * the in-scope OUs): an operator who asked about one account learns why nothing is planned for it.
+   */
+  readonly outOfScope?: { readonly accountId: string; readonly reason: string }[];
+  /** Steps left out because a setting is missing (the resource share without RAM_SHARE_ARN), each with why. */
+  readonly skipped?: { readonly step: string; readonly reason: string }[];
 }
 
 export interface ReconcileOptions {

@@ -35,7 +35,11 @@ export function chooseSubnets(subnets: readonly SubnetFacts[], supportedAzIds: R
       continue;
     }
     const current = bestPerAz.get(subnet.availabilityZoneId);
-    if (current === undefined || rank(subnet) < rank(current)) {
+    const better =
+      current === undefined ||
+      // Stryker disable next-line EqualityOperator: ranks end with the subnet id, so two subnets never rank equal
+      rank(subnet) < rank(current);
+    if (better) {
       if (current !== undefined) skipped.push({ subnetId: current.subnetId, reason: 'another subnet in the same AZ is preferred' });
       bestPerAz.set(subnet.availabilityZoneId, subnet);
     } else {
@@ -47,7 +51,16 @@ export function chooseSubnets(subnets: readonly SubnetFacts[], supportedAzIds: R
 
 /** Lower is better: [override, public-ip mapping, subnet id]. */
 function rank(subnet: SubnetFacts): string {
-  const override = subnet.tags[SUBNET_OVERRIDE_TAG_KEY] === 'true' ? '0' : '1';
-  const publicIp = subnet.mapPublicIpOnLaunch ? '1' : '0';
+  // Emptying either '1' below changes no order: every subnet id starts with "subnet-" and "s" sorts after the digits,
+  // so a rank that loses its '1' still sorts after every rank with a '0' in that place.
+  const override =
+    subnet.tags[SUBNET_OVERRIDE_TAG_KEY] === 'true'
+      ? '0'
+      : // Stryker disable next-line StringLiteral: equivalent, see above
+        '1';
+  const publicIp = subnet.mapPublicIpOnLaunch
+    ? // Stryker disable next-line StringLiteral: equivalent, see above
+      '1'
+    : '0';
   return `${override}${publicIp}${subnet.subnetId}`;
 }

@@ -5,6 +5,7 @@ import { RAMClient } from '@aws-sdk/client-ram';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../aws/assume-role';
+import { nameForeignAnswers } from '../aws/foreign-answers';
 import { PolicyStore } from '../aws/policy-store';
 import { clientOptions } from '../aws/client-config';
 import { addOrganizationsPacing, addPacing, addStsPacing } from '../aws/pacing-middleware';
@@ -30,24 +31,24 @@ export interface Runtime {
 export function buildRuntime(config: ControlPlaneConfig, region = process.env.AWS_REGION ?? 'us-east-1'): Runtime {
   const options = clientOptions(config.maxAttempts, region);
   // Paced: a reconcile assumes a role in every account, many accounts at once.
-  const sts = addStsPacing(new STSClient(options));
+  const sts = nameForeignAnswers(addStsPacing(new STSClient(options)));
   // Organizations is global and homed in us-east-1; the read role lives in the management account. Without a role
   // the hub is the management account (or a delegated administrator) and uses its own credentials. Paced: a reconcile
   // walks the whole OU tree, and every onboarding re-reads an account, against one low organization-wide rate.
-  const organizations = addOrganizationsPacing(new OrganizationsClient({
+  const organizations = nameForeignAnswers(addOrganizationsPacing(new OrganizationsClient({
     ...clientOptions(config.maxAttempts, 'us-east-1'),
     ...(config.orgReadRoleArn === undefined
       ? {}
       : { credentials: assumeRoleCredentials(sts, config.orgReadRoleArn, 'egress-control-plane-org-read') }),
-  }));
+  })));
   return {
     config,
     region,
     // Accept/Reject batches paced to the hub's endpoint-connections bucket (10, refill 1/s).
-    hubEc2: addPacing(new EC2Client(options)),
+    hubEc2: nameForeignAnswers(addPacing(new EC2Client(options))),
     organizations,
-    ram: new RAMClient(options),
-    events: new EventBridgeClient(options),
+    ram: nameForeignAnswers(new RAMClient(options)),
+    events: nameForeignAnswers(new EventBridgeClient(options)),
     sts,
     spokes: new SpokeSessions(sts, {
       spokeRoleName: config.spokeRoleName,
@@ -64,5 +65,5 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
  */
 function policyStoreClient(options: ReturnType<typeof clientOptions>): S3Client {
   const customEndpoint = (process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? '') !== '';
-  return new S3Client({ ...options, forcePathStyle: customEndpoint });
+  return nameForeignAnswers(new S3Client({ ...options, forcePathStyle: customEndpoint }));
 }

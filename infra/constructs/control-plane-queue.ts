@@ -1,18 +1,22 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueuePhysicalName, queuePhysicalName } from '../../events/queue-names';
 import type { QueueDefinition } from '../../events/routes';
 import { GroupingIntake } from './grouping-intake';
 
 export interface ControlPlaneQueueProps {
   readonly definition: QueueDefinition;
+  /** Prefixes both queues' names, so `egress dead-letters` finds them and a second deployment gets its own. */
+  readonly deploymentName: string;
 }
 
 /**
- * One function's input queue and its dead-letter queue. SQS-managed encryption rather than a customer key: both
- * EventBridge and SNS deliver to it without key-policy grants, and nothing outside the hub reads these messages.
- * A definition with `messageGroups` makes a FIFO queue (high-throughput mode: deduplication and throughput per
- * message group) behind a grouping intake, which is then what rules deliver to.
+ * One function's input queue and its dead-letter queue, named after the deployment (events/queue-names.ts).
+ * SQS-managed encryption rather than a customer key: both EventBridge and SNS deliver to it without key-policy
+ * grants, and nothing outside the hub reads these messages. A definition with `messageGroups` makes a FIFO queue
+ * (`.fifo`; high-throughput mode: deduplication and throughput per message group) behind a grouping intake, which is
+ * then what rules deliver to.
  */
 export class ControlPlaneQueue extends Construct {
   readonly queue: sqs.Queue;
@@ -26,6 +30,7 @@ export class ControlPlaneQueue extends Construct {
     // A FIFO queue's dead-letter queue must be FIFO too.
     const fifo = definition.messageGroups === undefined ? {} : { fifo: true };
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      queueName: deadLetterQueuePhysicalName(props.deploymentName, definition.name),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The maximum: a poisoned event stays inspectable for two weeks.
@@ -33,6 +38,7 @@ export class ControlPlaneQueue extends Construct {
       ...fifo,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: queuePhysicalName(props.deploymentName, definition.name),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
@@ -42,7 +48,12 @@ export class ControlPlaneQueue extends Construct {
         : { fifo: true, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID }),
     });
     this.intake =
-      definition.messageGroups === undefined ? undefined : new GroupingIntake(this, 'Intake', { target: this.queue, messageGroups: definition.messageGroups });
+      definition.messageGroups === undefined ? undefined : new GroupingIntake(this, 'Intake', {
+            target: this.queue,
+            queue: definition.name,
+            messageGroups: definition.messageGroups,
+            deploymentName: props.deploymentName,
+          });
   }
 
   /** Where rules deliver: the intake of a grouped queue, else the queue itself, each with its dead-letter queue. */

@@ -3,12 +3,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MessageGroups } from '../../events/routes';
+import { intakeDeadLetterQueuePhysicalName, intakeQueuePhysicalName } from '../../events/queue-names';
+import type { MessageGroups, QueueName } from '../../events/routes';
 
 export interface GroupingIntakeProps {
   /** The FIFO queue the pipe feeds. */
   readonly target: sqs.IQueue;
+  /** The grouped queue's name in events/routes.ts: the intake, its dead-letter queue and the pipe are named after it. */
+  readonly queue: QueueName;
   readonly messageGroups: MessageGroups;
+  /** Prefixes the names, as the other hub queues' (events/queue-names.ts). */
+  readonly deploymentName: string;
 }
 
 /**
@@ -28,11 +33,13 @@ export class GroupingIntake extends Construct {
     super(scope, id);
     const { intake } = props.messageGroups;
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      queueName: intakeDeadLetterQueuePhysicalName(props.deploymentName, props.queue),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: intakeQueuePhysicalName(props.deploymentName, props.queue),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(intake.visibilityTimeoutSeconds),
@@ -54,6 +61,8 @@ export class GroupingIntake extends Construct {
     );
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.target.queueArn] }));
     this.pipe = new pipes.CfnPipe(this, 'Pipe', {
+      // The intake's name: the pipe reads it (at most 30 + 22 characters of the 64 a pipe's name may have).
+      name: intakeQueuePhysicalName(props.deploymentName, props.queue),
       description: 'Sets each message group from the event, so one sender holds one invocation of the consumer at a time',
       roleArn: this.role.roleArn,
       source: this.queue.queueArn,

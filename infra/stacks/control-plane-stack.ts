@@ -22,6 +22,7 @@ import { ControlPlaneAlarms } from '../constructs/control-plane-alarms';
 import { ControlPlaneFunction } from '../constructs/control-plane-function';
 import { acknowledgeControlPlaneWildcards, controlPlaneStatements } from '../constructs/control-plane-permissions';
 import { ControlPlaneQueue } from '../constructs/control-plane-queue';
+import { deadLetterQueuePhysicalName, RECONCILER_SCHEDULE_QUEUE } from '../../events/queue-names';
 import { DiscoveryShare } from '../constructs/discovery-share';
 import { HubEventBus } from '../constructs/hub-event-bus';
 import { policyStoreStatements, shardWildcardFinding } from '../constructs/policy-store';
@@ -108,7 +109,7 @@ export class ControlPlaneStack extends Stack {
       parameterArns: Object.values(endpointService.parameters).map((parameter) => parameter.parameterArn),
     });
     this.queues = Object.fromEntries(
-      QUEUE_NAMES.map((name) => [name, new ControlPlaneQueue(this, `${name}-queue`, { definition: QUEUES[name] })]),
+      QUEUE_NAMES.map((name) => [name, new ControlPlaneQueue(this, `${name}-queue`, { definition: QUEUES[name], deploymentName: config.hub.deploymentName })]),
     ) as Record<QueueName, ControlPlaneQueue>;
 
     const endpointServiceArn = this.formatArn({
@@ -187,6 +188,7 @@ export class ControlPlaneStack extends Stack {
 
     // Invocations of the reconciler that EventBridge could not deliver: its schedule's and its continuations'.
     const reconcilerDeadLetters = new sqs.Queue(this, 'ReconcilerScheduleDeadLetters', {
+      queueName: deadLetterQueuePhysicalName(config.hub.deploymentName, RECONCILER_SCHEDULE_QUEUE),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

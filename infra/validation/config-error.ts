@@ -7,8 +7,10 @@ export class ConfigError extends Error {
     readonly setting: string,
     readonly value: unknown,
     readonly reason: string,
+    /** Where to fix it; the default suits a known setting with a bad value. */
+    fix = `set it in cdk.json "context" or with -c ${setting}=...`,
   ) {
-    super(`Invalid setting "${setting}" = ${JSON.stringify(value) ?? 'undefined'}: ${reason} (set it in cdk.json "context" or with -c ${setting}=...)`);
+    super(`Invalid setting "${setting}" = ${JSON.stringify(value) ?? 'undefined'}: ${reason} (${fix})`);
     this.name = 'ConfigError';
   }
 }

@@ -1,3 +1,4 @@
+import { isAwsRegion, nearestRegion } from './aws-regions';
 import { ConfigError } from './config-error';
 
 /*
@@ -63,10 +64,12 @@ export function accountId(setting: string, raw: unknown): string {
   return value;
 }
 
+/** One of the regions of aws-regions.ts: a typo such as eu-west-9 fails here, not half-way through a deploy. */
 export function region(setting: string, raw: unknown): string {
   const value = requireString(setting, raw);
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/.test(value)) {
-    throw new ConfigError(setting, raw, 'not an AWS region name such as eu-west-2');
+  if (!isAwsRegion(value)) {
+    const nearest = nearestRegion(value);
+    throw new ConfigError(setting, raw, `not an AWS region${nearest === undefined ? '' : ` (did you mean ${nearest}?)`}: use a region name such as eu-west-2`);
   }
   return value;
 }

@@ -315,6 +315,11 @@ export class LocalEventBus implements LocalCloudSinks {
     return names.flatMap((name) => [...this.queues[name].deadLetters(), ...(this.intakes[name]?.deadLetters() ?? [])]);
   }
 
+  /** One hub queue, for what SQS lets clients do to it (the local cloud's SQS API: depth, dead letters, redrive). */
+  queue(name: QueueName): LocalQueue {
+    return this.queues[name];
+  }
+
   /** Cancel every timer (windows, retries, schedule). Pending messages stay where they are. */
   close(): void {
     this.stopSchedule?.();

@@ -47,12 +47,19 @@ export interface DeadLetter {
   queue: string;
   messageId: string;
   body: string;
+  senderId: string;
+  sentTimestamp: number;
   receiveCount: number;
   /** The error of the last attempt. */
   reason: string;
   /** One entry per failed attempt, oldest first. */
   errors: string[];
   deadLetteredAt: string;
+  /**
+   * A FIFO queue's dead letter, as its FIFO dead-letter queue holds it: same group; SQS replaces the deduplication id
+   * with the message id (so two messages that shared one both fit) and gives it that queue's next sequence number.
+   */
+  fifo?: { groupId: string; deduplicationId: string; sequenceNumber: number };
 }
 
 export interface QueueStats {
@@ -98,6 +105,8 @@ interface TrackedMessage extends StoredMessage {
 export class LocalQueue {
   private readonly visible: TrackedMessage[] = [];
   private readonly deadLetterList: DeadLetter[] = [];
+  /** The dead letters as they were tracked, so a redrive delivers the same message again. */
+  private readonly deadMessages = new Map<string, TrackedMessage>();
   private readonly pendingRetries = new Set<() => void>();
   private consumer: SqsConsumer | undefined;
   private functionName: string;
@@ -112,6 +121,8 @@ export class LocalQueue {
   /** FIFO: per group, its messages in flight or waiting out a visibility timeout; such a group gives nothing more. */
   private readonly heldGroups = new Map<string, number>();
   private nextSequenceNumber = 1;
+  /** FIFO: the dead-letter queue numbers its messages itself. */
+  private nextDeadLetterSequenceNumber = 1;
 
   constructor(
     readonly address: QueueAddress,
@@ -175,6 +186,40 @@ export class LocalQueue {
 
   deadLetters(): DeadLetter[] {
     return [...this.deadLetterList];
+  }
+
+  /** Removes one dead letter (SQS DeleteMessage on the dead-letter queue); false when it is not there. */
+  deleteDeadLetter(messageId: string): boolean {
+    const index = this.deadLetterList.findIndex((letter) => letter.messageId === messageId);
+    if (index < 0) return false;
+    this.deadLetterList.splice(index, 1);
+    this.deadMessages.delete(messageId);
+    this.runtime.onChange();
+    return true;
+  }
+
+  /**
+   * Moves dead letters back to the queue (SQS's message move task): each is delivered again with the same id and
+   * body, its receive count started afresh, so it gets `maxReceiveCount` new attempts. Returns how many moved.
+   */
+  redrive(messageIds: readonly string[]): number {
+    let moved = 0;
+    for (const messageId of messageIds) {
+      const message = this.deadMessages.get(messageId);
+      if (message === undefined || !this.deleteDeadLetter(messageId)) continue;
+      message.receiveCount = 0;
+      message.errors = [];
+      delete message.firstReceiveTimestamp;
+      // Back at the end of its FIFO queue, with that queue's next sequence number and the id the dead-letter queue gave it.
+      if (message.fifo !== undefined) message.fifo = { groupId: message.fifo.groupId, deduplicationId: messageId, sequenceNumber: this.nextSequenceNumber++ };
+      this.visible.push(message);
+      moved++;
+    }
+    if (moved > 0) {
+      this.pump();
+      this.runtime.onChange();
+    }
+    return moved;
   }
 
   /** Nothing in flight and nothing that will be delivered (messages without a consumer wait forever). */
@@ -335,14 +380,20 @@ export class LocalQueue {
     const { name } = this.address;
     if (message.receiveCount >= this.settings.maxReceiveCount) {
       this.counters.deadLettered++;
+      this.deadMessages.set(message.messageId, message);
       this.deadLetterList.push({
         queue: name,
         messageId: message.messageId,
         body: message.body,
+        senderId: message.senderId,
+        sentTimestamp: message.sentTimestamp,
         receiveCount: message.receiveCount,
         reason,
         errors: [...message.errors],
         deadLetteredAt: new Date().toISOString(),
+        ...(message.fifo === undefined
+          ? {}
+          : { fifo: { groupId: message.fifo.groupId, deduplicationId: message.messageId, sequenceNumber: this.nextDeadLetterSequenceNumber++ } }),
       });
       this.runtime.onActivity({ type: 'dead-letter', queue: name, messageId: message.messageId, receiveCount: message.receiveCount, reason });
       this.holdGroup(message, -1);

@@ -92,10 +92,17 @@ function compileNested(key: string, inner: ObjectMatcher): ObjectMatcher {
 function compileField(key: string, leaf: LeafMatcher): ObjectMatcher {
   return (object) => {
     const value = isPlainObject(object) ? object[key] : undefined;
+    // Equivalent mutants below: every match list answers `matchesAbsent` and `matchesNonLeaf` alike (only `exists: false`
+    // accepts either, and accepts both), so which of the two an absent value or an array without scalars reads cannot
+    // change a match. They stay apart to say what each case means.
+    // Stryker disable next-line ConditionalExpression: equivalent when false (see above); true is killed, but shares the node
     if (value === undefined) return leaf.matchesAbsent;
     if (Array.isArray(value)) {
       const scalars = value.filter(isScalar);
-      if (scalars.length === 0) return value.length > 0 ? leaf.matchesNonLeaf : leaf.matchesAbsent;
+      if (scalars.length === 0) {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent (see above)
+        return value.length > 0 ? leaf.matchesNonLeaf : leaf.matchesAbsent;
+      }
       return scalars.some((scalar) => leaf.matchesValue(scalar));
     }
     if (isScalar(value)) return leaf.matchesValue(value);
@@ -155,7 +162,8 @@ function compileLeaf(item: unknown, path: string): LeafMatcher {
       if (typeof operand !== 'boolean') throw new InvalidEventPatternError(at, 'exists takes true or false');
       return operand
         ? { matchesAbsent: false, matchesNonLeaf: false, matchesValue: () => true }
-        : { matchesAbsent: true, matchesNonLeaf: true, matchesValue: () => false };
+        : // Stryker disable next-line ArrowFunction: equivalent, an undefined answer is as false as false to some()
+          { matchesAbsent: true, matchesNonLeaf: true, matchesValue: () => false };
     }
     default:
       throw new InvalidEventPatternError(at, `unknown operator "${operator}"`);
@@ -223,6 +231,7 @@ function compileAnythingBut(operand: unknown, path: string): LeafMatcher {
         break;
       case 'wildcard': {
         const regexes = new Map(texts.map((text) => [text, wildcardRegex(text, at)]));
+        // Stryker disable next-line OptionalChaining,BooleanLiteral: equivalent, every text has its regex in the map
         test = (value, text) => regexes.get(text)?.test(value) ?? false;
         break;
       }
@@ -306,6 +315,7 @@ function ipv4ToInt(text: string): number | undefined {
 /** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
 function wildcardRegex(text: string, path: string): RegExp {
   let source = '';
+  // Stryker disable next-line EqualityOperator: equivalent as "<=", as charAt past the end is "", which adds nothing (">=" is killed, but shares the node)
   for (let i = 0; i < text.length; i++) {
     const char = text.charAt(i);
     if (char === '\\') {

@@ -84,3 +84,43 @@ export const LOCAL_DEFAULTS = {
   /** A role in the management account that lets the control plane read the organization. */
   organizationsReadRoleName: 'EgressOrganizationsReadRole',
 } as const;
+
+/** A message of a hosted queue's dead-letter list. */
+export interface HostedDeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly senderId: string;
+  readonly sentTimestamp: number;
+  /** How often the source queue delivered it before it was dead-lettered. */
+  readonly receiveCount: number;
+  /** A FIFO dead-letter queue's message: its group, deduplication id and sequence number there. */
+  readonly fifo?: { readonly groupId: string; readonly deduplicationId: string; readonly sequenceNumber: number };
+}
+
+/**
+ * A queue whose messages another component holds and consumes (the local bus's hub queues, which run the handlers
+ * as Lambda's event source mapping would). The local cloud's SQS API exposes it, with its dead-letter queue, so
+ * SQS clients can see its depth, read its dead letters and redrive them.
+ */
+export interface HostedQueue {
+  readonly maxReceiveCount: number;
+  /** A FIFO queue (its dead-letter queue is FIFO too): `.fifo` names, FIFO attributes, one message group at a time. */
+  readonly fifo?: boolean;
+  /** Messages waiting (ApproximateNumberOfMessages), and being handled or waiting to be retried (...NotVisible). */
+  depth(): { readonly visible: number; readonly notVisible: number };
+  deadLetters(): readonly HostedDeadLetter[];
+  /** Deletes one dead letter; false when it is not there (any more). */
+  deleteDeadLetter(messageId: string): boolean;
+  /** Moves these dead letters back to the queue, where they are delivered again; returns how many moved. */
+  redrive(messageIds: readonly string[]): number;
+}
+
+export interface HostedQueueDefinition {
+  readonly queue: HostedQueue;
+  /** The name its dead-letter queue is known by. */
+  readonly deadLetterQueueName: string;
+  /** Default: the hub account. */
+  readonly accountId?: string;
+  /** Default: LOCAL_DEFAULTS.hubRegion. */
+  readonly region?: string;
+}

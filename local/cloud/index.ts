@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
-import type { LocalCloudSinks, LocalFunction, RuleDeliveryAuthority } from './api';
+import { LOCAL_DEFAULTS, type HostedQueueDefinition, type LocalCloudSinks, type LocalFunction, type RuleDeliveryAuthority } from './api';
 import type { ServiceModule } from './framework';
 import { handleAdmin } from './core/admin';
 import { createScaledClock } from './core/clock';
@@ -20,16 +20,19 @@ import { createEc2Service } from './ec2';
 import type { Ec2ServiceModule } from './ec2';
 import { createEventsService } from './events';
 import { createLambdaService } from './lambda';
+import { createLogsService } from './logs';
 import { createOrganizationsService } from './organizations';
 import type { OrganizationModel } from './organizations/model';
 import { resolveOptions } from './options';
 import type { LocalCloudOptions } from './options';
 import { createRamService } from './ram';
 import { createS3Service } from './s3';
+import { createSqsService } from './sqs';
 import type { S3ServiceModule } from './s3';
 import { createStsService } from './sts';
 
 export type { LocalCloudOptions } from './options';
+export { ListenError } from './core/http-server';
 
 export interface LocalCloud {
   /** e.g. http://127.0.0.1:4566: what AWS_ENDPOINT_URL should be. */
@@ -50,6 +53,16 @@ export interface LocalCloud {
    * says otherwise), e.g. `{ 'egress-reconciler': (event) => bus.invokeScheduledFunction(event) }`.
    */
   setFunctions(functions: Readonly<Record<string, LocalFunction>> | undefined): void;
+  /**
+   * Replace the queues the SQS API serves, by name, each with its dead-letter queue (in the hub account and region
+   * unless a definition says otherwise): the local bus's hub queues, so SQS clients can read and redrive dead letters.
+   */
+  setQueues(queues: Readonly<Record<string, HostedQueueDefinition>> | undefined): void;
+  /**
+   * Appends a line a function wrote to its CloudWatch log group (Lambda does this out of band), by default in the hub
+   * account and region: FilterLogEvents then finds it, as the operator CLI reads the audit trail.
+   */
+  writeLog(logGroupName: string, message: string, where?: { accountId?: string; region?: string; logStreamName?: string }): void;
   setThrottling(enabled: boolean): void;
   /** Change the share of calls answered with an injected 5xx (e.g. 0 while a test reads back what happened). */
   setErrorRate(rate: number): void;
@@ -97,6 +110,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ec2 = createEc2Service(world, settings.ec2);
   const lambda = createLambdaService(world);
   const events = createEventsService(world, organizationView);
+  const sqs = createSqsService(world);
+  const logs = createLogsService();
   // `bucket.localhost:4566` is how the SDK addresses a bucket at http://localhost:4566 (virtual-hosted style);
   // an IP endpoint gets path style, so an IP is never a suffix.
   const s3 = createS3Service(world, { virtualHostSuffixes: [...new Set([settings.host, 'localhost'])].filter((h) => isIP(h) === 0) });
@@ -108,6 +123,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ec2,
     lambda,
     s3,
+    sqs,
+    logs,
   ];
   const services = new Map(modules.map((m) => [m.signingName, m]));
   const throttler = new Throttler(clock, settings.throttling.buckets, settings.throttling.enabled);
@@ -147,6 +164,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ruleDelivery: events.ruleDelivery,
     setSinks: (sinks) => delivery.setSinks(sinks),
     setFunctions: (functions) => lambda.setFunctions(functions),
+    setQueues: (queues) => sqs.setQueues(queues),
+    writeLog: (logGroupName, message, where = {}) =>
+      logs.write(
+        {
+          accountId: where.accountId ?? world.hubAccountId,
+          region: where.region ?? LOCAL_DEFAULTS.hubRegion,
+          logGroupName,
+          logStreamName: where.logStreamName ?? `${new Date(world.clock.now()).toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]local`,
+        },
+        message,
+      ),
     setThrottling: (enabled) => {
       throttler.enabled = enabled;
     },

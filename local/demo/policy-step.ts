@@ -1,7 +1,7 @@
 /**
  * The demo's per-spoke policy step: two teams with different policies ask for the same hosts. Answered with the
  * fleet's own decision code over the documents the control plane published to the policy store (exactly what each
- * Squid task loads), and through a real Squid when one can run here (see squid-lab.ts).
+ * Squid task loads), and through a real Squid when one can run here (squid-step.ts).
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { CompiledPolicy } from '../../squid-config/policy/decide';

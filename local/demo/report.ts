@@ -1,4 +1,4 @@
-/** Terminal output of the demo: narrated audit records and the final state table. */
+/** Terminal output of the demo: narrated audit records. */
 import type { CapturedAudit } from './audit-capture';
 
 const DECISION_MARK: Record<string, string> = {
@@ -16,7 +16,7 @@ const DECISION_MARK: Record<string, string> = {
 
 export function narrate(records: readonly CapturedAudit[], print: (line: string) => void): void {
   if (records.length === 0) {
-    print('    (no decisions recorded)');
+    print('    (the control plane made no decisions in this step)');
     return;
   }
   for (const record of records) {
@@ -25,11 +25,4 @@ export function narrate(records: readonly CapturedAudit[], print: (line: string)
     const dry = record.dryRun ? ' [dry run]' : '';
     print(`    ${mark.padEnd(2)} ${record.action.padEnd(34)} ${record.decision.padEnd(8)} ${scope}${dry}: ${record.reason}`);
   }
-}
-
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
-  return [line(headers), rule, ...rows.map(line)].join('\n');
 }

@@ -15,7 +15,9 @@ import {
 import type { LocalControlPlane } from '../runner/control-plane';
 import type { AuditCapture } from './audit-capture';
 import { decideForTeams, readPublishedPolicy } from './policy-step';
-import { narrate, table } from './report';
+import { renderTable, type Column } from '../../cli/table';
+import { narrate } from './report';
+import { askThroughSquid, printSquidAnswers, reached, refused } from './squid-step';
 import { OrganizationAdmin, createVpcWithSubnets, ec2As, endpointsOf, tagVpc, untagVpc } from './tenant';
 
 const TAG_KEY = 'egress-proxy';
@@ -112,7 +114,18 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
       }
       const answers = decideForTeams(published, teams, ['api.stripe.com']).map((a) => a.decision.allowed);
       check('payments may reach api.stripe.com and analytics may not (same CIDR, told apart by the endpoint id)', answers[0] === true && answers[1] === false);
-      print(`    real Squid: ${await squidLabNote()}`);
+      const throughSquid = await askThroughSquid(cp, teams, CONTESTED_HOSTS);
+      if (throughSquid.kind === 'skipped') {
+        print(`    real Squid: skipped: ${throughSquid.reason}`);
+        return;
+      }
+      printSquidAnswers(throughSquid, print);
+      const stripe = (team: string) => throughSquid.answers.find((answer) => answer.team === team && answer.host === 'api.stripe.com');
+      const [paymentsStripe, analyticsStripe] = [stripe('payments'), stripe('analytics')];
+      check(
+        'through Squid, payments gets api.stripe.com (HTTP and a TLS tunnel) and analytics does not, from the same client address',
+        paymentsStripe !== undefined && reached(paymentsStripe) && analyticsStripe !== undefined && refused(analyticsStripe),
+      );
     });
 
     await step('analytics leaves the organization', async () => {
@@ -133,18 +146,13 @@ export async function playScenario(cp: LocalControlPlane, audit: AuditCapture, p
       print(`    plan: ${summarizePlan(plan)}`);
     });
 
-    print('\nFinal state');
+    print('\nFinal state (STATE: the endpoint\'s state / the hub\'s view of its connection)');
     print(await stateTable(cp, tenants));
     return { checks };
   } finally {
     org.destroy();
     for (const tenant of tenants) tenant.ec2.destroy();
   }
-}
-
-/** Why the demo answered with the fleet's decision code only (the real Squid run needs root, netns and Squid). */
-function squidLabNote(): Promise<string> {
-  return Promise.resolve('skipped: the Squid lab lands with the fleet helper (this step answers with the fleet\'s decision code)');
 }
 
 /**
@@ -247,6 +255,27 @@ function summarizePlan(plan: unknown): string {
   return JSON.stringify(plan).slice(0, 300);
 }
 
+interface FinalStateRow {
+  readonly accountId: string;
+  readonly team: string;
+  readonly allowed: boolean;
+  readonly vpcId: string;
+  readonly tagged: boolean;
+  readonly endpoints: string;
+  readonly states: string;
+}
+
+/** Ids and states stay on the row's line; the rest moves under it on a narrow terminal (cli/table.ts). */
+const FINAL_STATE_COLUMNS: Column<FinalStateRow>[] = [
+  { header: 'ACCOUNT', value: (r) => r.accountId },
+  { header: 'TEAM', value: (r) => r.team, priority: 2 },
+  { header: 'PRINCIPAL', value: (r) => (r.allowed ? 'allowed' : 'no'), priority: 1 },
+  { header: 'VPC', value: (r) => r.vpcId },
+  { header: 'TAGGED', value: (r) => (r.tagged ? 'yes' : 'no'), priority: 3 },
+  { header: 'ENDPOINT', value: (r) => r.endpoints },
+  { header: 'STATE', value: (r) => r.states },
+];
+
 async function stateTable(cp: LocalControlPlane, tenants: Tenant[]): Promise<string> {
   const hub = hubEc2(cp);
   try {
@@ -254,24 +283,26 @@ async function stateTable(cp: LocalControlPlane, tenants: Tenant[]): Promise<str
     const allowed = new Set(AllowedPrincipals.map((principal) => principal.Principal));
     const { VpcEndpointConnections = [] } = await hub.send(new DescribeVpcEndpointConnectionsCommand({}));
     const connectionOf = new Map(VpcEndpointConnections.map((connection) => [connection.VpcEndpointId, connection.VpcEndpointState]));
-    const rows: string[][] = [];
+    const rows: FinalStateRow[] = [];
     for (const tenant of tenants) {
       const { Vpcs = [] } = await tenant.ec2.send(new DescribeVpcsCommand({}));
       for (const vpc of Vpcs) {
         const tagged = vpc.Tags?.some((tag) => tag.Key === TAG_KEY && tag.Value === TAG_VALUE) ?? false;
         const endpoints = await endpointsOf(tenant.ec2, vpc.VpcId ?? '');
         const live = endpoints.filter((endpoint) => stateOf(endpoint) !== 'deleted');
-        rows.push([
-          `${tenant.accountId} (${tenant.name})`,
-          allowed.has(`arn:aws:iam::${tenant.accountId}:root`) ? 'yes' : 'no',
-          vpc.VpcId ?? '',
-          tagged ? 'yes' : 'no',
-          live.map((endpoint) => endpoint.VpcEndpointId).join(', ') || '-',
-          live.map((endpoint) => `${endpoint.State}/${connectionOf.get(endpoint.VpcEndpointId) ?? '-'}`).join(', ') || '-',
-        ]);
+        rows.push({
+          accountId: tenant.accountId,
+          team: tenant.name,
+          allowed: allowed.has(`arn:aws:iam::${tenant.accountId}:root`),
+          vpcId: vpc.VpcId ?? '',
+          tagged,
+          endpoints: live.map((endpoint) => endpoint.VpcEndpointId).join(', ') || '-',
+          states: live.map((endpoint) => `${endpoint.State}/${connectionOf.get(endpoint.VpcEndpointId) ?? '-'}`).join(', ') || '-',
+        });
       }
     }
-    return table(['account', 'allowed principal', 'VPC', 'tagged', 'endpoint', 'endpoint / connection state'], rows);
+    // The terminal's width, or 80 columns when the story goes to a file or a CI log.
+    return renderTable(FINAL_STATE_COLUMNS, rows, process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80);
   } finally {
     hub.destroy();
   }

@@ -11,9 +11,20 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
 import { LOCAL_DEFAULTS } from '../cloud/api';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../cloud';
-import { HUB_BUS_NAME } from '../../events/routes';
-import { LocalEventBus, type LocalEventBusOptions } from '../bus';
+import { HUB_BUS_NAME, QUEUE_NAMES } from '../../events/routes';
+import {
+  DEFAULT_DEPLOYMENT_NAME,
+  deadLetterQueuePhysicalName,
+  intakeDeadLetterQueuePhysicalName,
+  intakeQueuePhysicalName,
+  queuePhysicalName,
+} from '../../events/queue-names';
+import type { HostedQueue, HostedQueueDefinition } from '../cloud/api';
+import { LocalEventBus, type LocalEventBusOptions, type LocalQueue } from '../bus';
 import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstrap';
+import { copyHandlerLogsTo, functionLogGroup } from './handler-logs';
+
+export { functionLogGroup };
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
@@ -92,6 +103,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       ruleDelivery: cloud.ruleDelivery,
     });
     cloud.setSinks(bus);
+    const stopCopyingLogs = copyHandlerLogsTo(cloud);
 
     // Imported here, not at the top: their cold start reads the environment set above.
     const accountOnboarding = (await import('../../functions/account-onboarding')).handler as SqsHandler;
@@ -109,6 +121,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     // Lambda Invoke on the local cloud reaches the same handler through the bus's function runner, so
     // `npx egress plan --function-name egress-reconciler` works against `npm run local`.
     cloud.setFunctions({ 'egress-reconciler': { handler: (event) => bus.invokeScheduledFunction(event), timeoutSeconds: 900 } });
+    // The hub queues over SQS, under the names the CDK app gives them: `npx egress dead-letters` reads and redrives them.
+    cloud.setQueues(hostedQueues(bus));
     if (options.schedule) bus.startSchedule();
 
     return {
@@ -120,9 +134,11 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       reconcile: (input = {}) => bus.invokeScheduledFunction(input),
       idle: () => bus.idle(),
       stop: async () => {
+        stopCopyingLogs();
         bus.close();
         cloud.setSinks(undefined);
         cloud.setFunctions(undefined);
+        cloud.setQueues(undefined);
         await cloud.stop();
       },
     };
@@ -130,6 +146,50 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     await cloud.stop();
     throw err;
   }
+}
+
+/** The functions the runner registers, named as the local bus and the Lambda contexts name them. */
+export const FUNCTION_NAMES = [
+  'egress-account-onboarding',
+  'egress-vpc-onboarding',
+  'egress-connection-acceptance',
+  'egress-account-reconciler',
+  'egress-mapping-publisher',
+  'egress-reconciler',
+];
+
+/**
+ * Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name: the grouped
+ * (FIFO) queue with its `.fifo` names, and its standard intake with the intake's own dead-letter queue.
+ */
+function hostedQueues(bus: LocalEventBus): Record<string, HostedQueueDefinition> {
+  const hosted: [string, HostedQueueDefinition][] = QUEUE_NAMES.flatMap((name) => {
+    const intake = bus.intake(name);
+    const queue: [string, HostedQueueDefinition] = [
+      queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name),
+      { queue: hostedQueue(bus.queue(name)), deadLetterQueueName: deadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) },
+    ];
+    if (intake === undefined) return [queue];
+    return [
+      queue,
+      [intakeQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name), { queue: hostedQueue(intake), deadLetterQueueName: intakeDeadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) }],
+    ];
+  });
+  return Object.fromEntries(hosted);
+}
+
+function hostedQueue(queue: LocalQueue): HostedQueue {
+  return {
+    maxReceiveCount: queue.settings.maxReceiveCount,
+    fifo: queue.isFifo,
+    depth: () => {
+      const stats = queue.stats();
+      return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
+    },
+    deadLetters: () => queue.deadLetters(),
+    deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
+    redrive: (messageIds) => queue.redrive(messageIds),
+  };
 }
 
 /** Lambda runs as its execution role: get that role's session, as the Lambda service would. */

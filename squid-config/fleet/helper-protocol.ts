@@ -14,7 +14,7 @@
  * - The answer is `[channel] OK|ERR|BH key=value ...`. Squid attaches the kv-pairs of OK and ERR answers alike to
  *   the transaction, from its answer cache too (`copyResultsFromEntry` runs on every match and calls
  *   `UpdateRequestNotes`, which replaces notes of the same name), so `%{policy}note` in the access log names
- *   them. BH answers are never cached (`ACCESS_DUNNO`), and a check that ends DUNNO denies the request.
+ *   them. Ours: policy, deny_reason, policies, and the endpoint's account and vpc (from the mapping). BH answers are never cached (`ACCESS_DUNNO`), and a check that ends DUNNO denies the request.
  */
 import type { Decision, DenyReason } from '../policy/decide';
 
@@ -78,20 +78,29 @@ export function parseRequestLine(line: string): HelperRequest {
 
 const list = (names: readonly string[]) => (names.length === 0 ? '-' : names.join(','));
 
-/**
- * One answer line. Both keys are always present (`-` when not applicable) because Squid replaces a note only when
- * the new answer names it: a CONNECT's SNI answer must not leave the destination answer's `policy` behind.
- */
-export function formatAnswer(channel: string, decision: Decision): string {
-  if (decision.allowed) return `${channel} OK policy=${decision.policy} deny_reason=- policies=${list(decision.policies)}`;
-  return formatDenial(channel, decision.reason, decision.policies);
+/** Whose endpoint it is, from its mapping entry: the access log's `account_id` and `vpc_id`, for denials too. */
+export interface EndpointOwner {
+  readonly accountId: string;
+  readonly vpcId: string;
 }
 
-export function formatDenial(channel: string, reason: HelperDenyReason, policies: readonly string[] = []): string {
-  return `${channel} ERR policy=- deny_reason=${reason} policies=${list(policies)}`;
+/** Ids from the mapping (schema-checked: digits, `vpc-` and hex), so no byte of them can split a kv-pair. */
+const ownerPairs = (owner: EndpointOwner | undefined) => `account=${owner?.accountId ?? '-'} vpc=${owner?.vpcId ?? '-'}`;
+
+/**
+ * One answer line. Every key is always present (`-` when not applicable) because Squid replaces a note only when
+ * the new answer names it: a CONNECT's SNI answer must not leave the destination answer's `policy` behind.
+ */
+export function formatAnswer(channel: string, decision: Decision, owner?: EndpointOwner): string {
+  if (decision.allowed) return `${channel} OK policy=${decision.policy} deny_reason=- policies=${list(decision.policies)} ${ownerPairs(owner)}`;
+  return formatDenial(channel, decision.reason, decision.policies, owner);
+}
+
+export function formatDenial(channel: string, reason: HelperDenyReason, policies: readonly string[] = [], owner?: EndpointOwner): string {
+  return `${channel} ERR policy=- deny_reason=${reason} policies=${list(policies)} ${ownerPairs(owner)}`;
 }
 
 /** BH: Squid does not cache it and denies the request; the kv-pairs still reach the access log. */
 export function formatHelperError(channel: string): string {
-  return `${channel} BH policy=- deny_reason=helper_error policies=-`;
+  return `${channel} BH policy=- deny_reason=helper_error policies=- ${ownerPairs(undefined)}`;
 }

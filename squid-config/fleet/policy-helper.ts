@@ -19,8 +19,11 @@ function answer(reloader: PolicyReloader, line: string): string {
   try {
     const request = parseRequestLine(line);
     channel = request.channel;
-    if (request.host === undefined) return formatDenial(channel, request.check === 'sni' ? 'no_sni' : 'no_host');
-    return formatAnswer(channel, reloader.current().decide(request.endpointId, request.host));
+    const policy = reloader.current();
+    // The mapping entry names the endpoint's account and VPC, so that every access-log line, a denial included, does.
+    const owner = request.endpointId === undefined ? undefined : policy.endpoint(request.endpointId)?.entry;
+    if (request.host === undefined) return formatDenial(channel, request.check === 'sni' ? 'no_sni' : 'no_host', [], owner);
+    return formatAnswer(channel, policy.decide(request.endpointId, request.host), owner);
   } catch (error) {
     if (error instanceof HelperRequestError) channel = error.channel;
     return formatHelperError(channel);

@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../infra/app';
 import { readCdkJsonContext } from '../../infra/cdk-json-context';
-import { ConfigError, loadHubConfig } from '../../infra/config';
+import { InvalidConfiguration, loadHubConfig } from '../../infra/config';
 import { CODECONNECTIONS_CONTEXT } from './support/synth-app';
 
 const defaults = readCdkJsonContext();
@@ -73,7 +77,8 @@ describe('hub configuration from CDK context', () => {
     ['hubAccount', '12345', {}, 'an AWS account id is exactly 12 digits'],
     ['hubAccount', '1234567890123', {}, 'an AWS account id is exactly 12 digits'],
     ['hubAccount', '', {}, 'a non-empty string is required'],
-    ['hubRegion', 'europe-west', {}, 'not an AWS region name'],
+    ['hubRegion', 'europe-west', {}, 'not an AWS region: use a region name such as eu-west-2'],
+    ['hubRegion', 'eu-west-9', {}, 'not an AWS region (did you mean eu-west-1?)'],
     ['azCount', 1, {}, 'must be between 2 and 6'],
     ['azCount', '7', {}, 'must be between 2 and 6'],
     ['azCount', '2.5', {}, 'an integer is required'],
@@ -118,10 +123,52 @@ describe('hub configuration from CDK context', () => {
     // Act
     const attempt = () => load({ ...others, [setting]: value });
     // Assess
-    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(InvalidConfiguration);
     expect(attempt).toThrow(`Invalid setting "${setting}"`);
     expect(attempt).toThrow(JSON.stringify(value).slice(0, 20));
     expect(attempt).toThrow(reason);
+  });
+
+  it('reports every invalid setting at once, not only the first', () => {
+    // Act
+    const attempt = () => load({ hubRegion: 'eu-west-9', vpcCidr: '10.0.0.0/8', minTasks: 0, squidImageTag: 'latest' });
+
+    // Assess
+    expect(attempt).toThrow(InvalidConfiguration);
+    let problems: readonly { setting: string }[] = [];
+    try {
+      attempt();
+    } catch (error) {
+      problems = (error as InvalidConfiguration).problems;
+    }
+    expect(problems.map((p) => p.setting)).toEqual(['hubRegion', 'vpcCidr', 'minTasks', 'squidImageTag']);
+  });
+
+  it('refuses a mistyped key, suggesting the nearest setting, together with the other problems', () => {
+    // Act
+    const attempt = () => buildApp({ context: { ...defaults, minTask: 2, organizationId: 'bad' } });
+
+    // Assess
+    expect(attempt).toThrow('Invalid setting "minTask" = 2: not a setting of this app; did you mean "minTasks"?');
+    expect(attempt).toThrow('Invalid setting "organizationId" = "bad"');
+  });
+
+  it('leaves the CDK\'s own context keys alone (feature flags, lookups)', () => {
+    expect(() => buildApp({ context: { ...defaults, '@aws-cdk/core:newStyleStackSynthesis': true, 'availability-zones:account=1:region=x': ['a'] } })).not.toThrow();
+  });
+
+  it('prints the problems without a stack trace when the CDK CLI runs the app, and exits 1', () => {
+    // Act: as `cdk synth` runs it, with the context in CDK_CONTEXT_JSON
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../../infra/app.ts')], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ ...defaults, hubRegion: 'mars-1', minTask: 2 }), CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'egress-cdk-')) },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the CDK context (cdk.json or -c) has 2 invalid setting(s):');
+    expect(run.stderr).toContain('  - Invalid setting "hubRegion" = "mars-1": not an AWS region');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('fails the synth of the app itself, before any stack is built', () => {

@@ -1,5 +1,5 @@
 import { readCdkJsonContext } from '../../infra/cdk-json-context';
-import { ConfigError, loadHubConfig } from '../../infra/config';
+import { InvalidConfiguration, loadHubConfig } from '../../infra/config';
 import { hubBusArn, loadControlPlaneConfig, organizationsReadRoleArn } from '../../infra/control-plane-config';
 
 const defaults = readCdkJsonContext();
@@ -62,7 +62,7 @@ describe('control plane configuration from CDK context', () => {
     ['enableRamSharingWithOrganization', 'yes', /enableRamSharingWithOrganization/],
     ['spokeRoleName', 'has space', /spokeRoleName/],
   ])('rejects %s = %j with a message naming the setting', (setting, value, message) => {
-    expect(() => load({ [setting]: value })).toThrow(ConfigError);
+    expect(() => load({ [setting]: value })).toThrow(InvalidConfiguration);
     expect(() => load({ [setting]: value })).toThrow(message);
   });
 });

@@ -2,6 +2,7 @@
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { hubBusPolicyStatements } from '../../events/hub-bus-policy';
+import { deadLetterQueuePhysicalName, queuePhysicalName } from '../../events/queue-names';
 import { QUEUES, QUEUE_NAMES } from '../../events/routes';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
@@ -144,6 +145,12 @@ describe('control plane stack', () => {
       });
     });
 
+    it('is named after the deployment, as `egress dead-letters` and the local cloud find it', () => {
+      const { queue, deadLetterQueue } = stack.queues[name];
+      expect(resourceOf(template, queue).Properties.QueueName).toBe(queuePhysicalName('EgressProxy', name));
+      expect(resourceOf(template, deadLetterQueue).Properties.QueueName).toBe(deadLetterQueuePhysicalName('EgressProxy', name));
+    });
+
     it('feeds its function with the batch size, window, concurrency bound and partial batch responses', () => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] },
@@ -176,10 +183,18 @@ describe('control plane stack', () => {
   });
 
   describe('the vpc-onboarding queue, grouped by sending account', () => {
-    it('is a high-throughput FIFO queue with a FIFO dead-letter queue', () => {
-      const { queue, deadLetterQueue } = stack.queues['vpc-onboarding'];
-      expect(resourceOf(template, queue).Properties).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
-      expect(resourceOf(template, deadLetterQueue).Properties).toMatchObject({ FifoQueue: true });
+    it('is a high-throughput FIFO queue with a FIFO dead-letter queue, both named .fifo, behind an intake named after it', () => {
+      const { queue, deadLetterQueue, intake } = stack.queues['vpc-onboarding'];
+      expect(resourceOf(template, queue).Properties).toMatchObject({
+        QueueName: 'EgressProxy-vpc-onboarding.fifo',
+        FifoQueue: true,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      expect(resourceOf(template, deadLetterQueue).Properties).toMatchObject({ QueueName: 'EgressProxy-vpc-onboarding-dead-letters.fifo', FifoQueue: true });
+      expect(resourceOf(template, intake!.queue).Properties).toMatchObject({ QueueName: 'EgressProxy-vpc-onboarding-intake', VisibilityTimeout: 60 });
+      expect(resourceOf(template, intake!.deadLetterQueue).Properties.QueueName).toBe('EgressProxy-vpc-onboarding-intake-dead-letters');
+      expect(resourceOf(template, intake!.pipe).Properties.Name).toBe('EgressProxy-vpc-onboarding-intake');
     });
 
     it('is fed by a pipe from its intake queue that sets the group to the event account, deduplicates on the event id and sends the event whole', () => {

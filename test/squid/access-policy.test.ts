@@ -3,10 +3,10 @@
  * policy helper answers from the baseline shipped in the image. Which destinations, ports, schemes and
  * TLS names a spoke may reach, and what reaches the origin. Per-spoke policies: per-spoke-policy.test.ts.
  */
-import type { OriginEcho } from './support/agent-protocol';
+import type { OriginEcho } from '../../local/squid-lab/namespace-agent-protocol';
 import { describeWithSquid } from './support/availability';
 import { ALLOWLISTED_IP_ORIGIN, MAPPED_METADATA_NAME, PUBLIC_ORIGIN, SPECIAL_USE_SAMPLES } from './support/fixture';
-import { proxyConnect, proxyRequest, type TunnelResult } from './support/spoke-client';
+import { proxyConnect, proxyRequest, type TunnelResult } from '../../local/squid-lab/spoke-client';
 import { startSquidWorld, stopSquidWorld, type SquidWorld } from './support/squid-world';
 
 describeWithSquid('access policy', { needNamespaces: true })('access policy (real Squid)', () => {

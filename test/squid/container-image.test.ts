@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_BUNDLE_DIR, FLEET_BUNDLES } from '../../squid-config/fleet/build-bundles';
 import { DEFAULT_SNAPSHOT_FILE } from '../../squid-config/fleet/agent-settings';
-import { readShippedSquidConf, SQUID_CONFIG_DIR } from './support/render-config';
+import { readShippedSquidConf, SQUID_CONFIG_DIR } from '../../local/squid-lab/render-config';
 
 const dockerfile = readFileSync(join(SQUID_CONFIG_DIR, 'Dockerfile'), 'utf8');
 const healthcheck = readFileSync(join(SQUID_CONFIG_DIR, 'healthcheck.sh'), 'utf8');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { describeWithSquid } from './support/availability';
 import { HUB_NLB_ADDRESS } from './support/fixture';
-import { exchange, parseHttpResponse } from './support/relay-client';
-import { SQUID_CONFIG_DIR } from './support/render-config';
+import { exchange, parseHttpResponse } from '../../local/squid-lab/relay-client';
+import { SQUID_CONFIG_DIR } from '../../local/squid-lab/render-config';
 import { startSquidWorld, stopSquidWorld, type SquidWorld } from './support/squid-world';
 
 const HEALTHCHECK_SCRIPT = join(SQUID_CONFIG_DIR, 'healthcheck.sh');

@@ -7,10 +7,10 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeWithSquid } from './support/availability';
-import { TestNamespace } from './support/namespace';
-import { proxyConnect, proxyRequest } from './support/spoke-client';
-import { SquidInstance, SquidStartError } from './support/squid-instance';
-import { createWorkDir } from './support/squid-world';
+import type { LabNamespace } from '../../local/squid-lab/namespace';
+import { proxyConnect, proxyRequest } from '../../local/squid-lab/spoke-client';
+import { SquidStartError } from '../../local/squid-lab/squid-instance';
+import { createTestNamespace, createWorkDir, startTestSquid } from './support/squid-world';
 
 /** Replaces the helper command of the external_acl_type line (everything after the FORMAT). */
 function withHelper(script: string): (conf: string) => string {
@@ -23,11 +23,11 @@ function withHelper(script: string): (conf: string) => string {
 
 describeWithSquid('helper failure', { needNamespaces: true })('policy helper failures (real Squid)', () => {
   let workDir: string | undefined;
-  let namespace: TestNamespace | undefined;
+  let namespace: LabNamespace | undefined;
 
   beforeAll(async () => {
     workDir = createWorkDir();
-    namespace = await TestNamespace.create('helperfail', workDir);
+    namespace = await createTestNamespace('helperfail', workDir);
   });
 
   afterAll(async () => {
@@ -47,7 +47,7 @@ describeWithSquid('helper failure', { needNamespaces: true })('policy helper fai
     // Prepare
     if (!namespace || !workDir) throw new Error('namespace not created');
     const broken = script('bh-helper.sh', 'while read -r channel rest; do echo "$channel BH policy=- deny_reason=helper_error policies=-"; done');
-    const squid = await SquidInstance.start({ namespace, workDir, proxyPort: 23128, healthPort: 23129, mutate: withHelper(broken) });
+    const squid = await startTestSquid({ namespace, workDir, proxyPort: 23128, healthPort: 23129, mutate: withHelper(broken) });
     try {
       // Act
       const response = await proxyRequest(squid, 'http://allowed.example.com/helper-broken');
@@ -72,7 +72,7 @@ describeWithSquid('helper failure', { needNamespaces: true })('policy helper fai
     if (!namespace || !workDir) throw new Error('namespace not created');
     const dead = script('dead-helper.sh', 'exit 1');
 
-    const started = SquidInstance.start({ namespace, workDir, proxyPort: 23138, healthPort: 23139, mutate: withHelper(dead) }).then(async (squid) => {
+    const started = startTestSquid({ namespace, workDir, proxyPort: 23138, healthPort: 23139, mutate: withHelper(dead) }).then(async (squid) => {
       // Started before the helper died: the first lookup finds it dead.
       await proxyRequest(squid, 'http://allowed.example.com/helper-dead').catch(() => undefined);
       await squid.waitUntilExited(20_000);

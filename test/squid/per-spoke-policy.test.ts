@@ -8,11 +8,11 @@
 import type { EndpointMapping, PolicyBundle } from '../../squid-config/policy/documents';
 import { describeWithSquid } from './support/availability';
 import { ALLOWLISTED_IP_ORIGIN, METRICS_HOSTS, PAYMENTS_HOSTS, PUBLIC_ORIGIN } from './support/fixture';
-import { TestNamespace } from './support/namespace';
-import { TestPolicyStore } from './support/policy-store';
-import { proxyConnect, proxyRequest } from './support/spoke-client';
-import { SquidInstance } from './support/squid-instance';
-import { createWorkDir } from './support/squid-world';
+import type { LabNamespace } from '../../local/squid-lab/namespace';
+import { LabPolicyStore } from '../../local/squid-lab/policy-store';
+import { proxyConnect, proxyRequest } from '../../local/squid-lab/spoke-client';
+import type { SquidInstance } from '../../local/squid-lab/squid-instance';
+import { createTestNamespace, createWorkDir, startTestSquid } from './support/squid-world';
 import { rmSync } from 'node:fs';
 
 /** Two spoke VPCs whose workloads have the same address (overlapping CIDRs): only the endpoint tells them apart. */
@@ -21,6 +21,9 @@ const METRICS_SPOKE = 'vpce-0bbbbbbbbbbbbbbbb';
 /** Not in the first mapping; mapped to payments by the policy change. */
 const LATE_SPOKE = 'vpce-0cccccccccccccccc';
 const UNKNOWN_SPOKE = 'vpce-0eeeeeeeeeeeeeeee';
+/** Whose endpoints they are, as mapping() maps them (by position): the access log's account_id and vpc_id. */
+const PAYMENTS_OWNER = { account_id: '111111111111', vpc_id: 'vpc-01111111111111111' };
+const METRICS_OWNER = { account_id: '222222222222', vpc_id: 'vpc-02222222222222222' };
 /** How long the test waits for a change to arrive; the product's budget is one minute (squid.conf). */
 const PICKUP_LIMIT_MS = 90_000;
 
@@ -42,17 +45,17 @@ function mapping(generatedAt: string, endpoints: Record<string, string>): Endpoi
 
 describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke policy from the policy store (real Squid)', () => {
   let workDir: string | undefined;
-  let store: TestPolicyStore | undefined;
-  let namespace: TestNamespace | undefined;
+  let store: LabPolicyStore | undefined;
+  let namespace: LabNamespace | undefined;
   let task: SquidInstance | undefined;
 
   beforeAll(async () => {
     workDir = createWorkDir();
-    store = await TestPolicyStore.start(workDir);
+    store = await LabPolicyStore.start(workDir);
     await store.publishBundle(BUNDLE);
     await store.publishMapping(mapping('2026-11-30T01:00:00Z', { [PAYMENTS_SPOKE]: 'payments', [METRICS_SPOKE]: 'metrics' }));
-    namespace = await TestNamespace.create('perspoke', workDir, [store.forward]);
-    task = await SquidInstance.start({ namespace, workDir, proxyPort: 3128, healthPort: 3129, policyStoreEnvironment: store.agentEnvironment(), pollSeconds: 1 });
+    namespace = await createTestNamespace('perspoke', workDir, [store.forward]);
+    task = await startTestSquid({ namespace, workDir, proxyPort: 3128, healthPort: 3129, policyStoreEnvironment: store.agentEnvironment(), pollSeconds: 1 });
     await task.waitForAgentLine((line) => line.policy_agent === 'loaded');
   });
 
@@ -68,7 +71,7 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
     return task;
   }
 
-  function policyStore(): TestPolicyStore {
+  function policyStore(): LabPolicyStore {
     if (!store) throw new Error('store not started');
     return store;
   }
@@ -86,12 +89,14 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
   });
 
   describe('two spokes with the same client address and different endpoints get their own policies', () => {
+    // Each line also names whose endpoint it was (account_id, vpc_id), denials included: the saved query
+    // "denied requests by account and VPC" reads them.
     test.each([
-      [PAYMENTS_SPOKE, `http://${PAYMENTS_HOSTS[0]}/`, { status: 200, decision: 'allow', policy: 'payments', policies: 'payments' }],
-      [METRICS_SPOKE, `http://${PAYMENTS_HOSTS[0]}/`, { status: 403, decision: 'deny', deny_reason: 'not_in_policy', policies: 'metrics' }],
-      [METRICS_SPOKE, `http://${METRICS_HOSTS[0]}/`, { status: 200, decision: 'allow', policy: 'metrics', policies: 'metrics' }],
-      [PAYMENTS_SPOKE, `http://${METRICS_HOSTS[0]}/`, { status: 403, decision: 'deny', deny_reason: 'not_in_policy', policies: 'payments' }],
-      [METRICS_SPOKE, 'http://allowed.example.com/per-spoke', { status: 200, decision: 'allow', policy: 'baseline', policies: 'metrics' }],
+      [PAYMENTS_SPOKE, `http://${PAYMENTS_HOSTS[0]}/`, { status: 200, decision: 'allow', policy: 'payments', policies: 'payments', ...PAYMENTS_OWNER }],
+      [METRICS_SPOKE, `http://${PAYMENTS_HOSTS[0]}/`, { status: 403, decision: 'deny', deny_reason: 'not_in_policy', policies: 'metrics', ...METRICS_OWNER }],
+      [METRICS_SPOKE, `http://${METRICS_HOSTS[0]}/`, { status: 200, decision: 'allow', policy: 'metrics', policies: 'metrics', ...METRICS_OWNER }],
+      [PAYMENTS_SPOKE, `http://${METRICS_HOSTS[0]}/`, { status: 403, decision: 'deny', deny_reason: 'not_in_policy', policies: 'payments', ...PAYMENTS_OWNER }],
+      [METRICS_SPOKE, 'http://allowed.example.com/per-spoke', { status: 200, decision: 'allow', policy: 'baseline', policies: 'metrics', ...METRICS_OWNER }],
     ])('HTTP from %s to %s', async (endpointId, url, expected) => {
       // Act
       const entry = await decisionFor(url, endpointId);
@@ -109,9 +114,9 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
       expect(forPayments.throughTunnel).toBe(`banner ${PUBLIC_ORIGIN}:443 sni=${PAYMENTS_HOSTS[1]}\nprobe\n`);
       expect(forMetrics.throughTunnel).not.toContain('banner');
       const tunnelled = await squid().waitForLogLine((line) => line.url === authority && line.squid_status === 'TCP_TUNNEL');
-      expect(tunnelled).toMatchObject({ vpce_id: `%01${PAYMENTS_SPOKE}`, decision: 'allow', policy: 'payments' });
+      expect(tunnelled).toMatchObject({ vpce_id: `%01${PAYMENTS_SPOKE}`, decision: 'allow', policy: 'payments', ...PAYMENTS_OWNER });
       const refused = await squid().waitForLogLine((line) => line.url === authority && line.vpce_id === `%01${METRICS_SPOKE}`);
-      expect(refused).toMatchObject({ decision: 'deny', rule: 'not_in_policy', deny_reason: 'not_in_policy', server_ip: '-' });
+      expect(refused).toMatchObject({ decision: 'deny', rule: 'not_in_policy', deny_reason: 'not_in_policy', server_ip: '-', ...METRICS_OWNER });
     });
 
     test('the SNI is checked against the same spoke\'s policy: CONNECT to a baseline host carrying a payments SNI', async () => {
@@ -123,7 +128,7 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
       expect(forPayments.throughTunnel).toContain(`sni=${PAYMENTS_HOSTS[2]}`);
       expect(forMetrics.throughTunnel).not.toContain('banner');
       const refused = await squid().waitForLogLine((line) => line.url === authority && line.vpce_id === `%01${METRICS_SPOKE}` && line.rule !== '-');
-      expect(refused).toMatchObject({ decision: 'deny', rule: 'sni_not_in_policy', sni: PAYMENTS_HOSTS[2], deny_reason: 'not_in_policy' });
+      expect(refused).toMatchObject({ decision: 'deny', rule: 'sni_not_in_policy', sni: PAYMENTS_HOSTS[2], deny_reason: 'not_in_policy', ...METRICS_OWNER });
     });
   });
 
@@ -135,8 +140,8 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
       const baseline = await decisionFor('http://allowed.example.com/baseline-only', endpointId);
       const named = await decisionFor(`http://${PAYMENTS_HOSTS[0]}/baseline-only`, endpointId);
 
-      expect(baseline).toMatchObject({ status: 200, policy: 'baseline', policies: '-' });
-      expect(named).toMatchObject({ status: 403, decision: 'deny', deny_reason: reason, policies: '-' });
+      expect(baseline).toMatchObject({ status: 200, policy: 'baseline', policies: '-', account_id: '-', vpc_id: '-' });
+      expect(named).toMatchObject({ status: 403, decision: 'deny', deny_reason: reason, policies: '-', account_id: '-', vpc_id: '-' });
     });
   });
 
@@ -196,7 +201,7 @@ describeWithSquid('per-spoke policy', { needNamespaces: true })('per-spoke polic
 
   test('when the store cannot be read the task keeps its last policy and says so once', async () => {
     // Act
-    await policyStore().stop();
+    await policyStore().makeUnreachable();
     const unreachable = await squid().waitForAgentLine((line) => line.policy_agent === 'store_unreachable', 20_000);
     await new Promise((resolve) => setTimeout(resolve, 3000));
 

@@ -11,11 +11,11 @@
  */
 import { rmSync } from 'node:fs';
 import { describeWithSquid } from './support/availability';
-import { TestNamespace } from './support/namespace';
+import type { LabNamespace } from '../../local/squid-lab/namespace';
 import { POLICY_PROBES, unexpectedObservations } from './support/policy-probes';
-import { readShippedSquidConf } from './support/render-config';
-import { SquidInstance, SquidStartError } from './support/squid-instance';
-import { createWorkDir } from './support/squid-world';
+import { readShippedSquidConf } from '../../local/squid-lab/render-config';
+import { SquidStartError, type SquidInstance } from '../../local/squid-lab/squid-instance';
+import { createTestNamespace, createWorkDir, startTestSquid } from './support/squid-world';
 
 interface Mutation {
   readonly description: string;
@@ -90,11 +90,11 @@ async function inPool<T, R>(items: readonly T[], concurrency: number, work: (ite
 
 describeWithSquid('policy mutations', { needNamespaces: true })('policy mutations (real Squid)', () => {
   let workDir: string | undefined;
-  let namespace: TestNamespace | undefined;
+  let namespace: LabNamespace | undefined;
 
   beforeAll(async () => {
     workDir = createWorkDir();
-    namespace = await TestNamespace.create('mutants', workDir);
+    namespace = await createTestNamespace('mutants', workDir);
   });
 
   afterAll(async () => {
@@ -107,7 +107,7 @@ describeWithSquid('policy mutations', { needNamespaces: true })('policy mutation
     if (!namespace || !workDir) throw new Error('namespace not created');
     let squid: SquidInstance;
     try {
-      squid = await SquidInstance.start({ namespace, workDir, proxyPort: port, healthPort: port + 1, readiness: 'listening', ...(mutate ? { mutate } : {}) });
+      squid = await startTestSquid({ namespace, workDir, proxyPort: port, healthPort: port + 1, readiness: 'listening', ...(mutate ? { mutate } : {}) });
     } catch (error) {
       // Refusing to start is a loud, observable failure: the mutant counts as noticed.
       if (error instanceof SquidStartError) return [`squid did not start: ${error.message.split('\n').find((line) => /FATAL|ERROR|entrypoint:/.test(line)) ?? error.message}`];

@@ -4,8 +4,8 @@
  */
 import { describeWithSquid } from './support/availability';
 import { HUB_NLB_ADDRESS, OUTSIDE_HUB_ADDRESS, PUBLIC_ORIGIN, SPOKE_CLIENT_ADDRESS, VPC_ENDPOINT_ID } from './support/fixture';
-import { parseHttpResponse } from './support/relay-client';
-import { proxyRequest, sendToProxy } from './support/spoke-client';
+import { parseHttpResponse } from '../../local/squid-lab/relay-client';
+import { proxyRequest, sendToProxy } from '../../local/squid-lab/spoke-client';
 import { startSquidWorld, stopSquidWorld, type SquidWorld } from './support/squid-world';
 
 const VALID_REQUEST = 'GET http://allowed.example.com/ HTTP/1.1\r\nHost: allowed.example.com\r\nConnection: close\r\n\r\n';
@@ -71,6 +71,9 @@ describeWithSquid('proxy protocol and logging', { needNamespaces: true })('PROXY
         policy: 'baseline',
         deny_reason: '-',
         policies: '-',
+        // No mapping in this suite: whose endpoint it is cannot be known.
+        account_id: '-',
+        vpc_id: '-',
       });
       expect(entry.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(entry.bytes_sent).toEqual(expect.any(Number));

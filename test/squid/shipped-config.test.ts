@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithSquid } from './support/availability';
-import { readShippedSquidConf, renderSquidConf, SQUID_CONFIG_DIR, SUBSTITUTED_DIRECTIVES, type RenderOptions } from './support/render-config';
+import { readShippedSquidConf, renderSquidConf, SQUID_CONFIG_DIR, SUBSTITUTED_DIRECTIVES, type RenderOptions } from '../../local/squid-lab/render-config';
 
 const RENDER_OPTIONS: RenderOptions = {
   proxyPort: 13128,

@@ -22,12 +22,16 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs `egress <argv>` with stdout and stderr captured; stderr is not a terminal, as in CI. */
-export async function runEgress(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+/**
+ * Runs `egress <argv>` with stdout and stderr captured; stderr is not a terminal, as in CI. `width` makes stdout a
+ * terminal of that many columns (tables fit it); without it stdout is a pipe.
+ */
+export async function runEgress(argv: string[], env: NodeJS.ProcessEnv = process.env, options: { width?: number } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io = (json: boolean): CliIo => ({
     json,
+    ...(options.width === undefined ? {} : { width: options.width }),
     stdout: {
       write: (text: string) => {
         stdout += text;

@@ -7,7 +7,8 @@ import { AwsError } from '../framework';
 import type { CallContext, RawRequest, RawResponse, ServiceModule } from '../framework';
 import { resolveCaller } from './identity';
 import type { Metrics } from './metrics';
-import { authError, faultError, internalError, throttleError } from './protocol-errors';
+import { isAwsRegion } from '../../../infra/validation/aws-regions';
+import { authError, faultError, internalError, throttleError, unknownRegionError } from './protocol-errors';
 import { parseCredentialScope } from './sigv4';
 import type { Throttler } from './throttle';
 import type { LocalWorld } from './world';
@@ -46,6 +47,8 @@ export function dispatch(deps: DispatchDeps, req: RawRequest): Promise<RawRespon
   let action = '';
   try {
     action = service.actionOf(req);
+    // Checked before anything else: AWS refuses the signature, so no state may be created in a region it lacks.
+    if (!isAwsRegion(scope.region)) throw unknownRegionError(service.signingName, scope.region);
     const caller = resolveCaller(deps.world, scope);
     ctx = { accountId: caller.accountId, region: scope.region, callerArn: caller.callerArn, requestId };
   } catch (err) {

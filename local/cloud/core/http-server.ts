@@ -32,6 +32,20 @@ function send(res: ServerResponse, method: string, response: RawResponse): void 
   res.end(body);
 }
 
+/** The server could not listen: the message is a sentence for the operator, with what to do. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new ListenError(`port ${port} on ${host} is already in use (another \`npm run local\`?): stop it, or choose another port with --port <n> (0 for any free one) or LOCAL_CLOUD_PORT`, { cause: error });
+  }
+  if (error.code === 'EACCES') return new ListenError(`not allowed to listen on ${host}:${port} (ports below 1024 need root): choose another with --port or LOCAL_CLOUD_PORT`, { cause: error });
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new ListenError(`${host} is not an address of this machine: choose another with --host`, { cause: error });
+  return error;
+}
+
 /** A plain node:http server (no framework: the emulator must never be a rollout benchmark's bottleneck). */
 export async function listen(handler: RequestHandler, host: string, port: number): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
@@ -52,9 +66,9 @@ export async function listen(handler: RequestHandler, host: string, port: number
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

@@ -39,5 +39,20 @@ export function resolveCaller(world: LocalWorld, scope: CredentialScope): Caller
     throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
   }
   const id = world.managementAccountId;
+  announceOnce(world, accessKeyId);
   return { accountId: id, callerArn: rootArn(id), userId: id };
+}
+
+const announced = new WeakMap<LocalWorld, Set<string>>();
+
+/** A key that silently acts as the management account surprises: say so once per key, in the cloud's log. */
+function announceOnce(world: LocalWorld, accessKeyId: string): void {
+  const seen = announced.get(world) ?? new Set<string>();
+  announced.set(world, seen);
+  if (seen.has(accessKeyId)) return;
+  seen.add(accessKeyId);
+  console.warn(
+    `local cloud: access key id "${accessKeyId}" is not a 12-digit account id, so it acts as the management account ${world.managementAccountId}; ` +
+      'set AWS_ACCESS_KEY_ID to an account id to act as that account',
+  );
 }

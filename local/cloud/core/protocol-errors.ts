@@ -6,6 +6,8 @@ import { AwsError } from '../framework';
  */
 interface ServiceErrors {
   throttle: [code: string, status: number, message: string];
+  /** A request signed for a region AWS does not have. */
+  badRegion?: [code: string, status: number];
   internal: [code: string, status: number];
   unavailable: [code: string, status: number];
   authFailure: [code: string, status: number];
@@ -13,12 +15,14 @@ interface ServiceErrors {
 
 const ERRORS: Record<string, ServiceErrors> = {
   ec2: {
+    badRegion: ['SignatureDoesNotMatch', 403],
     throttle: ['RequestLimitExceeded', 503, 'Request limit exceeded.'],
     internal: ['InternalError', 500],
     unavailable: ['Unavailable', 503],
     authFailure: ['AuthFailure', 401],
   },
   sts: {
+    badRegion: ['SignatureDoesNotMatch', 403],
     throttle: ['Throttling', 400, 'Rate exceeded'],
     internal: ['InternalFailure', 500],
     unavailable: ['ServiceUnavailable', 503],
@@ -43,12 +47,25 @@ const ERRORS: Record<string, ServiceErrors> = {
     authFailure: ['UnrecognizedClientException', 400],
   },
   s3: {
+    badRegion: ['AuthorizationHeaderMalformed', 400],
     // S3 throttles per prefix with 503 SlowDown; the SDK retries it like any throttle.
     throttle: ['SlowDown', 503, 'Please reduce your request rate.'],
     internal: ['InternalError', 500],
     unavailable: ['ServiceUnavailable', 503],
     // What S3 says of a session token it does not recognise (STS says InvalidClientTokenId).
     authFailure: ['InvalidToken', 400],
+  },
+  logs: {
+    throttle: ['ThrottlingException', 400, 'Rate exceeded'],
+    internal: ['ServiceUnavailableException', 500],
+    unavailable: ['ServiceUnavailableException', 503],
+    authFailure: ['UnrecognizedClientException', 400],
+  },
+  sqs: {
+    throttle: ['RequestThrottled', 403, 'Request is throttled.'],
+    internal: ['InternalFailure', 500],
+    unavailable: ['ServiceUnavailable', 503],
+    authFailure: ['InvalidClientTokenId', 403],
   },
   lambda: {
     throttle: ['TooManyRequestsException', 429, 'Rate Exceeded.'],
@@ -84,6 +101,15 @@ export function faultError(service: string, draw: number): AwsError {
 export function internalError(service: string, message: string): AwsError {
   const [code, status] = errorsOf(service).internal;
   return new AwsError(code, message, status);
+}
+
+/**
+ * AWS's answer to a signature scoped to a region it does not have (`mars-east-1`): query protocols say
+ * SignatureDoesNotMatch, JSON protocols InvalidSignatureException, S3 AuthorizationHeaderMalformed.
+ */
+export function unknownRegionError(service: string, region: string): AwsError {
+  const [code, status] = errorsOf(service).badRegion ?? ['InvalidSignatureException', 403];
+  return new AwsError(code, `Credential should be scoped to a valid region, not '${region}'.`, status);
 }
 
 /** Re-codes a credential error for the service's protocol (EC2 says AuthFailure where STS says InvalidClientTokenId). */

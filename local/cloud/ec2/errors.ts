@@ -1,11 +1,21 @@
 /** The error codes and messages EC2 answers with, in one place so handlers read as the API does. */
 import { AwsError } from '../framework';
 
-export const vpcNotFound = (id: string) => new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+/**
+ * EC2 tells an id that cannot exist (not the resource's prefix and 8 or 17 hex digits) from one that does not: the
+ * first is `<Kind>.Malformed`, checked before any lookup, the second `<Kind>.NotFound`.
+ */
+const wellFormed = (prefix: string, id: string) => new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`).test(id);
+const malformed = (code: string, id: string, prefix: string) => new AwsError(code, `Invalid id: "${id}" (expecting "${prefix}-...")`);
+
+export const vpcNotFound = (id: string) =>
+  wellFormed('vpc', id) ? new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`) : malformed('InvalidVpcID.Malformed', id, 'vpc');
 export const subnetNotFound = (id: string) =>
-  new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+  wellFormed('subnet', id)
+    ? new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`)
+    : malformed('InvalidSubnetID.Malformed', id, 'subnet');
 export const groupNotFound = (id: string) =>
-  new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+  wellFormed('sg', id) ? new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`) : malformed('InvalidGroupId.Malformed', id, 'sg');
 export const endpointNotFoundMessage = (id: string) => `The Vpc Endpoint Id '${id}' does not exist`;
 export const endpointNotFound = (id: string) =>
   new AwsError('InvalidVpcEndpointId.NotFound', endpointNotFoundMessage(id));

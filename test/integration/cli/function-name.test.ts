@@ -119,6 +119,31 @@ describe('egress plan and reconcile --function-name', () => {
     }
   });
 
+  it('assumes --role-arn at --endpoint-url when AWS_ENDPOINT_URL is not set', async () => {
+    // Prepare: the hub's own credentials and no endpoint in the environment, as in a fresh shell
+    const saved = { ...process.env };
+    const { hubAccountId } = fx.cp.cloud.world;
+    delete process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_SESSION_TOKEN;
+    process.env.AWS_ACCESS_KEY_ID = hubAccountId;
+    try {
+      // Act
+      const run = await egress(
+        'plan', '--function-name', RECONCILER, '--json', '--account', hubAccountId,
+        '--endpoint-url', fx.cp.cloud.url,
+        '--role-arn', `arn:aws:iam::${hubAccountId}:role/EgressControlPlaneRole`,
+      );
+
+      // Assess: the CLI acts with a session the local cloud's STS issued, and the plan came back
+      expect(run.stderr).not.toContain('egress:');
+      expect(run.exitCode).toBe(0);
+      expect((JSON.parse(run.stdout) as ReconcilePlan).dryRun).toBe(true);
+      expect(fx.cp.cloud.world.sessions.has(process.env.AWS_ACCESS_KEY_ID ?? '')).toBe(true);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('exits 2 when a setting flag is given, since the function reads its own configuration', async () => {
     const run = await egress('plan', '--function-name', RECONCILER, '--hub-service-id', 'vpce-svc-0123456789abcdef0');
 

@@ -2,11 +2,12 @@
  * The core of the local cloud: routing by signing name, throttling with each protocol's own code,
  * injected faults reproducible by seed, event delivery faults, PutEvents, and the /_local endpoints.
  */
+import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { GetResourceSharesCommand } from '@aws-sdk/client-ram';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { LocalCloudOptions } from '../../../local/cloud';
+import { ListenError, startLocalCloud, type LocalCloudOptions } from '../../../local/cloud';
 import { HUB, MANAGEMENT, REGION, rejectionOf, startHarness } from './cloud-harness';
 import type { CloudHarness } from './cloud-harness';
 
@@ -216,5 +217,60 @@ describe('routing and the /_local endpoints', () => {
 
     const metrics = (await (await fetch(`${h.cloud.url}/_local/metrics`)).json()) as { calls: Record<string, number> };
     expect(metrics.calls['sts:GetCallerIdentity']).toBe(1);
+  });
+});
+
+describe('callers', () => {
+  it('says once per key that an access key id which is not an account id acts as the management account', async () => {
+    // Prepare
+    const h = await harness();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+    try {
+      // Act
+      const identity = await h.sts({ accessKeyId: 'AKIAEXAMPLEKEY000001', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({}));
+      await h.sts({ accessKeyId: 'AKIAEXAMPLEKEY000001', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({}));
+
+      // Assess
+      expect(identity.Account).toBe(MANAGEMENT);
+      const notices = warn.mock.calls.filter(([line]) => String(line).includes('AKIAEXAMPLEKEY000001'));
+      expect(notices).toHaveLength(1);
+      expect(String(notices[0]?.[0])).toContain(`is not a 12-digit account id, so it acts as the management account ${MANAGEMENT}`);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses a region AWS does not have with each protocol’s error', async () => {
+    // Prepare
+    const h = await harness();
+
+    const ec2 = new EC2Client({ endpoint: h.cloud.url, region: 'mars-east-1', credentials: { accessKeyId: HUB, secretAccessKey: 'x' } });
+
+    // Act
+    const vpc = await rejectionOf(ec2.send(new CreateVpcCommand({ CidrBlock: '10.11.0.0/16' })));
+    ec2.destroy();
+    const sts = await rejectionOf(h.sts(HUB, 'mars-east-1').send(new GetCallerIdentityCommand({})));
+    const events = await rejectionOf(h.eventBridge(HUB, 'mars-east-1').send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })));
+
+    // Assess: refused before anything is created there
+    expect(vpc).toMatchObject({ name: 'SignatureDoesNotMatch', message: "Credential should be scoped to a valid region, not 'mars-east-1'." });
+    expect(JSON.stringify(h.cloud.snapshot())).not.toContain('mars-east-1');
+    expect(sts).toMatchObject({ name: 'SignatureDoesNotMatch', message: "Credential should be scoped to a valid region, not 'mars-east-1'." });
+    expect(events).toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
+  });
+});
+
+describe('starting', () => {
+  it('says in a sentence that the port is taken, and what to do', async () => {
+    // Prepare
+    const h = await harness();
+
+    // Act
+    const second = startLocalCloud({ port: h.cloud.port });
+
+    // Assess
+    await expect(second).rejects.toBeInstanceOf(ListenError);
+    await expect(second).rejects.toThrow(`port ${h.cloud.port} on 127.0.0.1 is already in use (another \`npm run local\`?): stop it, or choose another port with --port <n>`);
   });
 });

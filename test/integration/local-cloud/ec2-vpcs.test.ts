@@ -110,6 +110,18 @@ describe('CreateVpc and DescribeVpcs', () => {
     );
   });
 
+  it('answers InvalidVpcID.Malformed for an id that cannot be a VPC id, and NotFound for a well-formed unknown one', async () => {
+    // Act
+    const malformed = await errorOf(spoke.send(new DescribeVpcsCommand({ VpcIds: ['not-a-vpc'] })));
+    const unknown = await errorOf(spoke.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] })));
+    const malformedSubnet = await errorOf(spoke.send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-xyz'] })));
+
+    // Assess
+    expect(malformed).toMatchObject({ name: 'InvalidVpcID.Malformed', message: 'Invalid id: "not-a-vpc" (expecting "vpc-...")' });
+    expect(unknown.name).toBe('InvalidVpcID.NotFound');
+    expect(malformedSubnet.name).toBe('InvalidSubnetID.Malformed');
+  });
+
   it('keeps regions apart: a VPC in eu-west-2 is not in us-east-1', async () => {
     const vpc = await createVpc(spoke, '10.10.0.0/16');
     const err = await errorOf(h.client(SPOKE, 'us-east-1').send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] })));

@@ -1,47 +1,16 @@
 /**
- * Whether the real-Squid suites can run here: the squid binary built with OpenSSL (Debian's
- * `squid-openssl`, for ssl_bump), root (for `ip netns` and for running Squid as the `proxy` user),
- * a Node binary that user may execute (the policy helper and agent), and network namespaces. Where
- * they cannot, suites skip with a loud banner, except under REQUIRE_SQUID=1 (CI), where the missing
- * piece is an error.
+ * Whether the real-Squid suites can run here (local/squid-lab/availability.ts says what is missing).
+ * Where they cannot, suites skip with a loud banner, except under REQUIRE_SQUID=1 (CI), where the
+ * missing piece is an error.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-
-export const SQUID_BINARY = ['/usr/sbin/squid', '/usr/bin/squid'].find((path) => existsSync(path));
-
-function namespacesWork(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not running as root (ip netns and the proxy user need root)';
-  const name = `egress-probe-${process.pid}`;
-  const added = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-  if (added.status !== 0) return `ip netns add failed: ${added.error?.message ?? added.stderr.trim()}`;
-  spawnSync('ip', ['netns', 'delete', name]);
-  return undefined;
-}
-
-function squidHasOpenSsl(binary: string): boolean {
-  return spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.includes('--with-openssl');
-}
-
-/** Squid runs the policy helper as `proxy`: this Node must be executable by that user. */
-function nodeRunsAsSquidUser(): string | undefined {
-  const run = spawnSync('setpriv', ['--reuid=proxy', '--regid=proxy', '--init-groups', process.execPath, '-e', ''], { encoding: 'utf8' });
-  return run.status === 0 ? undefined : `the proxy user cannot run ${process.execPath} (${run.error?.message ?? run.stderr.trim()}): use a Node installed outside home directories, e.g. /usr/bin/node`;
-}
-
-function missingPiece(needNamespaces: boolean): string | undefined {
-  if (!SQUID_BINARY) return 'squid is not installed';
-  if (!squidHasOpenSsl(SQUID_BINARY)) return 'squid is built without OpenSSL (the GnuTLS "squid" package): ssl_bump needs Debian\'s "squid-openssl"';
-  if (!needNamespaces) return undefined;
-  return namespacesWork() ?? nodeRunsAsSquidUser();
-}
+import { labMissingPiece } from '../../../local/squid-lab/availability';
 
 /**
  * Returns true when the suite can run. Otherwise warns loudly and returns false, or throws under
  * REQUIRE_SQUID=1 so that CI cannot pass with the data-plane tests silently skipped.
  */
 export function squidSuiteCanRun(suite: string, options: { needNamespaces: boolean }): boolean {
-  const missing = missingPiece(options.needNamespaces);
+  const missing = labMissingPiece(options.needNamespaces ? 'running-lab' : 'squid-binary');
   if (!missing) return true;
   if (process.env.REQUIRE_SQUID === '1') {
     throw new Error(`REQUIRE_SQUID=1 but the Squid suite "${suite}" cannot run: ${missing}`);

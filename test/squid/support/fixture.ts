@@ -1,10 +1,11 @@
 /**
  * The test world inside the network namespace: which addresses exist on its `lo`, which names the
- * Squid hosts file maps to them, and the allowlist (the baseline) the tests run with.
+ * Squid hosts file maps to them, and the allowlist (the baseline) the tests run with. The NLB
+ * stand-in, the spoke client and the main origin are the Squid lab's (local/squid-lab/addresses.ts).
  */
+import { DEFAULT_VPC_ENDPOINT_ID, LAB_NAMESPACE_ADDRESSES, ORIGIN_ADDRESS } from '../../../local/squid-lab/addresses';
 
-/** The NLB stand-in: a hub VPC address, inside the shipped `acl hub_vpc src 10.0.0.0/16`. */
-export const HUB_NLB_ADDRESS = '10.0.0.5';
+export { HUB_NLB_ADDRESS, SPOKE_CLIENT_ADDRESS, SPOKE_CLIENT_PORT } from '../../../local/squid-lab/addresses';
 /** A host outside the hub VPC (TEST-NET-1) that must not be trusted to send PROXY headers. */
 export const OUTSIDE_HUB_ADDRESS = '192.0.2.50';
 /**
@@ -12,7 +13,7 @@ export const OUTSIDE_HUB_ADDRESS = '192.0.2.50';
  * Squid must let through. The namespace is isolated, so no real host with these addresses is ever
  * contacted.
  */
-export const PUBLIC_ORIGIN = '11.1.2.10';
+export const PUBLIC_ORIGIN = ORIGIN_ADDRESS;
 export const ALLOWLISTED_IP_ORIGIN = '11.1.2.20';
 /** Inward and special-use destinations with a live origin, so a missing deny would show up as a 200. */
 export const PRIVATE_ORIGIN = '10.1.2.3';
@@ -24,9 +25,8 @@ export const DOCUMENTATION_ORIGINS = ['203.0.113.10', '198.51.100.20'] as const;
 
 /** Addresses added to the namespace's `lo` (127.0.0.1 and ::1 are there already). */
 export const NAMESPACE_ADDRESSES = [
-  `${HUB_NLB_ADDRESS}/32`,
+  ...LAB_NAMESPACE_ADDRESSES,
   `${OUTSIDE_HUB_ADDRESS}/32`,
-  `${PUBLIC_ORIGIN}/32`,
   `${ALLOWLISTED_IP_ORIGIN}/32`,
   `${PRIVATE_ORIGIN}/32`,
   `${METADATA_ORIGIN}/32`,
@@ -36,13 +36,8 @@ export const NAMESPACE_ADDRESSES = [
   ...DOCUMENTATION_ORIGINS.map((address) => `${address}/32`),
 ] as const;
 
-/**
- * The spoke client as written into the PROXY header by the NLB, and the PrivateLink endpoint id.
- * Deliberately different from every address the TCP connection really comes from.
- */
-export const SPOKE_CLIENT_ADDRESS = '100.100.7.9';
-export const SPOKE_CLIENT_PORT = 41234;
-export const VPC_ENDPOINT_ID = 'vpce-0123456789abcdef0';
+/** The PrivateLink endpoint id the spoke client sends unless a test says otherwise. */
+export const VPC_ENDPOINT_ID = DEFAULT_VPC_ENDPOINT_ID;
 
 /**
  * One allowlisted name per range of squid.conf's `special_use_destinations`, resolving to an address

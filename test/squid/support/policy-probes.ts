@@ -3,11 +3,11 @@
  * reduced to a short string so that a mutated config can be compared with the shipped one.
  * Used by policy-mutations.test.ts; the other suites assert the same behaviour in detail.
  */
-import type { OriginEcho } from './agent-protocol';
+import type { OriginEcho } from '../../../local/squid-lab/namespace-agent-protocol';
 import { ALLOWLISTED_IP_ORIGIN, HUB_NLB_ADDRESS, MAPPED_METADATA_NAME, OUTSIDE_HUB_ADDRESS, PUBLIC_ORIGIN, SPECIAL_USE_SAMPLES, SPOKE_CLIENT_ADDRESS, VPC_ENDPOINT_ID } from './fixture';
-import { exchange, parseHttpResponse } from './relay-client';
-import { proxyConnect, sendToProxy, type ConnectOptions } from './spoke-client';
-import type { SquidInstance } from './squid-instance';
+import { exchange, parseHttpResponse } from '../../../local/squid-lab/relay-client';
+import { proxyConnect, sendToProxy, type ConnectOptions } from '../../../local/squid-lab/spoke-client';
+import type { SquidInstance } from '../../../local/squid-lab/squid-instance';
 
 /** Squid logs a transaction as it ends; a line missing this long after the response is missing. */
 const LOG_LINE_LIMIT_MS = 2000;

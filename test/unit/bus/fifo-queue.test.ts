@@ -163,6 +163,42 @@ describe('the VPC onboarding queue: one message group per account', () => {
   });
 });
 
+describe("the VPC onboarding queue's dead letters", () => {
+  it('keep their group, take their message id as deduplication id, and come back into their group when redriven', async () => {
+    // Prepare: a consumer that fails every delivery until told otherwise.
+    const timers = new ManualTimers();
+    const bus = fastBus({ timers });
+    const records: SQSRecord[] = [];
+    let failing = true;
+    bus.setConsumer('vpc-onboarding', (event) => {
+      records.push(...event.Records);
+      return Promise.resolve({ batchItemFailures: failing ? event.Records.map((record) => ({ itemIdentifier: record.messageId })) : [] });
+    });
+    const event = tagChange(QUIET);
+    bus.onEvent(event, 'default');
+    for (let receive = 1; receive < QUEUES['vpc-onboarding'].maxReceiveCount; receive++) {
+      await settle();
+      timers.fireAll();
+    }
+    await bus.idle();
+    const [letter] = bus.deadLetters('vpc-onboarding');
+
+    // Act
+    failing = false;
+    const moved = bus.queue('vpc-onboarding').redrive([letter?.messageId ?? '']);
+    await bus.idle();
+
+    // Assess
+    expect(letter).toMatchObject({ queue: 'vpc-onboarding', fifo: { groupId: QUIET, deduplicationId: letter?.messageId } });
+    expect(moved).toBe(1);
+    const redelivered = records.at(-1);
+    expect(redelivered?.messageId).toBe(letter?.messageId);
+    expect(redelivered?.attributes).toMatchObject({ MessageGroupId: QUIET, MessageDeduplicationId: letter?.messageId, ApproximateReceiveCount: '1' });
+    expect(Number(redelivered?.attributes.SequenceNumber)).toBeGreaterThan(Number(records[0]?.attributes.SequenceNumber));
+    expect(bus.deadLetters('vpc-onboarding')).toEqual([]);
+  });
+});
+
 describe("the VPC onboarding queue's intake and pipe", () => {
   it('moves each event to the grouped queue as the pipe writes it: under `event`, grouped by its account, deduplicated by its id', async () => {
     // Prepare

@@ -332,3 +332,255 @@ describe('pattern matcher: invalid patterns are rejected with the path', () => {
     expect(() => compilePattern(pattern)).toThrow(expected);
   });
 });
+
+describe('pattern matcher: numeric comparisons at their bounds', () => {
+  it('"=" matches that number only', () => {
+    // Prepare
+    const pattern: EventPattern = { n: [{ numeric: ['=', 5] }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { n: 5 })).toBe(true);
+    expect(matchesPattern(pattern, { n: 6 })).toBe(false);
+    expect(matchesPattern(pattern, { n: 4.99 })).toBe(false);
+  });
+
+  it('">=" includes its bound, ">" excludes it', () => {
+    // Prepare
+    const atLeast: EventPattern = { n: [{ numeric: ['>=', 5] }] };
+    const above: EventPattern = { n: [{ numeric: ['>', 5] }] };
+
+    // Act / Assess
+    expect([4, 5, 6].map((n) => matchesPattern(atLeast, { n }))).toEqual([false, true, true]);
+    expect([4, 5, 6].map((n) => matchesPattern(above, { n }))).toEqual([false, false, true]);
+  });
+
+  it('accepts bounds up to ±1e9 and no further', () => {
+    // Act / Assess
+    expect(matchesPattern({ n: [{ numeric: ['<=', 1e9] }] }, { n: 1e9 })).toBe(true);
+    expect(matchesPattern({ n: [{ numeric: ['>=', -1e9] }] }, { n: -1e9 })).toBe(true);
+    expect(() => compilePattern({ n: [{ numeric: ['<', 1e9 + 1] }] })).toThrow(
+      'invalid event pattern at n[0].numeric: numeric bounds must be numbers within ±1000000000',
+    );
+  });
+});
+
+describe('pattern matcher: cidr bounds', () => {
+  it('/0 matches every address and nothing that is not one', () => {
+    // Prepare
+    const pattern: EventPattern = { ip: [{ cidr: '0.0.0.0/0' }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { ip: '203.0.113.7' })).toBe(true);
+    expect(matchesPattern(pattern, { ip: '255.255.255.255' })).toBe(true);
+    expect(matchesPattern(pattern, { ip: 'AWS Internal' })).toBe(false);
+  });
+
+  it('/32 matches exactly one address', () => {
+    // Prepare
+    const pattern: EventPattern = { ip: [{ cidr: '10.0.0.5/32' }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { ip: '10.0.0.5' })).toBe(true);
+    expect(matchesPattern(pattern, { ip: '10.0.0.4' })).toBe(false);
+  });
+
+  it('reads multi-digit inner octets and octets up to 255', () => {
+    // Prepare
+    const pattern: EventPattern = { ip: [{ cidr: '10.100.200.0/24' }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { ip: '10.100.200.255' })).toBe(true);
+    expect(matchesPattern(pattern, { ip: '10.100.201.0' })).toBe(false);
+  });
+
+  it('does not read a value with an octet over 255, five octets, or letters as an address', () => {
+    // Prepare: ranges that the misread values would fall in
+    const wide: EventPattern = { ip: [{ cidr: '10.0.0.0/16' }] };
+    const low: EventPattern = { ip: [{ cidr: '0.0.0.0/8' }] };
+    const ten: EventPattern = { ip: [{ cidr: '10.0.0.0/8' }] };
+
+    // Act / Assess
+    expect(matchesPattern(wide, { ip: '10.0.0.256' })).toBe(false);
+    expect(matchesPattern(ten, { ip: '1.10.1.2.3' })).toBe(false);
+    expect(matchesPattern(low, { ip: '0.0.0.1x' })).toBe(false);
+    expect(matchesPattern(low, { ip: '0.0.0.x1' })).toBe(false);
+    expect(matchesPattern(low, { ip: '0.0.0.x' })).toBe(false);
+  });
+
+  it('matches only strings', () => {
+    // Act / Assess
+    expect(matchesPattern({ ip: [{ cidr: '0.0.0.0/0' }] }, { ip: 167772161 })).toBe(false);
+  });
+
+  it.each(['10.0.0.0/33', 'x10.0.0.0/24', '10.0.0.0/245', '10.0.0.256/24', '10.0.0/24'])('rejects the range %s', (cidr) => {
+    // Act / Assess
+    expect(() => compilePattern({ ip: [{ cidr }] })).toThrow(
+      `invalid event pattern at ip[0].cidr: expected an IPv4 CIDR such as 10.0.0.0/24 (IPv6 is not emulated), got ${cidr}`,
+    );
+  });
+});
+
+describe('pattern matcher: leaves, arrays and missing branches', () => {
+  it('a value list with exists: false matches an absent field or one of the values', () => {
+    // Prepare
+    const pattern: EventPattern = { detail: { state: [{ exists: false }, 'running'] } };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, withDetail({}))).toBe(true);
+    expect(matchesPattern(pattern, withDetail({ state: 'running' }))).toBe(true);
+    expect(matchesPattern(pattern, withDetail({ state: { nested: 'running' } }))).toBe(true);
+    expect(matchesPattern(pattern, withDetail({ state: 'stopped' }))).toBe(false);
+  });
+
+  it('a value never matches a field that holds an object', () => {
+    // Act / Assess
+    expect(matchesPattern({ detail: { state: ['running'] } }, withDetail({ state: { name: 'running' } }))).toBe(false);
+  });
+
+  it('exists: true does not match a field holding only objects; exists: false does, and an empty array', () => {
+    // Prepare
+    const present: EventPattern = { detail: { items: [{ exists: true }] } };
+    const absent: EventPattern = { detail: { items: [{ exists: false }] } };
+
+    // Act / Assess
+    expect(matchesPattern(present, withDetail({ items: [{ name: 'a' }] }))).toBe(false);
+    expect(matchesPattern(present, withDetail({ items: ['a', { name: 'b' }] }))).toBe(true);
+    expect(matchesPattern(absent, withDetail({ items: [{ name: 'a' }] }))).toBe(true);
+    expect(matchesPattern(absent, withDetail({ items: [] }))).toBe(true);
+  });
+
+  it('a nested pattern over an array looks only at its objects, and treats an array without objects as absent', () => {
+    // Prepare
+    const pattern: EventPattern = { detail: { items: { name: [{ exists: false }] } } };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, withDetail({ items: ['x', { name: 'b' }] }))).toBe(false);
+    expect(matchesPattern(pattern, withDetail({ items: ['x'] }))).toBe(true);
+    expect(matchesPattern(pattern, withDetail({ items: [] }))).toBe(true);
+  });
+
+  it('exists: false matches when a whole branch of the event is missing, and nothing fails on a non-object event', () => {
+    // Prepare
+    const pattern: EventPattern = { detail: { a: { b: { c: [{ exists: false }] } } } };
+    const required: EventPattern = { detail: { a: { b: { c: ['x'] } } } };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, withDetail({}))).toBe(true);
+    expect(matchesPattern(required, withDetail({}))).toBe(false);
+    expect(matchesPattern(required, null)).toBe(false);
+    expect(matchesPattern({ source: ['aws.ec2'] }, 'aws.ec2')).toBe(false);
+  });
+
+  it('an empty pattern at the root matches every event', () => {
+    // Act / Assess
+    expect(matchesPattern({}, ec2TerminatedEvent)).toBe(true);
+  });
+});
+
+describe('pattern matcher: string operators only match strings', () => {
+  it.each<[string, EventPattern]>([
+    ['equals-ignore-case', { n: [{ 'equals-ignore-case': '123' }] }],
+    ['prefix ignoring case', { n: [{ prefix: { 'equals-ignore-case': '1' } }] }],
+    ['suffix ignoring case', { n: [{ suffix: { 'equals-ignore-case': '3' } }] }],
+    ['wildcard', { n: [{ wildcard: '1*' }] }],
+  ])('%s does not match the number 123', (_, pattern) => {
+    // Act / Assess
+    expect(matchesPattern(pattern, { n: 123 })).toBe(false);
+    expect(matchesPattern(pattern, { n: '123' })).toBe(true);
+  });
+
+  it('anything-but a prefix matches any value that is not a string', () => {
+    // Prepare
+    const pattern: EventPattern = { n: [{ 'anything-but': { prefix: '1' } }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { n: 123 })).toBe(true);
+    expect(matchesPattern(pattern, { n: '123' })).toBe(false);
+  });
+});
+
+describe('pattern matcher: wildcards', () => {
+  it('lets a star span line breaks', () => {
+    // Act / Assess
+    expect(matchesPattern({ s: [{ wildcard: 'a*b' }] }, { s: 'a\nb' })).toBe(true);
+  });
+
+  it('reads "\\\\" as one literal backslash', () => {
+    // Prepare
+    const pattern: EventPattern = { path: [{ wildcard: 'C:\\\\*' }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { path: 'C:\\Windows' })).toBe(true);
+    expect(matchesPattern(pattern, { path: 'C:/Windows' })).toBe(false);
+  });
+
+  it('lets an escaped star be followed by a wildcard star', () => {
+    // Prepare: a literal "*", then anything
+    const pattern: EventPattern = { s: [{ wildcard: 'a\\**' }] };
+
+    // Act / Assess
+    expect(matchesPattern(pattern, { s: 'a*xyz' })).toBe(true);
+    expect(matchesPattern(pattern, { s: 'abc' })).toBe(false);
+  });
+});
+
+describe('pattern matcher: every invalid pattern is rejected with its path and reason', () => {
+  it.each<[string, unknown, string]>([
+    ['a pattern that is not an object', 'aws.ec2', 'invalid event pattern at (root): a pattern must be a JSON object'],
+    ['a pattern that is an array', [{ source: ['aws.ec2'] }], 'invalid event pattern at (root): a pattern must be a JSON object'],
+    ['a field holding a string', { source: 'aws.ec2' }, 'invalid event pattern at source: a field must map to an array of matchers or an object'],
+    ['a nested field holding a string', { detail: { state: 'x' } }, 'invalid event pattern at detail.state: a field must map to an array of matchers or an object'],
+    ['an empty nested object', { detail: {} }, 'invalid event pattern at detail: an object in a pattern must not be empty'],
+    ['an empty match list', { source: [] }, 'invalid event pattern at source: a match list must not be empty'],
+    ['a list as a matcher', { source: [['aws.ec2']] }, 'invalid event pattern at source[0]: a matcher must be a JSON value or an operator object'],
+    ['an operator object with two operators', { s: [{ prefix: 'a', suffix: 'b' }] }, 'invalid event pattern at s[0]: an operator object must have exactly one operator'],
+    ['an empty operator object', { s: [{}] }, 'invalid event pattern at s[0]: an operator object must have exactly one operator'],
+    ['$or with one alternative', { $or: [{ a: ['x'] }] }, 'invalid event pattern at $or: $or takes an array of at least two patterns'],
+    ['$or that is not a list', { $or: { a: ['x'] } }, 'invalid event pattern at $or: $or takes an array of at least two patterns'],
+    ['a $or alternative that is not an object', { $or: [{ a: ['x'] }, 'b'] }, 'invalid event pattern at $or[1]: each $or alternative must be an object'],
+    ['a bad field in a $or alternative', { $or: [{ a: ['x'] }, { b: 'y' }] }, 'invalid event pattern at $or[1].b: a field must map to an array of matchers or an object'],
+    ['prefix of a number', { s: [{ prefix: 1 }] }, 'invalid event pattern at s[0].prefix: expects a string or {"equals-ignore-case": string}'],
+    ['prefix of null', { s: [{ prefix: null }] }, 'invalid event pattern at s[0].prefix: expects a string or {"equals-ignore-case": string}'],
+    ['prefix with another option', { s: [{ prefix: { 'equals-ignore-case': 'a', other: 'b' } }] }, 'invalid event pattern at s[0].prefix: expects a string or {"equals-ignore-case": string}'],
+    ['prefix with an unknown option', { s: [{ prefix: { exactly: 'a' } }] }, 'invalid event pattern at s[0].prefix: expects a string or {"equals-ignore-case": string}'],
+    ['prefix ignoring case of a number', { s: [{ prefix: { 'equals-ignore-case': 1 } }] }, 'invalid event pattern at s[0].prefix.equals-ignore-case: expects a string'],
+    ['equals-ignore-case of a number', { s: [{ 'equals-ignore-case': 1 }] }, 'invalid event pattern at s[0].equals-ignore-case: expects a string'],
+    ['anything-but null', { s: [{ 'anything-but': null }] }, 'invalid event pattern at s[0].anything-but: anything-but takes a string, a number, a list or a nested operator'],
+    ['anything-but a boolean', { s: [{ 'anything-but': true }] }, 'invalid event pattern at s[0].anything-but: anything-but takes a string, a number, a list or a nested operator'],
+    ['anything-but an empty list', { s: [{ 'anything-but': [] }] }, 'invalid event pattern at s[0].anything-but: anything-but takes a non-empty list of only strings or only numbers'],
+    ['anything-but two nested operators', { s: [{ 'anything-but': { prefix: 'a', suffix: 'b' } }] }, 'invalid event pattern at s[0].anything-but: anything-but takes exactly one nested operator'],
+    ['anything-but no nested operator', { s: [{ 'anything-but': {} }] }, 'invalid event pattern at s[0].anything-but: anything-but takes exactly one nested operator'],
+    ['anything-but a prefix of a number', { s: [{ 'anything-but': { prefix: 1 } }] }, 'invalid event pattern at s[0].anything-but.prefix: expects a string'],
+    ['anything-but prefixes with a number', { s: [{ 'anything-but': { prefix: ['a', 1] } }] }, 'invalid event pattern at s[0].anything-but.prefix[1]: expects a string'],
+    ['anything-but an unsupported operator', { s: [{ 'anything-but': { exists: 'x' } }] }, 'invalid event pattern at s[0].anything-but.exists: anything-but does not support "exists"'],
+    ['numeric of a string', { n: [{ numeric: '>' }] }, 'invalid event pattern at n[0].numeric: numeric takes [op, n] or [op, n, op, n]'],
+    ['numeric with three items', { n: [{ numeric: ['>', 1, '<'] }] }, 'invalid event pattern at n[0].numeric: numeric takes [op, n] or [op, n, op, n]'],
+    ['numeric "=" in a range', { n: [{ numeric: ['=', 1, '<', 2] }] }, 'invalid event pattern at n[0].numeric: "=" cannot be part of a range'],
+    ['an unknown numeric operator', { n: [{ numeric: ['!=', 1] }] }, 'invalid event pattern at n[0].numeric: unknown numeric operator "!="'],
+    ['a wildcard escaping a letter', { w: [{ wildcard: 'a\\b' }] }, 'invalid event pattern at w[0].wildcard: in a wildcard, "\\" may only escape "*" or "\\"'],
+    ['a wildcard ending in a backslash', { w: [{ wildcard: 'a\\' }] }, 'invalid event pattern at w[0].wildcard: in a wildcard, "\\" may only escape "*" or "\\"'],
+  ])('rejects %s', (_, pattern, message) => {
+    // Act
+    const compiling = () => compilePattern(pattern);
+
+    // Assess
+    expect(compiling).toThrow(InvalidEventPatternError);
+    expect(compiling).toThrow(message);
+  });
+
+  it('names its errors InvalidEventPatternError', () => {
+    // Act
+    const error = (() => {
+      try {
+        compilePattern(null);
+        return undefined;
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+
+    // Assess
+    expect(error?.name).toBe('InvalidEventPatternError');
+    expect(error?.message).toBe('invalid event pattern at (root): a pattern must be a JSON object');
+  });
+});

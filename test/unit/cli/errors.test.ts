@@ -26,6 +26,21 @@ describe('error messages for operators', () => {
     expect(describeError(new CliConfigurationError('no AWS region: set --region or AWS_REGION'))).toEqual({ exitCode: EXIT.usage, message: 'no AWS region: set --region or AWS_REGION' });
   });
 
+  it('turns an endpoint that cannot be resolved into a usage error naming the flags to check', () => {
+    const error = awsError('Error', 'getaddrinfo ENOTFOUND sts.mars-1.amazonaws.com', { code: 'ENOTFOUND' });
+
+    expect(describeError(error)).toEqual({
+      exitCode: EXIT.usage,
+      message: 'cannot resolve sts.mars-1.amazonaws.com (ENOTFOUND): check --endpoint-url (or AWS_ENDPOINT_URL) and --region (or AWS_REGION), and the network',
+    });
+  });
+
+  it('finds the socket error inside the SDK wrapper', () => {
+    const error = awsError('Error', 'AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:4566');
+
+    expect(describeError(error)).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining('cannot reach 127.0.0.1:4566: nothing is listening there') as unknown });
+  });
+
   it('keeps the name of any other error', () => {
     expect(describeError(awsError('InvalidVpcEndpointService.NotFound', 'gone'))).toEqual({ exitCode: EXIT.failed, message: 'InvalidVpcEndpointService.NotFound: gone' });
   });

@@ -26,7 +26,7 @@ describe('--fan-out on the command line', () => {
   it.each([
     [['reconcile', '--fan-out'], '--fan-out needs --function-name <name|arn>'],
     [['reconcile', '--function-name', 'egress-reconciler', '--fan-out', '--account', '123456789012'], '--fan-out covers the whole organization, so it cannot be combined with --account'],
-    [['plan', '--function-name', 'egress-reconciler', '--fan-out'], '--fan-out only applies (it returns a summary, not a plan)'],
+    [['plan', '--function-name', 'egress-reconciler', '--fan-out'], '--fan-out cannot be used with plan'],
   ])('refuses %j with exit 2 and the reason, before any AWS call', async (argv, reason) => {
     const run = await egress(...argv);
 

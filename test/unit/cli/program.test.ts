@@ -1,4 +1,5 @@
-import { parseCommandLine } from '../../support/egress-cli';
+import { version } from '../../../package.json';
+import { parseCommandLine, runEgress } from '../../support/egress-cli';
 
 describe('the egress command line', () => {
   it('passes global setting flags to every command', async () => {
@@ -32,5 +33,36 @@ describe('the egress command line', () => {
 
   it('rejects an unknown command', async () => {
     await expect(parseCommandLine(['apply'])).rejects.toMatchObject({ code: 'commander.unknownCommand' });
+  });
+});
+
+describe('egress help and version', () => {
+  it('prints its version and the Node version with --version', async () => {
+    // Act
+    const run = await runEgress(['--version'], {});
+
+    // Assess
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.trim()).toBe(`egress ${version} (node ${process.version})`);
+  });
+
+  it("lists the global options in a command's --help", async () => {
+    // Act
+    const run = await runEgress(['status', '--help'], {});
+
+    // Assess
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Global Options:');
+    for (const flag of ['--json', '--region <region>', '--endpoint-url <url>', '--role-arn <arn>', '--hub-service-id <id>']) expect(run.stdout).toContain(flag);
+  });
+
+  it('refuses --fan-out on plan with a sentence saying why and what to run instead', async () => {
+    // Act
+    const run = await runEgress(['plan', '--fan-out'], {});
+
+    // Assess
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--fan-out cannot be used with plan: a fan-out applies the changes and returns a summary, not a plan.');
+    expect(run.stderr).toContain('egress plan --function-name <name|arn>');
   });
 });

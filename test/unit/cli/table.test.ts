@@ -1,18 +1,30 @@
-import { renderTable } from '../../../cli/table';
+import { renderTable, wrapText, type Column } from '../../../cli/table';
+
+interface Row {
+  id: string;
+  state: string;
+  owner: string;
+  note: string;
+}
+
+const COLUMNS: Column<Row>[] = [
+  { header: 'ACCOUNT', value: (r) => r.id },
+  { header: 'STATE', value: (r) => r.state },
+  { header: 'OWNER', value: (r) => r.owner, priority: 1 },
+  { header: 'NOTE', value: (r) => r.note, wrap: true },
+];
+
+const ROWS: Row[] = [
+  { id: '111111111111', state: 'available', owner: 'payments', note: 'a long note about why this account is the way it is, which goes on' },
+  { id: '2', state: 'pendingAcceptance', owner: '-', note: '' },
+];
 
 describe('renderTable', () => {
   it('aligns columns to the widest cell and draws a rule under the header', () => {
-    const text = renderTable(
-      [
-        { header: 'ACCOUNT', value: (r: { id: string; state: string }) => r.id },
-        { header: 'STATE', value: (r) => r.state },
-      ],
-      [
-        { id: '111111111111', state: 'available' },
-        { id: '2', state: 'pendingAcceptance' },
-      ],
-    );
+    // Act
+    const text = renderTable(COLUMNS.slice(0, 2), ROWS);
 
+    // Assess
     expect(text.split('\n')).toEqual([
       'ACCOUNT       STATE',
       '------------  -----------------',
@@ -21,9 +33,44 @@ describe('renderTable', () => {
     ]);
   });
 
-  it('cuts long free text to the column maximum and keeps rows on one line', () => {
-    const text = renderTable([{ header: 'REASON', value: (r: string) => r, maxWidth: 10 }], ['a very\nlong reason indeed']);
+  it('keeps every column and the whole text on one line without a width', () => {
+    // Act
+    const lines = renderTable(COLUMNS, [{ ...ROWS[0], note: 'line\nbreaks   and spaces' } as Row]).split('\n');
 
-    expect(text.split('\n')[2]).toBe('a very lo…');
+    // Assess
+    expect(lines[2]).toBe('111111111111  available  payments  line breaks and spaces');
+  });
+
+  it('moves free text, then low-priority columns, under the row when the table is wider than the width', () => {
+    // Act
+    const lines = renderTable(COLUMNS, ROWS, 40).split('\n');
+
+    // Assess: ids and state stay; owner and note follow their row, nothing is cut, no line is over 40
+    expect(lines).toEqual([
+      'ACCOUNT       STATE',
+      '------------  -----------------',
+      '111111111111  available',
+      '    owner payments',
+      '    note a long note about why this',
+      '    account is the way it is, which goes',
+      '    on',
+      '2             pendingAcceptance',
+    ]);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(40);
+  });
+
+  it('keeps a column on the line when there is room for it', () => {
+    // Act
+    const lines = renderTable(COLUMNS, ROWS, 50).split('\n');
+
+    // Assess
+    expect(lines[0]).toBe('ACCOUNT       STATE              OWNER');
+    expect(lines[3]).toBe('    note a long note about why this account is the');
+  });
+});
+
+describe('wrapText', () => {
+  it('never splits a word longer than the line', () => {
+    expect(wrapText('short vpce-0123456789abcdef0 end', 12, '  ')).toEqual(['  short', '  vpce-0123456789abcdef0', '  end']);
   });
 });

@@ -55,3 +55,68 @@ describe('serviceFacts', () => {
     expect(serviceFacts(undefined, [])).toBeUndefined();
   });
 });
+
+describe('vpcSnapshotOf: what a VPC without entries gets', () => {
+  it('gives a VPC the account does not have nothing at all to plan with', () => {
+    // Act
+    const gone = vpcSnapshotOf(account, 'vpc-gone');
+
+    // Assess
+    expect(gone).toEqual({
+      accountId: '123456789012',
+      vpcId: 'vpc-gone',
+      vpc: undefined,
+      subnets: [],
+      managedEndpoints: [],
+      managedSecurityGroups: [],
+      service: undefined,
+    });
+  });
+
+  it('gives a VPC with no subnets, endpoints or groups read empty lists', () => {
+    // Prepare
+    const bare: AccountSnapshot = { ...account, subnetsByVpc: new Map(), endpointsByVpc: new Map(), securityGroupsByVpc: new Map() };
+
+    // Act
+    const snapshot = vpcSnapshotOf(bare, 'vpc-a');
+
+    // Assess
+    expect(snapshot).toMatchObject({ subnets: [], managedEndpoints: [], managedSecurityGroups: [] });
+  });
+});
+
+describe('withVpcDns', () => {
+  it('leaves a VPC that is gone gone', () => {
+    // Prepare
+    const gone = vpcSnapshotOf(account, 'vpc-gone');
+
+    // Act
+    const snapshot = withVpcDns(gone, { enableDnsSupport: true, enableDnsHostnames: true });
+
+    // Assess
+    expect(snapshot.vpc).toBeUndefined();
+  });
+});
+
+describe('serviceFacts: the AZ ids the service reports', () => {
+  it('takes the AZ ids as reported when the service gives them, without mapping names', () => {
+    // Prepare: the account's subnets would map eu-west-2a to euw2-az1; the reported ids win
+    const subnets = [...account.subnetsByVpc.values()].flat();
+    const details = {
+      availabilityZoneIds: ['euw2-az3'],
+      availabilityZoneNames: ['eu-west-2a'],
+      privateDnsName: 'proxy.example.internal',
+      privateDnsVerificationState: 'verified',
+    };
+
+    // Act
+    const facts = serviceFacts(details, subnets);
+
+    // Assess
+    expect(facts).toEqual({
+      availabilityZoneIds: new Set(['euw2-az3']),
+      privateDnsName: 'proxy.example.internal',
+      privateDnsVerificationState: 'verified',
+    });
+  });
+});

@@ -29,3 +29,21 @@ describe('chunk', () => {
     expect(chunk([], 100)).toEqual([]);
   });
 });
+
+describe('decideConnection: the reason written to the audit record', () => {
+  it('names the endpoint and the owner account when the owner does not show the endpoint', () => {
+    // Act
+    const verdict = decideConnection(connection, inScope, undefined, 'egress-proxy=enabled');
+
+    // Assess
+    expect(verdict).toEqual({ verdict: 'reject', reason: 'endpoint vpce-0abc is not visible in account 123456789012' });
+  });
+
+  it('names the VPC, the tag and why the owner is in scope when it accepts', () => {
+    // Act
+    const verdict = decideConnection(connection, inScope, { vpcId: 'vpc-1', tagged: true }, 'egress-proxy=enabled');
+
+    // Assess
+    expect(verdict).toEqual({ verdict: 'accept', reason: 'VPC vpc-1 is tagged egress-proxy=enabled and active member' });
+  });
+});

@@ -1,4 +1,4 @@
-import { EC2_PACED_BUCKETS, PACED_COMMANDS, TokenBucketPacer } from '../../../functions/core/pacing';
+import { EC2_PACED_BUCKETS, PACED_COMMANDS, systemClock, TokenBucketPacer } from '../../../functions/core/pacing';
 import { manualPacerClock } from '../support/manual-pacer-clock';
 
 describe('TokenBucketPacer', () => {
@@ -54,5 +54,53 @@ describe('TokenBucketPacer', () => {
       AcceptVpcEndpointConnectionsCommand: 'endpointConnections',
       RejectVpcEndpointConnectionsCommand: 'endpointConnections',
     });
+  });
+});
+
+describe('TokenBucketPacer: the smallest valid bucket', () => {
+  it('accepts a capacity of one token: one call at once, the next one refill interval later', () => {
+    // Prepare
+    const { clock } = manualPacerClock();
+
+    // Act
+    const pacer = new TokenBucketPacer({ capacity: 1, refillPerSecond: 2 }, clock);
+    const waits = [pacer.reserve(), pacer.reserve()];
+
+    // Assess
+    expect(waits).toEqual([0, 550]);
+  });
+
+  it('names the rejected bucket in the error', () => {
+    // Act / Assess
+    expect(() => new TokenBucketPacer({ capacity: 0.5, refillPerSecond: 1 })).toThrow(
+      'a bucket needs capacity >= 1 and a positive refill, got {"capacity":0.5,"refillPerSecond":1}',
+    );
+  });
+});
+
+describe('systemClock', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('reads the performance clock and sleeps for the given milliseconds', async () => {
+    // Prepare
+    jest.useFakeTimers();
+    const start = systemClock.now();
+    let woke = false;
+
+    // Act
+    const sleeping = systemClock.sleep(1000).then(() => {
+      woke = true;
+    });
+    await jest.advanceTimersByTimeAsync(999);
+    const awakeEarly = woke;
+    await jest.advanceTimersByTimeAsync(1);
+    await sleeping;
+
+    // Assess
+    expect(awakeEarly).toBe(false);
+    expect(woke).toBe(true);
+    expect(systemClock.now() - start).toBe(1000);
   });
 });

@@ -3,6 +3,7 @@ import { planAllPrincipals, planPrincipalChanges, planShareChanges } from '../..
 const A = '111111111111';
 const B = '222222222222';
 const C = '333333333333';
+const D = '444444444444';
 const arn = (id: string) => `arn:aws:iam::${id}:root`;
 
 describe('planPrincipalChanges', () => {
@@ -28,5 +29,38 @@ describe('planShareChanges', () => {
   it('associates in-scope accounts missing from the share and disassociates out-of-scope ones', () => {
     const change = planShareChanges(new Set([B]), new Map([[A, true], [B, false], [C, false]]));
     expect(change).toEqual({ associate: [A], disassociate: [B] });
+  });
+});
+
+describe('principal and share changes come out in account order, whatever the order of the decisions', () => {
+  it('planPrincipalChanges lists additions and removals sorted by account', () => {
+    // Prepare: decisions as a batch of events delivers them, out of order
+    const current = new Set([arn(A), arn(B)]);
+    const decisions = new Map([[C, true], [B, false], [D, true], [A, false]]);
+
+    // Act
+    const change = planPrincipalChanges(current, decisions);
+
+    // Assess
+    expect(change).toEqual({ add: [arn(C), arn(D)], remove: [arn(A), arn(B)] });
+  });
+
+  it('planAllPrincipals lists the principals to add sorted', () => {
+    // Act
+    const change = planAllPrincipals(new Set(), [D, C, A]);
+
+    // Assess
+    expect(change).toEqual({ add: [arn(A), arn(C), arn(D)], remove: [] });
+  });
+
+  it('planShareChanges lists the accounts to associate and disassociate sorted', () => {
+    // Prepare
+    const decisions = new Map([[D, true], [B, false], [C, true], [A, false]]);
+
+    // Act
+    const change = planShareChanges(new Set([A, B]), decisions);
+
+    // Assess
+    expect(change).toEqual({ associate: [C, D], disassociate: [A, B] });
   });
 });

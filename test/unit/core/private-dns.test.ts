@@ -32,3 +32,37 @@ describe('proxyUrl', () => {
     expect(proxyUrl('vpce-1.vpce-svc-2.eu-west-2.vpce.amazonaws.com', 3128)).toBe('http://vpce-1.vpce-svc-2.eu-west-2.vpce.amazonaws.com:3128');
   });
 });
+
+describe('decidePrivateDns: each missing piece keeps private DNS off and is named in the warning', () => {
+  it('warns that the service has no private DNS name', () => {
+    // Act
+    const decision = decidePrivateDns({ privateDnsName: undefined, privateDnsVerificationState: undefined }, dnsOn);
+
+    // Assess
+    expect(decision).toEqual({ enabled: false, warning: 'the service has no private DNS name' });
+  });
+
+  it('calls a name without a verification state unverified', () => {
+    // Act
+    const decision = decidePrivateDns({ ...verified, privateDnsVerificationState: undefined }, dnsOn);
+
+    // Assess
+    expect(decision).toEqual({ enabled: false, warning: "the service's private DNS name proxy.example.internal is unverified" });
+  });
+
+  it('keeps it off in a VPC with DNS hostnames on but DNS support off', () => {
+    // Act
+    const decision = decidePrivateDns(verified, { enableDnsSupport: false, enableDnsHostnames: true });
+
+    // Assess
+    expect(decision).toEqual({ enabled: false, warning: 'the VPC lacks enableDnsSupport' });
+  });
+
+  it('names both attributes when the VPC has neither', () => {
+    // Act
+    const decision = decidePrivateDns(verified, { enableDnsSupport: false, enableDnsHostnames: false });
+
+    // Assess
+    expect(decision).toEqual({ enabled: false, warning: 'the VPC lacks enableDnsSupport and enableDnsHostnames' });
+  });
+});

@@ -53,3 +53,62 @@ describe('root principals', () => {
     expect(accountIdOfRootPrincipal('*')).toBeUndefined();
   });
 });
+
+describe('decideAccountScope: the reason written to the audit record', () => {
+  it('says every OU is in scope when none is configured', () => {
+    // Prepare
+    const account = active(['r-abcd']);
+
+    // Act
+    const decision = decideAccountScope('123456789012', account, wholeOrg);
+
+    // Assess
+    expect(decision).toEqual({ inScope: true, reason: 'active member; every OU is in scope', ancestorIds: ['r-abcd'] });
+  });
+
+  it('names the account and every configured OU when the account is outside them', () => {
+    // Prepare
+    const policy = { inScopeOuIds: ['ou-abcd-11111111', 'ou-abcd-22222222'], excludedAccountIds: [] };
+
+    // Act
+    const decision = decideAccountScope('123456789012', active(['ou-abcd-33333333', 'r-abcd']), policy);
+
+    // Assess
+    expect(decision).toEqual({
+      inScope: false,
+      reason: 'account 123456789012 is outside the in-scope OUs (ou-abcd-11111111, ou-abcd-22222222)',
+    });
+  });
+});
+
+describe('root principals in every partition', () => {
+  it.each([
+    ['aws', 'arn:aws:iam::123456789012:root'],
+    ['aws-cn', 'arn:aws-cn:iam::123456789012:root'],
+    ['aws-us-gov', 'arn:aws-us-gov:iam::123456789012:root'],
+  ])('reads the account id out of a root principal of the %s partition', (partition, principal) => {
+    // Prepare
+    const written = rootPrincipalArn('123456789012', partition);
+
+    // Act
+    const accountId = accountIdOfRootPrincipal(principal);
+
+    // Assess
+    expect(written).toBe(principal);
+    expect(accountId).toBe('123456789012');
+  });
+
+  it.each([
+    ['a prefix before the ARN', 'x-arn:aws:iam::123456789012:root'],
+    ['a path after root', 'arn:aws:iam::123456789012:root/extra'],
+    ['a user named like root', 'arn:aws:iam::123456789012:rootuser'],
+    ['a partition that is not aws', 'arn:azure:iam::123456789012:root'],
+    ['an 11-digit account', 'arn:aws:iam::12345678901:root'],
+  ])('reads no account id out of a principal with %s', (_, principal) => {
+    // Act
+    const accountId = accountIdOfRootPrincipal(principal);
+
+    // Assess
+    expect(accountId).toBeUndefined();
+  });
+});

@@ -48,3 +48,50 @@ describe('chooseSubnets', () => {
     expect(chooseSubnets([...subnets].reverse(), supported).subnetIds).toEqual(['subnet-01', 'subnet-02']);
   });
 });
+
+describe('chooseSubnets: every subnet left out is reported with its reason', () => {
+  it('reports subnets excluded by the override tag', () => {
+    // Prepare
+    const subnets = [subnet('subnet-0a', 'euw2-az1', { tags: { 'egress-proxy:subnet': 'false' } }), subnet('subnet-0b', 'euw2-az1')];
+
+    // Act
+    const choice = chooseSubnets(subnets, supported);
+
+    // Assess
+    expect(choice).toEqual({
+      subnetIds: ['subnet-0b'],
+      skipped: [{ subnetId: 'subnet-0a', reason: 'tagged egress-proxy:subnet=false' }],
+    });
+  });
+
+  it('reports the subnet a better one displaced, and one that came after the better one', () => {
+    // Prepare: subnet-0b displaces subnet-0c; subnet-0d comes after subnet-0b and loses to it
+    const subnets = [subnet('subnet-0c', 'euw2-az1'), subnet('subnet-0b', 'euw2-az1'), subnet('subnet-0d', 'euw2-az1')];
+
+    // Act
+    const choice = chooseSubnets(subnets, supported);
+
+    // Assess
+    expect(choice).toEqual({
+      subnetIds: ['subnet-0b'],
+      skipped: [
+        { subnetId: 'subnet-0c', reason: 'another subnet in the same AZ is preferred' },
+        { subnetId: 'subnet-0d', reason: 'another subnet in the same AZ is preferred' },
+      ],
+    });
+  });
+
+  it('lets the override tag win even for a subnet that maps public IPs over a private one with a lower id', () => {
+    // Prepare
+    const subnets = [
+      subnet('subnet-0z', 'euw2-az1', { mapPublicIpOnLaunch: true, tags: { 'egress-proxy:subnet': 'true' } }),
+      subnet('subnet-0a', 'euw2-az1'),
+    ];
+
+    // Act
+    const choice = chooseSubnets(subnets, supported);
+
+    // Assess
+    expect(choice.subnetIds).toEqual(['subnet-0z']);
+  });
+});

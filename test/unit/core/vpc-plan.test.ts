@@ -1,5 +1,7 @@
 import { endpointClientToken } from '../../../functions/core/client-token';
-import { isNoop, needsVpcDns, planVpc, writeBackTags, type EndpointFacts, type VpcSnapshot } from '../../../functions/core/vpc-plan';
+import { vpcPlanActions } from '../../../functions/core/plan-actions';
+import type { SubnetFacts } from '../../../functions/core/subnets';
+import { isNoop, needsVpcDns, planVpc, writeBackTags, type EndpointFacts, type PresentPlan, type VpcPlan, type VpcSnapshot } from '../../../functions/core/vpc-plan';
 
 const SERVICE = 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0';
 const settings = { serviceName: SERVICE, proxyTag: { key: 'egress-proxy', value: 'enabled' }, proxyPort: 3128 };
@@ -251,5 +253,289 @@ describe('needsVpcDns: the two DescribeVpcAttribute calls are made only when the
       }
     })();
     expect(needsThem).toBe(expected);
+  });
+});
+
+describe('planVpc: endpoints in a dead state are replaced', () => {
+  it.each(['rejected', 'failed', 'expired'])('deletes a %s endpoint and creates one that supersedes it', (state) => {
+    // Prepare
+    const dead = snapshot({ managedEndpoints: [endpoint('vpce-0dead', state)] });
+
+    // Act
+    const plan = planVpc(dead, inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({
+      kind: 'present',
+      deleteEndpointIds: ['vpce-0dead'],
+      endpoint: {
+        action: 'create',
+        clientToken: endpointClientToken({ vpcId: 'vpc-0abc', serviceName: SERVICE, subnetIds: ['subnet-0a', 'subnet-0b'], supersedesEndpointId: 'vpce-0dead' }),
+      },
+    });
+  });
+
+  it.each(['deleting', 'deleted', 'Deleting'])('creates a replacement for a %s endpoint without deleting it again', (state) => {
+    // Prepare
+    const going = snapshot({ managedEndpoints: [endpoint('vpce-0gone', state)] });
+
+    // Act
+    const plan = planVpc(going, inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({
+      kind: 'present',
+      deleteEndpointIds: [],
+      endpoint: {
+        action: 'create',
+        clientToken: endpointClientToken({ vpcId: 'vpc-0abc', serviceName: SERVICE, subnetIds: ['subnet-0a', 'subnet-0b'], supersedesEndpointId: 'vpce-0gone' }),
+      },
+    });
+  });
+
+  it('supersedes the lowest dead endpoint id whatever order DescribeVpcEndpoints lists them in (one token for every run)', () => {
+    // Prepare
+    const dead = [endpoint('vpce-0dead2', 'failed'), endpoint('vpce-0dead1', 'rejected'), endpoint('vpce-0dead3', 'expired')];
+
+    // Act
+    const plans = [planVpc(snapshot({ managedEndpoints: dead }), inScope, settings), planVpc(snapshot({ managedEndpoints: [...dead].reverse() }), inScope, settings)];
+
+    // Assess
+    const token = endpointClientToken({ vpcId: 'vpc-0abc', serviceName: SERVICE, subnetIds: ['subnet-0a', 'subnet-0b'], supersedesEndpointId: 'vpce-0dead1' });
+    for (const plan of plans) {
+      expect(plan).toMatchObject({ endpoint: { action: 'create', clientToken: token }, deleteEndpointIds: ['vpce-0dead1', 'vpce-0dead2', 'vpce-0dead3'] });
+    }
+  });
+
+  it('keeps the live endpoint and leaves one already being deleted alone', () => {
+    // Prepare
+    const endpoints = [endpoint('vpce-0gone', 'deleting'), endpoint('vpce-01', 'available')];
+
+    // Act
+    const plan = planVpc(snapshot({ managedEndpoints: endpoints }), inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({ endpoint: { action: 'keep', current: { endpointId: 'vpce-01' } }, deleteEndpointIds: [] });
+  });
+});
+
+describe('planVpc: the plan for a tagged VPC, in full', () => {
+  it('gives the reason and no warning for a plain creation', () => {
+    // Act
+    const plan = planVpc(snapshot(), inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({ reason: 'VPC is tagged egress-proxy=enabled and active member', warnings: [] });
+  });
+
+  it('uses the lowest of several managed security groups and warns about the others', () => {
+    // Prepare
+    const groups = [
+      { groupId: 'sg-02', ingressCidrs: [] },
+      { groupId: 'sg-01', ingressCidrs: ['10.0.0.0/16', '10.1.0.0/16'] },
+    ];
+
+    // Act
+    const plan = planVpc(snapshot({ managedEndpoints: [endpoint('vpce-01', 'available')], managedSecurityGroups: groups }), inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({
+      securityGroup: { groupId: 'sg-01', authorize: [], revoke: [] },
+      warnings: ['several managed security groups; using sg-01'],
+    });
+  });
+
+  it('authorizes and revokes CIDR blocks in sorted order', () => {
+    // Prepare
+    const base = snapshot({ managedSecurityGroups: [{ groupId: 'sg-01', ingressCidrs: ['10.9.0.0/16', '10.8.0.0/16', '10.0.0.0/16'] }] });
+    const vpc = { ...base.vpc!, cidrBlocks: ['10.3.0.0/16', '10.0.0.0/16', '10.2.0.0/16'] };
+
+    // Act
+    const plan = planVpc({ ...base, vpc }, inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({ securityGroup: { groupId: 'sg-01', authorize: ['10.2.0.0/16', '10.3.0.0/16'], revoke: ['10.8.0.0/16', '10.9.0.0/16'] } });
+  });
+
+  it('warns when it keeps one of several live endpoints, and deletes the others and the dead ones in id order', () => {
+    // Prepare
+    const endpoints = [endpoint('vpce-04', 'available'), endpoint('vpce-03', 'failed'), endpoint('vpce-02', 'available'), endpoint('vpce-01', 'pendingAcceptance')];
+
+    // Act
+    const plan = planVpc(snapshot({ managedEndpoints: endpoints }), inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({
+      endpoint: { action: 'keep', current: { endpointId: 'vpce-02' } },
+      deleteEndpointIds: ['vpce-01', 'vpce-03', 'vpce-04'],
+      warnings: ['found 3 live managed endpoints; keeping vpce-02'],
+    });
+  });
+
+  it('gives no warning when it keeps the only live endpoint and the only managed security group', () => {
+    // Prepare
+    const converged = snapshot({
+      managedEndpoints: [endpoint('vpce-01', 'available')],
+      managedSecurityGroups: [{ groupId: 'sg-01', ingressCidrs: ['10.0.0.0/16', '10.1.0.0/16'] }],
+    });
+
+    // Act
+    const plan = planVpc(converged, inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({ endpoint: { action: 'keep' }, warnings: [] });
+  });
+
+  it('adds the missing AZs to an endpoint that also sits in a subnet the VPC no longer lists', () => {
+    // Prepare
+    const kept = endpoint('vpce-01', 'available', ['subnet-0gone', 'subnet-0a']);
+
+    // Act
+    const plan = planVpc(snapshot({ managedEndpoints: [kept] }), inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({ endpoint: { action: 'keep', addSubnetIds: ['subnet-0b'] } });
+  });
+
+  it('names the supported AZs in order and every skipped subnet when no subnet is usable', () => {
+    // Prepare
+    const service = { ...snapshot().service!, availabilityZoneIds: new Set(['euw2-az2', 'euw2-az1']) };
+    const subnets: SubnetFacts[] = [
+      { subnetId: 'subnet-0c', availabilityZoneId: 'euw2-az3', mapPublicIpOnLaunch: false, tags: {} },
+      { subnetId: 'subnet-0a', availabilityZoneId: 'euw2-az1', mapPublicIpOnLaunch: false, tags: { 'egress-proxy:subnet': 'false' } },
+    ];
+
+    // Act
+    const plan = planVpc(snapshot({ service, subnets }), inScope, settings);
+
+    // Assess
+    expect(plan).toEqual({
+      kind: 'blocked',
+      reason:
+        'no subnet of vpc-0abc is in an AZ the service supports (euw2-az1, euw2-az2): ' +
+        'subnet-0c: AZ euw2-az3 is not supported by the service; subnet-0a: tagged egress-proxy:subnet=false',
+    });
+  });
+
+  it('says only which AZs are supported when the VPC has no subnet at all', () => {
+    // Act
+    const plan = planVpc(snapshot({ subnets: [] }), inScope, settings);
+
+    // Assess
+    expect(plan).toEqual({ kind: 'blocked', reason: 'no subnet of vpc-0abc is in an AZ the service supports (euw2-az1, euw2-az2)' });
+  });
+});
+
+describe('planVpc: removal, in full', () => {
+  it('plans nothing to remove for a VPC that no longer exists', () => {
+    // Act
+    const plan = planVpc(snapshot({ vpc: undefined }), inScope, settings);
+
+    // Assess
+    expect(plan).toEqual({ kind: 'absent', reason: 'VPC vpc-0abc does not exist', deleteEndpointIds: [], deleteSecurityGroupIds: [], removeTagKeys: [] });
+  });
+
+  it('deletes managed endpoints and groups in id order, skipping endpoints already deleting or deleted', () => {
+    // Prepare
+    const base = snapshot({
+      managedEndpoints: [endpoint('vpce-03', 'available'), endpoint('vpce-02', 'deleted'), endpoint('vpce-01', 'failed'), endpoint('vpce-04', 'Deleting')],
+      managedSecurityGroups: [{ groupId: 'sg-02', ingressCidrs: [] }, { groupId: 'sg-01', ingressCidrs: [] }],
+    });
+
+    // Act
+    const plan = planVpc({ ...base, vpc: { ...base.vpc!, tags: {} } }, inScope, settings);
+
+    // Assess
+    expect(plan).toMatchObject({ kind: 'absent', deleteEndpointIds: ['vpce-01', 'vpce-03'], deleteSecurityGroupIds: ['sg-01', 'sg-02'] });
+  });
+});
+
+describe('writeBackTags: the endpoint id and proxy URL tags', () => {
+  it('writes both tags on a VPC that has neither', () => {
+    // Act
+    const tags = writeBackTags({ Name: 'app' }, 'vpce-01', 'http://x:3128');
+
+    // Assess
+    expect(tags).toEqual({ 'egress-proxy-managed:endpoint-id': 'vpce-01', 'egress-proxy-managed:proxy-url': 'http://x:3128' });
+  });
+
+  it('writes the endpoint id and leaves the proxy URL tag alone while the URL is not known', () => {
+    // Prepare
+    const current = { 'egress-proxy-managed:endpoint-id': 'vpce-old', 'egress-proxy-managed:proxy-url': 'http://old:3128' };
+
+    // Act
+    const tags = writeBackTags(current, 'vpce-01', undefined);
+
+    // Assess: no proxy-url key at all (a key with an undefined value would still be written)
+    expect(tags).toStrictEqual({ 'egress-proxy-managed:endpoint-id': 'vpce-01' });
+  });
+});
+
+describe('isNoop: a plan changes nothing only when every part of it is empty', () => {
+  const keep = { action: 'keep' as const, current: endpoint('vpce-01', 'available'), addSubnetIds: [] };
+  const converged = {
+    kind: 'present' as const,
+    reason: 'tagged',
+    securityGroup: { groupId: 'sg-01', authorize: [], revoke: [] },
+    endpoint: keep,
+    deleteEndpointIds: [],
+    warnings: [],
+  };
+  const nothingLeft = { kind: 'absent' as const, reason: 'untagged', deleteEndpointIds: [], deleteSecurityGroupIds: [], removeTagKeys: [] };
+
+  it('counts a blocked VPC, a converged VPC and a VPC with nothing of ours left as no-ops', () => {
+    // Act / Assess
+    expect(isNoop({ kind: 'blocked', reason: 'service not visible' })).toBe(true);
+    expect(isNoop(converged)).toBe(true);
+    expect(isNoop(nothingLeft)).toBe(true);
+  });
+
+  it.each([
+    ['an endpoint', { deleteEndpointIds: ['vpce-01'] }],
+    ['a security group', { deleteSecurityGroupIds: ['sg-01'] }],
+    ['write-back tags', { removeTagKeys: ['egress-proxy-managed:endpoint-id'] }],
+    ['an endpoint and a security group', { deleteEndpointIds: ['vpce-01'], deleteSecurityGroupIds: ['sg-01'] }],
+    ['a security group and tags', { deleteSecurityGroupIds: ['sg-01'], removeTagKeys: ['egress-proxy-managed:endpoint-id'] }],
+  ])('counts removing %s as a change', (_, removals) => {
+    // Act / Assess
+    expect(isNoop({ ...nothingLeft, ...removals })).toBe(false);
+  });
+
+  it.each([
+    ['an endpoint to create', { endpoint: { action: 'create' as const, subnetIds: ['subnet-0a'], privateDnsEnabled: true, clientToken: 'egress-1' } }],
+    ['subnets to add', { endpoint: { ...keep, addSubnetIds: ['subnet-0b'] } }],
+    ['a security group to create', { securityGroup: { groupId: undefined, authorize: ['10.0.0.0/16'], revoke: [] } }],
+    ['a CIDR block to revoke', { securityGroup: { groupId: 'sg-01', authorize: [], revoke: ['10.9.0.0/16'] } }],
+    ['an endpoint to delete', { deleteEndpointIds: ['vpce-02'] }],
+  ])('counts a tagged VPC with %s as a change', (_, change) => {
+    // Act / Assess
+    expect(isNoop({ ...converged, ...change })).toBe(false);
+  });
+});
+
+describe('isNoop agrees with the plan lines: a plan is a no-op exactly when it lists no action', () => {
+  const keep = { action: 'keep' as const, current: endpoint('vpce-01', 'available'), addSubnetIds: [] };
+  const present = (overrides: Partial<PresentPlan>): PresentPlan => ({
+    kind: 'present',
+    reason: 'tagged',
+    securityGroup: { groupId: 'sg-01', authorize: [], revoke: [] },
+    endpoint: keep,
+    deleteEndpointIds: [],
+    warnings: [],
+    ...overrides,
+  });
+
+  it.each<[string, VpcPlan]>([
+    ['a converged VPC', present({})],
+    ['a VPC whose security group is missing, even with no CIDR block to authorize yet', present({ securityGroup: { groupId: undefined, authorize: [], revoke: [] } })],
+    ['a VPC with a CIDR block to authorize', present({ securityGroup: { groupId: 'sg-01', authorize: ['10.1.0.0/16'], revoke: [] } })],
+    ['a blocked VPC', { kind: 'blocked', reason: 'service not visible' }],
+    ['an untagged VPC with nothing of ours', { kind: 'absent', reason: 'untagged', deleteEndpointIds: [], deleteSecurityGroupIds: [], removeTagKeys: [] }],
+  ])('%s', (_, plan) => {
+    // Act
+    const actions = vpcPlanActions('123456789012', 'vpc-0abc', plan);
+
+    // Assess
+    expect(isNoop(plan)).toBe(actions.length === 0);
   });
 });

@@ -43,16 +43,27 @@ describe('the policy helper reads Squid lookups', () => {
 });
 
 describe('the policy helper answers Squid', () => {
-  test('OK names the policy that allowed, and always carries every key', () => {
-    expect(formatAnswer('4', { allowed: true, policy: 'payments', policies: ['payments', 'metrics'] })).toBe('4 OK policy=payments deny_reason=- policies=payments,metrics');
+  const owner = { accountId: '111111111111', vpcId: 'vpc-0aaaaaaaaaaaaaaaa' };
+
+  test('OK names the policy that allowed and whose endpoint it was, and always carries every key', () => {
+    expect(formatAnswer('4', { allowed: true, policy: 'payments', policies: ['payments', 'metrics'] }, owner)).toBe(
+      '4 OK policy=payments deny_reason=- policies=payments,metrics account=111111111111 vpc=vpc-0aaaaaaaaaaaaaaaa',
+    );
   });
 
-  test('ERR says why, with the endpoint\'s policies', () => {
-    expect(formatAnswer('5', { allowed: false, reason: 'not_in_policy', policies: ['metrics'] })).toBe('5 ERR policy=- deny_reason=not_in_policy policies=metrics');
-    expect(formatDenial('6', 'no_sni')).toBe('6 ERR policy=- deny_reason=no_sni policies=-');
+  test('ERR says why, with the endpoint\'s policies, account and VPC', () => {
+    expect(formatAnswer('5', { allowed: false, reason: 'not_in_policy', policies: ['metrics'] }, owner)).toBe(
+      '5 ERR policy=- deny_reason=not_in_policy policies=metrics account=111111111111 vpc=vpc-0aaaaaaaaaaaaaaaa',
+    );
+    expect(formatDenial('6', 'no_sni', [], owner)).toBe('6 ERR policy=- deny_reason=no_sni policies=- account=111111111111 vpc=vpc-0aaaaaaaaaaaaaaaa');
+  });
+
+  test('an endpoint the mapping does not know has "-" for its account and VPC (the keys stay, so no stale note survives)', () => {
+    expect(formatAnswer('7', { allowed: true, policy: 'baseline', policies: [] })).toBe('7 OK policy=baseline deny_reason=- policies=- account=- vpc=-');
+    expect(formatDenial('6', 'no_sni')).toBe('6 ERR policy=- deny_reason=no_sni policies=- account=- vpc=-');
   });
 
   test('BH (a denial Squid does not cache) for anything the helper could not decide', () => {
-    expect(formatHelperError('8')).toBe('8 BH policy=- deny_reason=helper_error policies=-');
+    expect(formatHelperError('8')).toBe('8 BH policy=- deny_reason=helper_error policies=- account=- vpc=-');
   });
 });

@@ -66,7 +66,7 @@ describe('pollStore', () => {
   });
 
   test('refuses a bundle that the pipeline\'s own check would refuse (an IP literal in a named policy)', async () => {
-    serve(BUNDLE_KEY, JSON.stringify(bundle('r2', { policies: { payments: ['.stripe.com', '10.0.0.1'] } })), '"b2"');
+    serve(BUNDLE_KEY, JSON.stringify(bundle('r2', { policies: { payments: ['.stripe.com', '52.94.76.20'] } })), '"b2"');
     missing(MAPPING_KEY);
 
     const after = await pollStore(new S3Client({}), BUCKET, empty());

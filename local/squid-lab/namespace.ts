@@ -1,15 +1,17 @@
 /**
- * A throw-away network namespace holding the whole test world: Squid, the origin servers and the
- * client connections. The jest process reaches into it through the agent's Unix socket relay.
+ * A throw-away network namespace holding a whole Squid lab: Squid, the origin servers and the client
+ * connections. The process that made it (jest, the demo, the benchmark) reaches into it through the
+ * namespace agent's Unix socket relay, or runs a program inside it (`spawn`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { forwardArgument, type InboundForward } from './agent-protocol';
-import { NAMESPACE_ADDRESSES } from './fixture';
+import { LAB_NAMESPACE_ADDRESSES } from './addresses';
+import { forwardArgument, type InboundForward } from './namespace-agent-protocol';
 
-const TSX_BIN = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+/** Runs TypeScript inside the namespace (the namespace agent, the benchmark's load generator). */
+export const TSX_BIN = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 const AGENT_SCRIPT = join(__dirname, 'namespace-agent.ts');
 
 function run(command: string, args: readonly string[]): void {
@@ -19,7 +21,14 @@ function run(command: string, args: readonly string[]): void {
   }
 }
 
-export class TestNamespace {
+export interface NamespaceOptions {
+  /** Addresses (with prefix length) for the namespace's `lo`. @default LAB_NAMESPACE_ADDRESSES */
+  readonly addresses?: readonly string[];
+  /** TCP listeners inside the namespace piped to Unix sockets outside it (see namespace-agent.ts). */
+  readonly forwards?: readonly InboundForward[];
+}
+
+export class LabNamespace {
   readonly relaySocket: string;
   private agent: ChildProcess | undefined;
 
@@ -30,13 +39,15 @@ export class TestNamespace {
     this.relaySocket = join(workDir, 'relay.sock');
   }
 
-  /**
-   * Name unique per jest worker and file, so parallel suites never share a namespace. `forwards`:
-   * TCP listeners inside the namespace piped to Unix sockets outside it (see namespace-agent.ts).
-   */
-  static async create(suite: string, workDir: string, forwards: readonly InboundForward[] = []): Promise<TestNamespace> {
-    const namespace = new TestNamespace(`egress-${suite}-${process.pid}`, workDir);
-    await namespace.setUp(forwards);
+  /** Named `egress-<purpose>-<pid>`: unique per process and purpose, so parallel jest suites never share one. */
+  static async create(purpose: string, workDir: string, options: NamespaceOptions = {}): Promise<LabNamespace> {
+    const namespace = new LabNamespace(`egress-${purpose}-${process.pid}`, workDir);
+    try {
+      await namespace.setUp(options.addresses ?? LAB_NAMESPACE_ADDRESSES, options.forwards ?? []);
+    } catch (error) {
+      await namespace.destroy();
+      throw error;
+    }
     return namespace;
   }
 
@@ -44,12 +55,12 @@ export class TestNamespace {
     return join('/etc/netns', this.name);
   }
 
-  private async setUp(forwards: readonly InboundForward[]): Promise<void> {
+  private async setUp(addresses: readonly string[], forwards: readonly InboundForward[]): Promise<void> {
     run('ip', ['netns', 'add', this.name]);
     run('ip', ['-n', this.name, 'link', 'set', 'lo', 'up']);
-    for (const address of NAMESPACE_ADDRESSES) run('ip', ['-n', this.name, 'addr', 'add', address, 'dev', 'lo']);
+    for (const address of addresses) run('ip', ['-n', this.name, 'addr', 'add', address, 'dev', 'lo']);
     // `ip netns exec` bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf: a resolver
-    // that refuses at once, so names missing from the test hosts file fail fast and offline.
+    // that refuses at once, so names missing from Squid's hosts file fail fast and offline.
     mkdirSync(this.etcDir, { recursive: true });
     writeFileSync(join(this.etcDir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
 
@@ -64,6 +75,11 @@ export class TestNamespace {
       agent.once('exit', (code) => reject(new Error(`namespace agent exited (${code}): ${stderr}`)));
     });
     await ready;
+  }
+
+  /** The process group of the namespace agent (the origins and the relay). */
+  get agentProcessGroup(): number | undefined {
+    return this.agent?.pid;
   }
 
   /** Starts a command inside the namespace, in its own process group (see `killGroup`). */
@@ -83,7 +99,7 @@ export class TestNamespace {
 }
 
 /**
- * Kills a process started by `TestNamespace.spawn` together with everything it forked (the
+ * Kills a process started by `LabNamespace.spawn` together with everything it forked (the
  * entrypoint's log relay outlives Squid otherwise and keeps our stdout pipe open).
  */
 export async function killGroup(child: ChildProcess): Promise<void> {

@@ -8,7 +8,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { encodeProxyV2Header, vpcEndpointTlv } from './proxy-protocol';
 import { exchange, openRelay, parseHttpResponse, type Exchange, type HttpResponse } from './relay-client';
 import type { SquidInstance } from './squid-instance';
-import { HUB_NLB_ADDRESS, SPOKE_CLIENT_ADDRESS, SPOKE_CLIENT_PORT, VPC_ENDPOINT_ID } from './fixture';
+import { DEFAULT_VPC_ENDPOINT_ID, HUB_NLB_ADDRESS, SPOKE_CLIENT_ADDRESS, SPOKE_CLIENT_PORT } from './addresses';
 
 /** Give up on a tunnel that neither answers nor closes, well before jest's own timeout. */
 const TUNNEL_LIMIT_MS = 10_000;
@@ -18,13 +18,13 @@ export interface SpokeConnectionOptions {
   readonly from?: string;
   /** Omit the PROXY header entirely. */
   readonly withoutProxyHeader?: boolean;
-  /** The VPC endpoint id in TLV 0xEA (VPC_ENDPOINT_ID by default); null: a PROXY header without the TLV. */
+  /** The VPC endpoint id in TLV 0xEA (DEFAULT_VPC_ENDPOINT_ID by default); null: a PROXY header without the TLV. */
   readonly endpointId?: string | null;
   /** Close our side as soon as the proxy says anything (a CONNECT's 200 would otherwise wait for TLS). */
   readonly hangUpOnAnswer?: boolean;
 }
 
-export function nlbProxyHeader(proxyPort: number, endpointId: string | null = VPC_ENDPOINT_ID): Buffer {
+export function nlbProxyHeader(proxyPort: number, endpointId: string | null = DEFAULT_VPC_ENDPOINT_ID): Buffer {
   return encodeProxyV2Header({
     sourceAddress: SPOKE_CLIENT_ADDRESS,
     sourcePort: SPOKE_CLIENT_PORT,
@@ -115,7 +115,7 @@ function withLimit<T>(work: Promise<T>, onTimeout: () => T): Promise<T> {
 }
 
 async function tlsTunnel(socket: Socket, sni: string | null): Promise<{ throughTunnel: string; tlsError?: string }> {
-  // The origin's certificate is a test fixture: what matters here is which name the ClientHello carries.
+  // The origin's certificate is the lab's own (origin-tls/): what matters here is which name the ClientHello carries.
   const tls = tlsConnect({ socket, rejectUnauthorized: false, ...(sni === null ? {} : { servername: sni }) });
   return withLimit(
     new Promise((resolve) => {

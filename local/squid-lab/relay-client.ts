@@ -1,9 +1,9 @@
 /**
- * Client side of the tests: opens TCP connections inside the namespace (through the agent's relay)
- * and speaks raw bytes, so the tests control the PROXY header and the request line exactly.
+ * Client side of a lab: opens TCP connections inside the namespace (through the namespace agent's
+ * relay) and speaks raw bytes, so the caller controls the PROXY header and the request line exactly.
  */
 import { connect, type Socket } from 'node:net';
-import type { RelayTarget } from './agent-protocol';
+import type { RelayTarget } from './namespace-agent-protocol';
 
 /** Give up on a stuck exchange well before jest's own timeout, with a message saying where. */
 const EXCHANGE_LIMIT_MS = 15_000;
@@ -62,7 +62,7 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-/** Parses an HTTP/1.x response read until close (the tests always send `Connection: close`). */
+/** Parses an HTTP/1.x response read until close (lab clients always send `Connection: close`). */
 export function parseHttpResponse(received: Buffer): HttpResponse {
   const text = received.toString('latin1');
   const headerEnd = text.indexOf('\r\n\r\n');

@@ -1,15 +1,15 @@
 /**
- * Runs inside the test's network namespace (`ip netns exec NS tsx namespace-agent.ts SOCKET`).
+ * Runs inside a lab's network namespace (`ip netns exec NS tsx namespace-agent.ts SOCKET`).
  *
  * 1. Stand-in origin servers on every address of the namespace: HTTP on ports 80 and 8080 that
- *    echo the request they received (so tests can see which headers reached the origin), a TLS
+ *    echo the request they received (so a client can see which headers reached the origin), a TLS
  *    server on 443 that names the SNI it was asked for, and a plain TCP "banner" server on 22.
- * 2. A relay on a Unix socket, which is not bound to a network namespace: the jest process connects
- *    to it, sends one JSON line `{"from": ip, "to": ip, "port": n}`, and from then on its bytes
+ * 2. A relay on a Unix socket, which is not bound to a network namespace: the process outside (jest, the
+ *    demo) connects to it, sends one JSON line `{"from": ip, "to": ip, "port": n}`, and from then on its bytes
  *    flow over a TCP connection opened inside the namespace from that source address.
  * 3. Inbound forwards (`--forward HOST:PORT=SOCKET`, repeatable): a TCP listener inside the namespace
  *    whose connections are piped to a Unix socket that a process outside listens on (the policy
- *    store the Squid task's agent reads, served by the jest process).
+ *    store the Squid task's agent reads, served by the process outside).
  *
  * Prints "ready" on stdout once everything listens.
  */
@@ -20,9 +20,9 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { BANNER_ORIGIN_PORTS, HTTP_ORIGIN_PORTS, parseForwardArgument, TLS_ORIGIN_PORT, type InboundForward, type OriginEcho, type RelayTarget } from './agent-protocol';
+import { BANNER_ORIGIN_PORTS, HTTP_ORIGIN_PORTS, parseForwardArgument, TLS_ORIGIN_PORT, type InboundForward, type OriginEcho, type RelayTarget } from './namespace-agent-protocol';
 
-const TLS_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'tls');
+const ORIGIN_TLS = join(__dirname, 'origin-tls');
 
 const hitsByUrl = new Map<string, number>();
 
@@ -38,9 +38,11 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
     headers: req.headers,
     hits,
   };
-  // Cacheable on purpose: only `cache deny all` stops Squid from answering a repeat itself.
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
-  res.end(JSON.stringify(body));
+  const json = JSON.stringify(body);
+  // Cacheable on purpose: only `cache deny all` stops Squid from answering a repeat itself. A Content-Length
+  // (not chunked) keeps the benchmark's response reader small.
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
 }
 
 function stripMappedPrefix(address: string): string {
@@ -57,7 +59,7 @@ function bannerServer(): Server {
 
 /** The TLS origin: greets with the address it was reached on and the SNI it was asked for, then echoes. */
 function tlsServer(): Server {
-  const server = createTlsServer({ cert: readFileSync(join(TLS_FIXTURES, 'origin.crt')), key: readFileSync(join(TLS_FIXTURES, 'origin.key')) }, (socket: TLSSocket) => {
+  const server = createTlsServer({ cert: readFileSync(join(ORIGIN_TLS, 'origin.crt')), key: readFileSync(join(ORIGIN_TLS, 'origin.key')) }, (socket: TLSSocket) => {
     const sni = typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : '-';
     socket.write(`banner ${stripMappedPrefix(socket.localAddress ?? '')}:${socket.localPort ?? 0} sni=${sni}\n`);
     socket.pipe(socket);
@@ -123,7 +125,11 @@ async function main(): Promise<void> {
     listening.push(once(forwardTo(forward).listen({ host: forward.host, port: forward.port }), 'listening'));
   }
   for (const port of HTTP_ORIGIN_PORTS) {
-    const server = createHttpServer(echo).listen({ host: '::', port, ipv6Only: false });
+    // Idle keep-alive connections outlive Squid's own pconn_timeout (1 min), as a CDN's do: with Node's 5 s default
+    // the origin sometimes closed a connection Squid was reusing at that moment, and Squid answered 502.
+    const server = createHttpServer(echo);
+    server.keepAliveTimeout = 120_000;
+    server.listen({ host: '::', port, ipv6Only: false });
     listening.push(once(server, 'listening'));
   }
   for (const port of BANNER_ORIGIN_PORTS) {

@@ -1,7 +1,7 @@
-/** What the namespace agent (namespace-agent.ts) and the tests agree on. */
+/** What the namespace agent (namespace-agent.ts) and the processes that drive a lab agree on. */
 
 /**
- * Origin ports: HTTP echo servers; a TLS server on 443 (test/fixtures/tls) that greets with
+ * Origin ports: HTTP echo servers; a TLS server on 443 (certificate in origin-tls/) that greets with
  * `banner <address>:<port> sni=<SNI or ->` and echoes; a plain TCP banner server on 22.
  */
 export const HTTP_ORIGIN_PORTS = [80, 8080] as const;
@@ -10,7 +10,7 @@ export const BANNER_ORIGIN_PORTS = [22] as const;
 
 /**
  * A TCP listener inside the namespace whose connections the agent forwards to a Unix socket outside
- * it (for example the policy store, served by the jest process): `--forward 127.0.0.1:4566=/path.sock`.
+ * it (for example the policy store, served by the jest or demo process): `--forward 127.0.0.1:4566=/path.sock`.
  */
 export interface InboundForward {
   readonly host: string;

@@ -1,10 +1,10 @@
 /**
  * The policy agent and helper bundles (squid-config/fleet/build-bundles.ts), built once per work
- * directory. Squid runs as the `proxy` user, which may not be able to enter the checkout (issue:
- * a clone under /root): the tests give it copies inside their own work directory instead.
+ * directory. Squid runs as the `proxy` user, which may not be able to enter the checkout (a clone
+ * under /root): a lab gives it copies inside its own work directory instead.
  */
 import { join } from 'node:path';
-import { buildFleetBundles, FLEET_BUNDLES } from '../../../squid-config/fleet/build-bundles';
+import { buildFleetBundles, FLEET_BUNDLES } from '../../squid-config/fleet/build-bundles';
 
 const builds = new Map<string, Promise<string>>();
 

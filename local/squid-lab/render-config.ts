@@ -1,12 +1,12 @@
 /**
- * Renders the shipped squid.conf for a test run. Only ports and file paths change (and the hosts
- * file); each substitution must match exactly as often as expected, so a renamed directive fails
+ * Renders the shipped squid.conf for a lab run (tests, demo, benchmark). Only ports and file paths
+ * change (and the hosts file); each substitution must match exactly as often as expected, so a renamed directive fails
  * loudly instead of silently leaving the production value in place.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SQUID_CONFIG_DIR = join(__dirname, '..', '..', '..', 'squid-config');
+export const SQUID_CONFIG_DIR = join(__dirname, '..', '..', 'squid-config');
 export const SHIPPED_SQUID_CONF = join(SQUID_CONFIG_DIR, 'squid.conf');
 
 export interface RenderOptions {
@@ -29,7 +29,7 @@ interface Substitution {
   readonly count?: number;
 }
 
-/** The directives a rendering may touch; the config test asserts nothing else differs. */
+/** The directives a rendering may touch; test/squid/shipped-config.test.ts asserts nothing else differs. */
 export const SUBSTITUTED_DIRECTIVES = ['http_port', 'external_acl_type', 'hosts_file', 'pid_filename', 'access_log'] as const;
 
 function substitutions(options: RenderOptions): Substitution[] {

@@ -4,20 +4,20 @@
  * access log relayed to stdout.
  *
  * Everything the `proxy` user executes or reads (the entrypoint, the agent and helper bundles, the
- * config, the allowlist) is copied into the test's work directory first: the checkout itself may
+ * config, the allowlist) is copied into the lab's work directory first: the checkout itself may
  * live where only root can enter (a clone under /root, or in a mode-700 temporary directory).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { SQUID_BINARY } from './availability';
 import { agentBundle, fleetBundlesIn } from './fleet-bundles';
-import { killGroup, type TestNamespace } from './namespace';
+import { killGroup, type LabNamespace } from './namespace';
 import { exchange, parseHttpResponse, type HttpResponse } from './relay-client';
 import { readShippedSquidConf, renderSquidConf, SQUID_CONFIG_DIR } from './render-config';
-import { TEST_ALLOWLIST, TEST_HOSTS_FILE } from './fixture';
 
 const ENTRYPOINT = join(SQUID_CONFIG_DIR, 'entrypoint.sh');
-/** The Node binary running these tests also runs the helper and the agent (as `proxy`: see availability.ts). */
+/** The Node binary running the lab also runs the helper and the agent (as `proxy`: see availability.ts). */
 export const NODE_BINARY = process.execPath;
 /** Lines the policy agent (and the entrypoint's supervisor) print on the container's stdout start with this. */
 const AGENT_LINE_PREFIX = '{"policy_agent":';
@@ -38,11 +38,15 @@ export class SquidStartError extends Error {
 }
 
 export interface SquidStartOptions {
-  readonly namespace: TestNamespace;
+  readonly namespace: LabNamespace;
   /** A directory the Squid user can traverse; each instance gets a subdirectory. */
   readonly workDir: string;
   readonly proxyPort: number;
   readonly healthPort: number;
+  /** The baseline shipped in the image (/etc/squid/allowlist.txt): what the helper serves until a bundle is loaded. */
+  readonly allowlist: string;
+  /** Squid's hosts file (instead of /etc/hosts): the names the lab's origins answer for. */
+  readonly hostsFile: string;
   /** Edits the shipped config before it is rendered (policy-mutation tests only). */
   readonly mutate?: (rendered: string) => string;
   /**
@@ -52,7 +56,7 @@ export interface SquidStartOptions {
   readonly readiness?: 'health' | 'listening';
   /**
    * The policy store the agent polls (AWS_* variables and EGRESS_POLICY_BUCKET, see policy-store.ts);
-   * without it the agent reports per-spoke policy off and the helper serves the test allowlist.
+   * without it the agent reports per-spoke policy off and the helper serves `allowlist`.
    */
   readonly policyStoreEnvironment?: Readonly<Record<string, string>>;
   /** EGRESS_POLICY_POLL_SECONDS for the agent (the image's default is 10). */
@@ -65,7 +69,7 @@ export class SquidInstance {
   private stderr = '';
 
   private constructor(
-    private readonly namespace: TestNamespace,
+    private readonly namespace: LabNamespace,
     private readonly process: ChildProcess,
     readonly proxyPort: number,
     readonly healthPort: number,
@@ -93,8 +97,8 @@ export class SquidInstance {
     const hostsFilePath = join(dir, 'hosts');
     const confPath = join(dir, 'squid.conf');
     const entrypoint = join(dir, 'entrypoint.sh');
-    writeFileSync(allowlistPath, TEST_ALLOWLIST);
-    writeFileSync(hostsFilePath, TEST_HOSTS_FILE);
+    writeFileSync(allowlistPath, options.allowlist);
+    writeFileSync(hostsFilePath, options.hostsFile);
     copyFileSync(ENTRYPOINT, entrypoint);
     chmodSync(entrypoint, 0o755);
     const bundleDir = await fleetBundlesIn(options.workDir);
@@ -107,6 +111,8 @@ export class SquidInstance {
 
     const child = options.namespace.spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'sh', entrypoint], {
       ...withoutAwsSettings(process.env),
+      // The entrypoint runs `squid` from PATH, as in the image; a caller's PATH may lack /usr/sbin.
+      PATH: [SQUID_BINARY ? dirname(SQUID_BINARY) : undefined, process.env.PATH].filter(Boolean).join(':'),
       // The proxy user's home: the SDK looks for ~/.aws there, and /root is not readable.
       HOME: runDir,
       SQUID_CONF: confPath,
@@ -138,6 +144,11 @@ export class SquidInstance {
     }
     await this.stop();
     throw new SquidStartError(`squid did not ${what} within ${READY_LIMIT_MS} ms:\n${this.stderr}`);
+  }
+
+  /** The process group of the task (entrypoint, Squid, its helpers, the policy agent, the log relay). */
+  get processGroup(): number | undefined {
+    return this.process.pid;
   }
 
   get relaySocket(): string {
@@ -245,7 +256,7 @@ export class SquidInstance {
     process.kill(Number(agentPid), 'SIGKILL');
   }
 
-  /** Resolves once Squid has exited (for tests of configurations that must make it stop). */
+  /** Resolves once Squid has exited (for configurations that must make it stop). */
   async waitUntilExited(limitMs: number): Promise<void> {
     const deadline = Date.now() + limitMs;
     while (this.process.exitCode === null && this.process.signalCode === null) {
@@ -268,7 +279,7 @@ export class SquidInstance {
   }
 }
 
-/** The jest process's own AWS settings must not leak into the agent: it talks to the test store or to nothing. */
+/** The driving process's own AWS settings must not leak into the agent: it talks to the lab's store or to nothing. */
 function withoutAwsSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('EGRESS_')));
 }
