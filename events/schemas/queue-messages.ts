@@ -22,8 +22,8 @@ export function parseVpcOnboardingMessage(body: string, options: TagChangeOption
 }
 
 function pipedEvent(message: unknown, kind: string): unknown {
-  const isObject = typeof message === 'object' && message !== null && !Array.isArray(message);
-  const event = isObject ? (message as Record<string, unknown>)[PIPED_EVENT_FIELD] : undefined;
+  // JSON.parse gives null or something with properties (a string's or a number's are never the event).
+  const event = message === null ? undefined : (message as Record<string, unknown>)[PIPED_EVENT_FIELD];
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new MalformedEventError(kind, `expected the pipe's {"${PIPED_EVENT_FIELD}": <event>}, with the EventBridge event as an object`);
   }

@@ -132,7 +132,8 @@ describe('queue message bodies', () => {
     expect(parseVpcOnboardingMessage(JSON.stringify({ event: tag }))).toMatchObject({ kind: 'vpc', vpcId: 'vpc-0a1b2c3d4e5f60718' });
     expect(() => parseVpcOnboardingMessage(JSON.stringify(tag))).toThrow(`expected the pipe's {"event": <event>}`);
     // What a bare <$.body> template would make of it: a string, not the event.
-    expect(() => parseVpcOnboardingMessage(JSON.stringify({ event: JSON.stringify(tag) }))).toThrow('malformed VPC onboarding message');
+    const notThePipes = [JSON.stringify({ event: JSON.stringify(tag) }), 'null', '[]', '{"event": null}', '{"event": []}', '"text"'];
+    for (const body of notThePipes) expect(() => parseVpcOnboardingMessage(body)).toThrow(`malformed VPC onboarding message: expected the pipe's`);
   });
 
   it('tell the two acceptance triggers apart, and reject anything else', () => {
