@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY } from '../events/patterns';
 import { MANAGED_TAG_PREFIX } from '../functions/core/managed-tags';
-import { HUB_BUS_NAME } from '../events/routes';
+import { HUB_BUS_NAME, type RouteOptions } from '../events/routes';
 import type { ContextSource, HubConfig } from './config';
 import { ConfigError } from './validation/config-error';
 import { ProblemCollector } from './validation/problems';
@@ -132,6 +132,15 @@ export function controlPlaneRoleName(config: ControlPlaneConfig, fn: ControlPlan
 
 export function controlPlaneRoleArn(config: ControlPlaneConfig, fn: ControlPlaneFunction): string {
   return `arn:aws:iam::${config.hub.env.account}:role/${controlPlaneRoleName(config, fn)}`;
+}
+
+/** What events/routes.ts needs to build this deployment's rules: the tag keys and the accounts each event must come from. */
+export function routeOptions(config: ControlPlaneConfig): RouteOptions {
+  return {
+    proxyTagKey: config.proxyTag.key,
+    policyTagKey: config.policyTagKey,
+    accounts: { hub: config.hub.env.account, management: config.managementAccount },
+  };
 }
 
 /** Named per deployment, so two deployments in one hub account do not share a bus. */

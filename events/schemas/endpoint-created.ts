@@ -34,7 +34,7 @@ export const endpointCreatedEventSchema = eventBridgeEnvelope(endpointCreatedDet
 export function parseEndpointCreatedEvent(input: unknown): EndpointScope {
   const event = parseOrThrow(endpointCreatedEventSchema, input, 'Endpoint Created event');
   const { accountId, region, vpcId, vpcEndpointId, serviceId } = event.detail;
-  return { kind: 'endpoint', accountId, region, vpcId, vpcEndpointId, eventId: event.id, ...(serviceId ? { serviceId } : {}) };
+  return { kind: 'endpoint', accountId, region, vpcId, vpcEndpointId, eventId: event.id, senderAccountId: event.account, ...(serviceId ? { serviceId } : {}) };
 }
 
 /** The hand-off's PutEvents entry; its resource is the endpoint's ARN, as AWS's own events name theirs. */

@@ -20,9 +20,9 @@ export const endpointMappingChangedEventSchema = eventBridgeEnvelope(endpointMap
   'detail-type': z.literal(ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE),
 });
 
-export function parseEndpointMappingChangedEvent(input: unknown): { eventId: string; accountId: string } {
+export function parseEndpointMappingChangedEvent(input: unknown): { eventId: string; accountId: string; senderAccountId: string } {
   const event = parseOrThrow(endpointMappingChangedEventSchema, input, 'Endpoint Mapping Changed event');
-  return { eventId: event.id, accountId: event.detail.accountId };
+  return { eventId: event.id, accountId: event.detail.accountId, senderAccountId: event.account };
 }
 
 export function endpointMappingChangedEntry(detail: EndpointMappingChangedDetail, eventBusName: string): ControlPlaneEventEntry {

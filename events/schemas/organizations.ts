@@ -86,7 +86,7 @@ export function parseOrganizationsEvent(input: unknown): AccountScope | IgnoredE
     }
   }
   const accountId = accountIdOf(trigger, event);
-  return { kind: 'account', accountId, eventId, trigger, claimedChange: JOINED.has(trigger) ? 'joined' : 'left' };
+  return { kind: 'account', accountId, eventId, senderAccountId: event.account, trigger, claimedChange: JOINED.has(trigger) ? 'joined' : 'left' };
 }
 
 function isOrganizationEventName(name: string): name is OrganizationEventName {

@@ -32,7 +32,7 @@ const KIND = 'reconciler input';
 export function parseReconcilerInput(input: unknown, invocationId: string): OrganizationScope {
   if (typeof input === 'object' && input !== null && (input as { source?: unknown }).source === 'aws.events') {
     const event = parseOrThrow(scheduledEventSchema, input, 'scheduled event');
-    return { kind: 'organization', trigger: 'schedule', dryRun: false, fanOut: true, eventId: event.id };
+    return { kind: 'organization', trigger: 'schedule', dryRun: false, fanOut: true, eventId: event.id, senderAccountId: event.account };
   }
   if (isContinuation(input)) {
     const { eventId, runId, afterAccountId, senderAccountId } = parseReconcileContinuationEvent(input);
@@ -43,6 +43,7 @@ export function parseReconcilerInput(input: unknown, invocationId: string): Orga
       fanOut: true,
       eventId,
       continuation: { runId, afterAccountId, senderAccountId },
+      senderAccountId,
     };
   }
   const manual = parseOrThrow(manualReconcileInputSchema, input ?? {}, KIND);

@@ -69,5 +69,5 @@ export function parseTagChangeEvent(input: unknown, options: TagChangeOptions = 
       parsedVpcId.error.issues[0]?.message ?? 'bad VPC id';
     throw new MalformedEventError(KIND, `resources[0]: ${message}`);
   }
-  return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, changedTagKeys };
+  return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, senderAccountId: event.account, changedTagKeys };
 }

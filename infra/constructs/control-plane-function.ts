@@ -25,6 +25,11 @@ export interface ControlPlaneFunctionProps {
    * Retries of a failed asynchronous invocation (schedule, rule targets). @default Lambda's default (2)
    */
   readonly asyncRetryAttempts?: number;
+  /**
+   * Concurrency reserved for the function: both its guaranteed share of the account's pool and its ceiling.
+   * @default none (the function shares the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /** One control-plane Lambda: its own role (no managed policies), its own log group, bundled locally with esbuild. */
@@ -68,6 +73,7 @@ export class ControlPlaneFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       ...(props.asyncRetryAttempts === undefined ? {} : { retryAttempts: props.asyncRetryAttempts }),
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: { ...props.environment, NODE_OPTIONS: FUNCTION_NODE_OPTIONS },
       bundling: {
         format: nodejs.OutputFormat.ESM,

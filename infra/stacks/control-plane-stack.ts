@@ -12,6 +12,7 @@ import {
   controlPlaneRoleName,
   hubBusName,
   organizationsReadRoleArn,
+  routeOptions,
   type ControlPlaneConfig,
   type ControlPlaneFunction as FunctionName,
 } from '../control-plane-config';
@@ -40,6 +41,18 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly endpointService: ProxyEndpointService;
 }
 
+/**
+ * The reconciler's reserved concurrency. A run is one chain of invocations (each continuation starts after the
+ * previous one returned), so two at once cover a scheduled chain plus an operator's `plan`/`reconcile` or the next
+ * hour's schedule overlapping a long chain. As a ceiling it bounds what any burst of triggers can cost (two 1,024 MB
+ * invocations, whatever reaches the function); as a reservation the account reconcilers (up to 50 at once) and the
+ * onboarding functions cannot take the pool it needs. Asynchronous invocations over the ceiling (schedule,
+ * continuations) wait in Lambda's own queue and are retried until the function's maximum event age (6 hours by
+ * default), not lost; a synchronous one (the CLI's --function-name) gets TooManyRequestsException.
+ * Lambda refuses the deployment if it would leave the account fewer than its minimum unreserved executions (100 on
+ * an account with the default quota of 1,000; new accounts with a quota of 10 must ask for more first).
+ */
+const RECONCILER_RESERVED_CONCURRENCY = 2;
 /** Who writes what in the policy store: account shards by the converging functions, the mapping by its publisher. */
 const POLICY_STORE_ACCESS: Readonly<Record<FunctionName, 'shards' | 'publish' | undefined>> = {
   'account-onboarding': 'shards',
@@ -75,7 +88,12 @@ export class ControlPlaneStack extends Stack {
     const policyBucket = policyStoreBucketName(config.hub);
     const logRetention: logs.RetentionDays = config.hub.logRetentionDays;
 
-    this.bus = new HubEventBus(this, 'HubBus', { eventBusName: hubBusName(config), organizationId: config.organizationId });
+    this.bus = new HubEventBus(this, 'HubBus', {
+      eventBusName: hubBusName(config),
+      organizationId: config.organizationId,
+      hubAccountId: config.hub.env.account,
+      managementAccountId: config.managementAccount,
+    });
     const share = new DiscoveryShare(this, 'DiscoveryShare', {
       name: `${config.hub.deploymentName}-egress-proxy-discovery`,
       parameterArns: Object.values(endpointService.parameters).map((parameter) => parameter.parameterArn),
@@ -134,7 +152,7 @@ export class ControlPlaneStack extends Stack {
           statements: [...controlPlaneStatements(name, resources), ...policyStoreGrants(policyBucket, name)],
           // A failed fan-out invocation has already published work items (and maybe its continuation): a retry would
           // publish them again and fork the continuation chain. Its errors alarm; the next scheduled run repairs.
-          ...(name === 'reconciler' ? { asyncRetryAttempts: 0 } : {}),
+          ...(name === 'reconciler' ? { asyncRetryAttempts: 0, reservedConcurrency: RECONCILER_RESERVED_CONCURRENCY } : {}),
         });
         acknowledgeControlPlaneWildcards(fn.role, name, resources);
         if (POLICY_STORE_ACCESS[name] !== undefined) {
@@ -149,7 +167,8 @@ export class ControlPlaneStack extends Stack {
       this.functions[QUEUE_CONSUMERS[name]].function.addEventSource(
         new SqsEventSource(this.queues[name].queue, {
           batchSize: definition.batchSize,
-          maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds),
+          // A FIFO queue takes no batching window.
+          ...(definition.batchingWindowSeconds === 0 ? {} : { maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds) }),
           reportBatchItemFailures: true,
           maxConcurrency: definition.maxConcurrency,
         }),
@@ -176,7 +195,7 @@ export class ControlPlaneStack extends Stack {
       });
 
     this.rules = {};
-    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'hub')) {
+    for (const route of routesOn(buildRoutes(routeOptions(config)), 'hub')) {
       const { target } = route;
       if (target.kind === 'hub-bus') throw new Error(`hub route ${route.id} cannot forward to the hub bus itself`);
       const queue = target.kind === 'queue' ? this.queues[target.queue] : undefined;
@@ -185,7 +204,7 @@ export class ControlPlaneStack extends Stack {
         description: route.description,
         eventPattern: toCdkEventPattern(route.pattern),
         // Delivery failures (for example a queue policy problem) land next to processing failures.
-        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.queue, { deadLetterQueue: queue.deadLetterQueue })],
+        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.ruleTarget.queue, { deadLetterQueue: queue.ruleTarget.deadLetterQueue })],
       });
     }
 
@@ -217,7 +236,13 @@ export class ControlPlaneStack extends Stack {
     const alarms = new ControlPlaneAlarms(this, 'Alarms', {
       functions: monitored,
       queues: QUEUE_NAMES.map((name) => ({ name, ...this.queues[name] })),
-      otherDeadLetterQueues: [{ name: 'reconciler-schedule', queue: reconcilerDeadLetters }],
+      otherDeadLetterQueues: [
+        { name: 'reconciler-schedule', queue: reconcilerDeadLetters },
+        ...QUEUE_NAMES.flatMap((name) => {
+          const intake = this.queues[name].intake;
+          return intake === undefined ? [] : [{ name: `${name}-intake`, queue: intake.deadLetterQueue }];
+        }),
+      ],
       dashboardName: `${config.hub.deploymentName}-control-plane`,
     });
 

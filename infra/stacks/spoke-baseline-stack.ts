@@ -1,7 +1,7 @@
 import { BootstraplessSynthesizer, Stack, Stage, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { buildRoutes, routesOn } from '../../events/routes';
-import { controlPlaneRoleArn, hubBusArn, SPOKE_ACTING_FUNCTIONS, type ControlPlaneConfig } from '../control-plane-config';
+import { controlPlaneRoleArn, hubBusArn, routeOptions, SPOKE_ACTING_FUNCTIONS, type ControlPlaneConfig } from '../control-plane-config';
 import { ForwardToHubBus } from '../constructs/forward-to-hub-bus';
 import { SpokeRole } from '../constructs/spoke-role';
 
@@ -27,7 +27,7 @@ export class SpokeBaselineStack extends Stack {
       organizationId: config.organizationId,
       trustedRoleArns: SPOKE_ACTING_FUNCTIONS.map((fn) => controlPlaneRoleArn(config, fn)),
     });
-    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'spoke-default').map(
+    this.forwarders = routesOn(buildRoutes(routeOptions(config)), 'spoke-default').map(
       (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
     );
   }

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
-import { LOCAL_DEFAULTS, type HostedQueueDefinition, type LocalCloudSinks, type LocalFunction } from './api';
+import { LOCAL_DEFAULTS, type HostedQueueDefinition, type LocalCloudSinks, type LocalFunction, type RuleDeliveryAuthority } from './api';
 import type { ServiceModule } from './framework';
 import { handleAdmin } from './core/admin';
 import { createScaledClock } from './core/clock';
@@ -44,6 +44,8 @@ export interface LocalCloud {
   readonly ec2: Ec2ServiceModule;
   /** The S3 module (its store holds the buckets and objects, for tests that inspect bytes directly). */
   readonly s3: S3ServiceModule;
+  /** EventBridge's judgement of bus-to-bus deliveries: the local event bus asks it before a rule forwards an event. */
+  readonly ruleDelivery: RuleDeliveryAuthority;
   /** Replace where events and notifications go (the local event bus subscribes here). */
   setSinks(sinks: LocalCloudSinks | undefined): void;
   /**
@@ -94,6 +96,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const organizations = createOrganizationsService(world, settings.organizations);
   const organizationView = {
     isMember: (accountId: string) => organizations.model.members.has(accountId),
+    organizationIdOf: (accountId: string) => (organizations.model.members.has(accountId) ? organizations.model.id : undefined),
     containersOf: (accountId: string) => {
       const member = organizations.model.members.get(accountId);
       if (!member) return [];
@@ -106,6 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
   const ec2 = createEc2Service(world, settings.ec2);
   const lambda = createLambdaService(world);
+  const events = createEventsService(world, organizationView);
   const sqs = createSqsService(world);
   const logs = createLogsService();
   // `bucket.localhost:4566` is how the SDK addresses a bucket at http://localhost:4566 (virtual-hosted style);
@@ -115,7 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     createStsService(world),
     organizations,
     createRamService(world, organizationView),
-    createEventsService(world),
+    events,
     ec2,
     lambda,
     s3,
@@ -157,6 +161,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     organization: organizations.model,
     ec2,
     s3,
+    ruleDelivery: events.ruleDelivery,
     setSinks: (sinks) => delivery.setSinks(sinks),
     setFunctions: (functions) => lambda.setFunctions(functions),
     setQueues: (queues) => sqs.setQueues(queues),

@@ -11,11 +11,17 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { LOCAL_DEFAULTS } from '../cloud/api';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../cloud';
 import { HUB_BUS_NAME, QUEUE_NAMES } from '../../events/routes';
-import { DEFAULT_DEPLOYMENT_NAME, deadLetterQueuePhysicalName, queuePhysicalName } from '../../events/queue-names';
+import {
+  DEFAULT_DEPLOYMENT_NAME,
+  deadLetterQueuePhysicalName,
+  intakeDeadLetterQueuePhysicalName,
+  intakeQueuePhysicalName,
+  queuePhysicalName,
+} from '../../events/queue-names';
 import type { HostedQueue, HostedQueueDefinition } from '../cloud/api';
 import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
 import { functionSizing, QUEUE_CONSUMERS } from '../../infra/function-sizing';
-import { LocalEventBus, type LocalEventBusOptions, type ScheduledFunction, type SqsConsumer } from '../bus';
+import { LocalEventBus, type LocalEventBusOptions, type LocalQueue, type ScheduledFunction, type SqsConsumer } from '../bus';
 import type { FunctionProcessStats } from './function-processes';
 import { inProcessHandlers, localFunctionName, processHandlers, type FunctionProcessSettings } from './function-handlers';
 import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstrap';
@@ -25,7 +31,7 @@ export { functionLogGroup };
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
-  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns'>;
+  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns' | 'ruleDelivery'>;
   /** Extra control plane settings (IN_SCOPE_OU_IDS, EXCLUDED_ACCOUNT_IDS, PROXY_TAG_KEY, ...). */
   settings?: Record<string, string>;
   /** Run the reconciler on its schedule (off by default: tests and the demo invoke it explicitly). */
@@ -97,6 +103,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       ...(settings.PROXY_TAG_KEY ? { proxyTagKey: settings.PROXY_TAG_KEY } : {}),
       ...(settings.POLICY_TAG_KEY ? { policyTagKey: settings.POLICY_TAG_KEY } : {}),
       connectionNotificationTopicArns: [hub.notificationTopicArn],
+      // Forwards to the hub bus are judged by its policy, as EventBridge judges them.
+      ruleDelivery: cloud.ruleDelivery,
     });
     cloud.setSinks(bus);
     const stopCopyingLogs = copyHandlerLogsTo(cloud);
@@ -147,24 +155,38 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
 /** The functions the runner registers, named as the local bus and the Lambda contexts name them. */
 export const FUNCTION_NAMES = CONTROL_PLANE_FUNCTIONS.map(localFunctionName);
 
-/** Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name. */
+/**
+ * Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name: the grouped
+ * (FIFO) queue with its `.fifo` names, and its standard intake with the intake's own dead-letter queue.
+ */
 function hostedQueues(bus: LocalEventBus): Record<string, HostedQueueDefinition> {
-  return Object.fromEntries(
-    QUEUE_NAMES.map((name) => {
-      const queue = bus.queue(name);
-      const hosted: HostedQueue = {
-        maxReceiveCount: queue.settings.maxReceiveCount,
-        depth: () => {
-          const stats = queue.stats();
-          return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
-        },
-        deadLetters: () => queue.deadLetters(),
-        deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
-        redrive: (messageIds) => queue.redrive(messageIds),
-      };
-      return [queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name), { queue: hosted, deadLetterQueueName: deadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) }];
-    }),
-  );
+  const hosted: [string, HostedQueueDefinition][] = QUEUE_NAMES.flatMap((name) => {
+    const intake = bus.intake(name);
+    const queue: [string, HostedQueueDefinition] = [
+      queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name),
+      { queue: hostedQueue(bus.queue(name)), deadLetterQueueName: deadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) },
+    ];
+    if (intake === undefined) return [queue];
+    return [
+      queue,
+      [intakeQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name), { queue: hostedQueue(intake), deadLetterQueueName: intakeDeadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) }],
+    ];
+  });
+  return Object.fromEntries(hosted);
+}
+
+function hostedQueue(queue: LocalQueue): HostedQueue {
+  return {
+    maxReceiveCount: queue.settings.maxReceiveCount,
+    fifo: queue.isFifo,
+    depth: () => {
+      const stats = queue.stats();
+      return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
+    },
+    deadLetters: () => queue.deadLetters(),
+    deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
+    redrive: (messageIds) => queue.redrive(messageIds),
+  };
 }
 
 function sessionVariables(credentials: Credentials): Record<string, string> {

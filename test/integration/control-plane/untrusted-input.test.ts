@@ -6,7 +6,7 @@
 import { CreateVpcEndpointCommand } from '@aws-sdk/client-ec2';
 import type { QueueName } from '../../../events/routes';
 import { sample, type SampleName } from '../../../events/samples';
-import { createOutsideAccount, onboardedMember } from '../support/accounts';
+import { createMember, createOutsideAccount, onboardedMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { sampleEvent, vpcTagChangeEvent } from '../support/events';
 import { connectionsOf } from '../support/hub-views';
@@ -95,6 +95,9 @@ describe('an endpoint created by hand', () => {
 });
 
 describe('malformed events', () => {
+  let member: Promise<Member> | undefined;
+  const sender = () => (member ??= createMember(fx, 'malformed-sender'));
+
   // The SNS sample (an envelope without TopicArn) cannot travel the bus: SNS itself always sets the topic.
   const cases: [SampleName, QueueName, RegExp][] = [
     ['organizations/malformed-account-joined-organization-no-account', 'account-onboarding', /AccountJoinedOrganization carries no 12-digit account id/],
@@ -106,9 +109,12 @@ describe('malformed events', () => {
   ];
 
   it.each(cases)('%s is dead-lettered from %s with its reason logged', async (name, queue, reason) => {
-    // Act
+    // Prepare: tag changes come from a member (the hub bus admits no one else); the others from their own senders.
     const event = sampleEvent(name);
-    fx.putOnHubBus(event);
+    if (event.source === 'aws.tag') event.account = (await sender()).accountId;
+
+    // Act
+    expect(fx.putOnHubBus(event)).toBeUndefined();
     await fx.until(`${name} is dead-lettered`, () => fx.cp.bus.deadLetters(queue).some((letter) => letter.body.includes(event.id)));
 
     // Assess: every attempt failed on parsing, and the log names the reason for that very message.
