@@ -22,7 +22,12 @@ export interface FairnessResult {
   readonly quiet: { readonly timings: readonly Timing[]; readonly medianSeconds: number };
   readonly duringFlood: { readonly timings: readonly Timing[]; readonly medianSeconds: number; readonly maxSeconds: number };
   readonly ratio: { readonly median: number; readonly worst: number; readonly target: number };
-  readonly flood: { readonly flipsSeconds: number; readonly backlogClearedSeconds: number };
+  /**
+   * From the flood's start: `vpcQueueDrainedSeconds` until the VPC onboarding queue (and its intake) held nothing
+   * (absent from earlier runs); `backlogClearedSeconds` until the whole control plane was idle, other queues' retries
+   * waiting out their visibility timeouts included.
+   */
+  readonly flood: { readonly flipsSeconds: number; readonly vpcQueueDrainedSeconds?: number; readonly backlogClearedSeconds: number };
   readonly vpcOnboardingQueue: {
     readonly messages: number;
     readonly invocations: number;
@@ -51,9 +56,10 @@ export function renderFairnessTable(result: FairnessResult): string {
     `| during the flood | ${seconds(result.duringFlood.medianSeconds)} | ${seconds(result.duringFlood.maxSeconds)} | ${result.ratio.median.toFixed(2)} / ${result.ratio.worst.toFixed(2)} |`,
     '',
     `Target: within ${result.ratio.target}x the quiet median during the flood, worst case included: ${met}. Emulated seconds. ` +
-      `The noisy member's flips took ${seconds(result.flood.flipsSeconds)}; its backlog cleared ` +
-      `${seconds(result.flood.backlogClearedSeconds)} after the flood began, in ${queue.invocations} invocations of the VPC ` +
-      `onboarding queue (${queue.messages} messages, largest batch ${queue.largestBatch}, ${queue.retried} retried, ` +
-      `${queue.deadLettered} dead-lettered).`,
+      `The noisy member's flips took ${seconds(result.flood.flipsSeconds)}; ` +
+      (result.flood.vpcQueueDrainedSeconds === undefined ? '' : `the VPC onboarding queue drained ${seconds(result.flood.vpcQueueDrainedSeconds)} after the flood began, and `) +
+      `the control plane was idle again after ${seconds(result.flood.backlogClearedSeconds)} (every queue, retries ` +
+      `waiting out their visibility timeouts included). The VPC onboarding queue ran ${queue.invocations} invocations ` +
+      `(${queue.messages} messages, largest batch ${queue.largestBatch}, ${queue.retried} retried, ${queue.deadLettered} dead-lettered).`,
   ].join('\n');
 }

@@ -41,7 +41,12 @@ describe("the README's fairness table", () => {
     expect(lines[2]).toBe('| quiet | 13.4 s | 14.7 s | - |');
     expect(lines[3]).toBe('| during the flood | 13.6 s | 18.8 s | 1.02 / 1.40 |');
     expect(lines[5]).toMatch(/^Target: within 2x the quiet median during the flood, worst case included: met\./);
-    expect(lines[5]).toContain('in 64 invocations of the VPC onboarding queue (603 messages, largest batch 10, 0 retried, 0 dead-lettered)');
+    expect(lines[5]).toContain('the control plane was idle again after 376.8 s (every queue, retries waiting out their visibility timeouts included)');
+    expect(lines[5]).toContain('The VPC onboarding queue ran 64 invocations (603 messages, largest batch 10, 0 retried, 0 dead-lettered)');
+    expect(lines[5]).not.toContain('drained');
+    expect(renderFairnessTable(result({ flood: { flipsSeconds: 162.42, vpcQueueDrainedSeconds: 170.04, backlogClearedSeconds: 376.79 } }))).toContain(
+      'the VPC onboarding queue drained 170.0 s after the flood began, and the control plane was idle again after 376.8 s',
+    );
   });
 
   it('says when the target is missed, and when the run recorded no date', () => {
