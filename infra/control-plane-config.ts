@@ -30,6 +30,13 @@ export interface ControlPlaneConfig {
     readonly spoke: string;
     readonly organizationsRead: string;
   };
+  /**
+   * The hub's endpoint service name (the Hub stack's `EndpointServiceName` output), which the spoke role pins
+   * CreateVpcEndpoint to. Unknown before the Hub stack exists, and the spoke StackSet lives in another account, so
+   * it cannot be a stack reference: undefined until set, and the role then admits any service of the hub account in
+   * the hub region.
+   */
+  readonly hubEndpointServiceName: string | undefined;
 }
 
 /** Organizations events are delivered only in us-east-1, so the forwarder and the read role live there. */
@@ -52,6 +59,7 @@ export const CONTROL_PLANE_CONTEXT_DEFAULTS: Readonly<Record<ControlPlaneContext
   enableRamSharingWithOrganization: false,
   spokeRoleName: 'EgressProxySpokeRole',
   organizationsReadRoleName: 'EgressOrganizationsReadRole',
+  hubEndpointServiceName: '',
 };
 
 export const CONTROL_PLANE_CONTEXT_KEYS = [
@@ -67,6 +75,7 @@ export const CONTROL_PLANE_CONTEXT_KEYS = [
   'enableRamSharingWithOrganization',
   'spokeRoleName',
   'organizationsReadRoleName',
+  'hubEndpointServiceName',
 ] as const;
 
 export type ControlPlaneContextKey = (typeof CONTROL_PLANE_CONTEXT_KEYS)[number];
@@ -102,6 +111,7 @@ export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): 
       spoke: problems.check(() => roleName('spokeRoleName', read('spokeRoleName'))),
       organizationsRead: problems.check(() => roleName('organizationsReadRoleName', read('organizationsReadRoleName'))),
     },
+    hubEndpointServiceName: problems.check(() => endpointServiceName(read('hubEndpointServiceName'), hub.env?.region)),
   };
   problems.throwIfAny();
   // Every check passed, so no field is undefined.
@@ -189,6 +199,20 @@ function proxyTagValue(raw: unknown): string {
 function roleName(setting: string, raw: unknown): string {
   const value = validate.requireString(setting, raw);
   if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new ConfigError(setting, raw, 'must be an IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])');
+  return value;
+}
+
+/** `com.amazonaws.vpce.<hub region>.vpce-svc-<17 hex digits>`, or empty (not known yet). */
+function endpointServiceName(raw: unknown, hubRegion: string | undefined): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = validate.requireString('hubEndpointServiceName', raw);
+  const match = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]{17}$/.exec(value);
+  if (match === null) {
+    throw new ConfigError('hubEndpointServiceName', raw, 'must be an endpoint service name: com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>');
+  }
+  if (hubRegion !== undefined && match[1] !== hubRegion) {
+    throw new ConfigError('hubEndpointServiceName', raw, `names a service in ${match[1] ?? '?'}, but the hub is in ${hubRegion}`);
+  }
   return value;
 }
 

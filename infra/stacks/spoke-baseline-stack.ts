@@ -24,6 +24,9 @@ export class SpokeBaselineStack extends Stack {
     this.spokeRole = new SpokeRole(this, 'SpokeRole', {
       roleName: config.roleNames.spoke,
       hubAccount: config.hub.env.account,
+      hubRegion: config.hub.env.region,
+      hubEndpointServiceName: config.hubEndpointServiceName,
+      privateDns: config.hub.privateDnsName !== undefined,
       organizationId: config.organizationId,
       trustedRoleArns: SPOKE_ACTING_FUNCTIONS.map((fn) => controlPlaneRoleArn(config, fn)),
     });
