@@ -3,7 +3,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS } from '../../infra/control-plane-config';
-import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
+import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, resourcesOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
 import { unacknowledgedFindings } from './support/nag';
 
 const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
@@ -59,6 +59,17 @@ describe('management forwarder stack', () => {
       'organizations:ListParents',
       'organizations:ListRoots',
     ]);
+  });
+
+  it('scopes every Organizations read but ListRoots to the organization\'s own account, OU and root ARNs', () => {
+    const statements = statementsOf(template, egress.controlPlane.management.readRole.role);
+    const orgArn = (type: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::999999999999:${type}/${TEST_ORG_ID}/*`]] });
+    const resourcesFor = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).flatMap(resourcesOf);
+    expect(resourcesFor('organizations:ListRoots')).toEqual(['*']);
+    expect(resourcesFor('organizations:DescribeAccount')).toEqual([orgArn('account')]);
+    expect(resourcesFor('organizations:ListParents')).toEqual([orgArn('account'), orgArn('ou')]);
+    expect(resourcesFor('organizations:ListAccountsForParent')).toEqual([orgArn('ou'), orgArn('root')]);
+    expect(resourcesFor('organizations:ListOrganizationalUnitsForParent')).toEqual([orgArn('ou'), orgArn('root')]);
   });
 
   it('enables RAM sharing with the organization when configured, with cdk-nag findings acknowledged', () => {
