@@ -31,7 +31,7 @@ export class SpokeBaselineStack extends Stack {
       trustedRoleArns: SPOKE_ACTING_FUNCTIONS.map((fn) => controlPlaneRoleArn(config, fn)),
     });
     this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'spoke-default').map(
-      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
+      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config), deploymentName: config.hub.deploymentName }),
     );
   }
 }

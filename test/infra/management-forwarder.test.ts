@@ -3,6 +3,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS } from '../../infra/control-plane-config';
+import { forwarderRuleName } from '../../infra/constructs/forward-to-hub-bus';
 import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, resourcesOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
 import { unacknowledgedFindings } from './support/nag';
 
@@ -31,6 +32,24 @@ describe('management forwarder stack', () => {
     expect(statementsOf(template, forwarder.role)).toEqual([
       expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: HUB_BUS_ARN }),
     ]);
+  });
+
+  it('lets EventBridge assume the forwarder role only for its own rule in the management account (confused deputy)', () => {
+    const forwarder = egress.controlPlane.management.forwarders[0]!;
+    expect(resourceOf(template, forwarder.rule).Properties.Name).toBe('EgressProxy-ForwardOrganizationMembershipEvents');
+    expect(resourceOf(template, forwarder.role).Properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': '999999999999',
+              'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:999999999999:rule/EgressProxy-ForwardOrganizationMembershipEvents']] },
+            },
+          },
+        },
+      ],
+    });
   });
 
   it('gives the control plane a read-only Organizations role that only its execution roles can assume', () => {
@@ -84,5 +103,15 @@ describe('management forwarder stack', () => {
     const defaults = buildControlPlaneTestApp();
     // Assess
     Template.fromStack(defaults.controlPlane.management).resourceCountIs('Custom::AWS', 0);
+  });
+});
+
+describe('forwarder rule names', () => {
+  it('fit EventBridge\'s 64 characters, and long ones stay distinct', () => {
+    const long = 'A'.repeat(30);
+    const names = ['ForwardOrganizationMembershipEvents', 'ForwardOrganizationMembershipEventz'].map((id) => forwarderRuleName(long, id));
+    for (const name of names) expect(name).toMatch(/^[\w.-]{1,64}$/);
+    expect(new Set(names).size).toBe(2);
+    expect(forwarderRuleName('EgressProxy', 'ForwardVpcProxyTagChanges')).toBe('EgressProxy-ForwardVpcProxyTagChanges');
   });
 });

@@ -193,6 +193,30 @@ describe('spoke baseline', () => {
         AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' } }] },
       });
     });
+
+    it('lets EventBridge assume the forwarder role only for its own rule in its own account (confused deputy)', () => {
+      const forwarder = egress.controlPlane.spokeTemplate.forwarders[0]!;
+      const ruleName = resourceOf(spokeTemplate, forwarder.rule).Properties.Name;
+      expect(ruleName).toBe('EgressProxy-ForwardVpcProxyTagChanges');
+      expect(resourceOf(spokeTemplate, forwarder.role).Properties.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/EgressProxy-ForwardVpcProxyTagChanges']],
+                },
+              },
+            },
+          },
+        ],
+      });
+    });
   });
 });
 
