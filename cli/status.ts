@@ -73,7 +73,7 @@ export async function collectStatus(
       accountId,
       inScope: scope.inScope,
       scopeReason: scope.reason,
-      allowedPrincipal: principals.has(rootPrincipalArn(accountId)),
+      allowedPrincipal: principals.has(rootPrincipalArn(accountId, config.partition)),
     };
     const accountRow = (error?: string): StatusRow => ({ ...base, lastDecision: lastDecision(accountId), ...(error === undefined ? {} : { error }) });
     if (!scope.inScope) {
@@ -110,7 +110,7 @@ export async function collectStatus(
     const accountId = accountIds[index] ?? 'unknown';
     const scope = decideAccountScope(accountId, byId.get(accountId), config.scope);
     const error = result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason);
-    return [{ accountId, inScope: scope.inScope, scopeReason: scope.reason, allowedPrincipal: principals.has(rootPrincipalArn(accountId)), lastDecision: lastDecision(accountId), error }];
+    return [{ accountId, inScope: scope.inScope, scopeReason: scope.reason, allowedPrincipal: principals.has(rootPrincipalArn(accountId, config.partition)), lastDecision: lastDecision(accountId), error }];
   });
   const notes = options.lastDecisions.available ? [] : [`last audit decision: n/a (${options.lastDecisions.reason})`];
   if (runtime.policyStore === undefined) notes.push('policies: n/a (set --policy-bucket or POLICY_BUCKET to the policy store)');

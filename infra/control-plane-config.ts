@@ -1,3 +1,4 @@
+import { Aws } from 'aws-cdk-lib';
 import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY } from '../events/patterns';
 import { MANAGED_TAG_PREFIX } from '../functions/core/managed-tags';
 import { HUB_BUS_NAME } from '../events/routes';
@@ -140,8 +141,13 @@ export function controlPlaneRoleName(config: ControlPlaneConfig, fn: ControlPlan
   return `${config.hub.deploymentName}-cp-${fn}`;
 }
 
-export function controlPlaneRoleArn(config: ControlPlaneConfig, fn: ControlPlaneFunction): string {
-  return `arn:aws:iam::${config.hub.env.account}:role/${controlPlaneRoleName(config, fn)}`;
+/*
+ * ARNs of resources in other accounts of the organization, which one partition holds: by default the partition of
+ * the stack that uses them (AWS::Partition), so the templates also deploy in aws-cn and aws-us-gov.
+ */
+
+export function controlPlaneRoleArn(config: ControlPlaneConfig, fn: ControlPlaneFunction, partition: string = Aws.PARTITION): string {
+  return `arn:${partition}:iam::${config.hub.env.account}:role/${controlPlaneRoleName(config, fn)}`;
 }
 
 /** Named per deployment, so two deployments in one hub account do not share a bus. */
@@ -149,12 +155,12 @@ export function hubBusName(config: ControlPlaneConfig): string {
   return `${config.hub.deploymentName}-${HUB_BUS_NAME}`;
 }
 
-export function hubBusArn(config: ControlPlaneConfig): string {
-  return `arn:aws:events:${config.hub.env.region}:${config.hub.env.account}:event-bus/${hubBusName(config)}`;
+export function hubBusArn(config: ControlPlaneConfig, partition: string = Aws.PARTITION): string {
+  return `arn:${partition}:events:${config.hub.env.region}:${config.hub.env.account}:event-bus/${hubBusName(config)}`;
 }
 
-export function organizationsReadRoleArn(config: ControlPlaneConfig): string {
-  return `arn:aws:iam::${config.managementAccount}:role/${config.roleNames.organizationsRead}`;
+export function organizationsReadRoleArn(config: ControlPlaneConfig, partition: string = Aws.PARTITION): string {
+  return `arn:${partition}:iam::${config.managementAccount}:role/${config.roleNames.organizationsRead}`;
 }
 
 function organizationId(raw: unknown): string {

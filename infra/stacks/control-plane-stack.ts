@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -112,6 +112,7 @@ export class ControlPlaneStack extends Stack {
       POLICY_TAG_KEY: config.policyTagKey,
       POLICY_BUCKET: policyBucket,
       PROXY_PORT: String(SQUID_CONTRACT.proxyPort),
+      PARTITION: Aws.PARTITION,
     };
     const resources = {
       endpointServiceArn,

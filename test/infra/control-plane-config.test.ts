@@ -25,8 +25,8 @@ describe('control plane configuration from CDK context', () => {
       roleNames: { spoke: 'EgressProxySpokeRole', organizationsRead: 'EgressOrganizationsReadRole' },
     });
     expect(config.hubEndpointServiceName).toBeUndefined();
-    expect(hubBusArn(config)).toBe('arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane');
-    expect(organizationsReadRoleArn(config)).toBe('arn:aws:iam::111111111111:role/EgressOrganizationsReadRole');
+    expect(hubBusArn(config, 'aws')).toBe('arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane');
+    expect(organizationsReadRoleArn(config, 'aws')).toBe('arn:aws:iam::111111111111:role/EgressOrganizationsReadRole');
   });
 
   it('reads command-line strings: lists, booleans and a delegated administrator', () => {

@@ -7,7 +7,7 @@ import { forwarderRuleName } from '../../infra/constructs/forward-to-hub-bus';
 import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, resourcesOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
 import { unacknowledgedFindings } from './support/nag';
 
-const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+const HUB_BUS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane']] };
 
 describe('management forwarder stack', () => {
   let egress: EgressApp;
@@ -63,7 +63,7 @@ describe('management forwarder stack', () => {
             Effect: 'Allow',
             Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } },
             Condition: {
-              ArnEquals: { 'aws:PrincipalArn': CONTROL_PLANE_FUNCTIONS.map((fn) => `arn:aws:iam::222222222222:role/EgressProxy-cp-${fn}`) },
+              ArnEquals: { 'aws:PrincipalArn': CONTROL_PLANE_FUNCTIONS.map((fn) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::222222222222:role/EgressProxy-cp-${fn}`]] })) },
               StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID },
             },
           },

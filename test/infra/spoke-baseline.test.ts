@@ -15,7 +15,7 @@ import {
   type PolicyStatementJson,
 } from './control-plane-app';
 
-const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+const HUB_BUS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane']] };
 const HUB_SERVICE_NAME = 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0';
 const MANAGED_TAG_CONDITION = `aws:RequestTag/${MANAGED_BY_TAG.key}`;
 const MANAGED_RESOURCE_CONDITION = `ec2:ResourceTag/${MANAGED_BY_TAG.key}`;
@@ -91,10 +91,10 @@ describe('spoke baseline', () => {
               Condition: {
                 ArnEquals: {
                   'aws:PrincipalArn': [
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-vpc-onboarding',
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-connection-acceptance',
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-reconciler',
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-account-reconciler',
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-vpc-onboarding']] },
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-connection-acceptance']] },
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-reconciler']] },
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-account-reconciler']] },
                   ],
                 },
                 StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID },
