@@ -6,6 +6,16 @@ function literalAwsArns(template: unknown): string[] {
   return JSON.stringify(template).match(/.{0,60}arn:aws:.{0,60}/g) ?? [];
 }
 
+/** Paths of Fn::GetStackOutput nested inside an Fn::Split (cfn-lint E1022: a weak reference where a string is needed). */
+function weakReferencesInSplit(node: unknown, path = '', inSplit = false): string[] {
+  if (Array.isArray(node)) return node.flatMap((item, index) => weakReferencesInSplit(item, `${path}/${index}`, inSplit));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => [
+    ...(key === 'Fn::GetStackOutput' && inSplit ? [path] : []),
+    ...weakReferencesInSplit(value, `${path}/${key}`, inSplit || key === 'Fn::Split'),
+  ]);
+}
+
 describe('ARNs in the templates', () => {
   it('take their partition from the stack (AWS::Partition), never a literal "arn:aws:", in every stack and the spoke template', () => {
     // Prepare: the default settings carry no ARN of the operator's (allowedPrincipals, connectionArn are empty).
@@ -18,5 +28,14 @@ describe('ARNs in the templates', () => {
       Object.fromEntries(stacks.map((stack) => [stack.stackName, []])),
     );
     expect(literalAwsArns(spoke?.template)).toEqual([]);
+  });
+});
+
+describe('cross-stack references', () => {
+  it('never put a weak reference (Fn::GetStackOutput) inside Fn::Split, in any stack', () => {
+    const stacks = buildControlPlaneTestApp().app.synth().stacks;
+    expect(Object.fromEntries(stacks.map((stack) => [stack.stackName, weakReferencesInSplit(stack.template)]))).toEqual(
+      Object.fromEntries(stacks.map((stack) => [stack.stackName, []])),
+    );
   });
 });
