@@ -13,8 +13,10 @@ export interface OrganizationsReadRoleProps {
 
 /**
  * The Organizations reads the control plane makes (functions/aws/organizations.ts): DescribeAccount and ListParents
- * to re-read one account, ListRoots, ListAccountsForParent and ListOrganizationalUnitsForParent to walk the tree.
- * Nothing that writes, and nothing else it reads (no ListAccounts, DescribeOrganization or policies).
+ * to re-read one account, ListRoots, ListAccountsForParent and ListOrganizationalUnitsForParent to walk the tree, and
+ * ListAWSServiceAccessForOrganization to tell whether RAM sharing with the organization is on (the discovery share
+ * reaches no member otherwise). Nothing that writes, and nothing else it reads (no ListAccounts, DescribeOrganization
+ * or policies).
  *
  * The resource types each read takes (Service Authorization Reference, AWS Organizations): `account`, `ou` and
  * `root` ARNs carry the organization id, so the role reads this organization only. ListRoots takes no resource.
@@ -45,7 +47,12 @@ export class OrganizationsReadRole extends Construct {
         ReadOrganization: new iam.PolicyDocument({
           statements: [
             ...scoped,
-            new iam.PolicyStatement({ sid: 'ListRoots', actions: ['organizations:ListRoots'], resources: ['*'] }),
+            // Neither takes a resource (Service Authorization Reference).
+            new iam.PolicyStatement({
+              sid: 'ListRootsAndTrustedServices',
+              actions: ['organizations:ListRoots', 'organizations:ListAWSServiceAccessForOrganization'],
+              resources: ['*'],
+            }),
           ],
         }),
       },
@@ -53,7 +60,7 @@ export class OrganizationsReadRole extends Construct {
     acknowledgeIamWildcards(
       this.role,
       ['Resource::*'],
-      'ListRoots supports no resource-level permissions; every other read is scoped to this organization\'s ARNs',
+      'ListRoots and ListAWSServiceAccessForOrganization support no resource-level permissions; every other read is scoped to this organization\'s ARNs',
     );
     acknowledgeIamWildcards(
       this.role,

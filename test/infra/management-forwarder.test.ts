@@ -73,6 +73,7 @@ describe('management forwarder stack', () => {
     // Exactly the calls of functions/aws/organizations.ts; nothing that writes.
     expect(statementsOf(template, role).flatMap(actionsOf).sort()).toEqual([
       'organizations:DescribeAccount',
+      'organizations:ListAWSServiceAccessForOrganization',
       'organizations:ListAccountsForParent',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListParents',
@@ -80,11 +81,12 @@ describe('management forwarder stack', () => {
     ]);
   });
 
-  it('scopes every Organizations read but ListRoots to the organization\'s own account, OU and root ARNs', () => {
+  it('scopes every Organizations read but ListRoots and ListAWSServiceAccessForOrganization to the organization\'s own account, OU and root ARNs', () => {
     const statements = statementsOf(template, egress.controlPlane.management.readRole.role);
     const orgArn = (type: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::999999999999:${type}/${TEST_ORG_ID}/*`]] });
     const resourcesFor = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).flatMap(resourcesOf);
     expect(resourcesFor('organizations:ListRoots')).toEqual(['*']);
+    expect(resourcesFor('organizations:ListAWSServiceAccessForOrganization')).toEqual(['*']);
     expect(resourcesFor('organizations:DescribeAccount')).toEqual([orgArn('account')]);
     expect(resourcesFor('organizations:ListParents')).toEqual([orgArn('account'), orgArn('ou')]);
     expect(resourcesFor('organizations:ListAccountsForParent')).toEqual([orgArn('ou'), orgArn('root')]);
