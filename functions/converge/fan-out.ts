@@ -6,6 +6,7 @@ import type { Runtime } from '../shared/runtime';
 import { toError } from './bounded';
 import { reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
+import { checkShareReachesMembers } from './share-reach';
 
 export interface FanOutOptions {
   /** The run's id: the correlation id of every audit record and work item of the run, continuations included. */
@@ -32,6 +33,8 @@ export interface FanOutSummary {
   readonly errorCount: number;
   /** The first few errors; the audit trail has all of them. */
   readonly errors: readonly { readonly scope: AuditScope; readonly error: string }[];
+  /** What keeps the applied state from taking effect (RAM sharing with the organization not enabled). */
+  readonly warnings?: readonly { readonly step: string; readonly reason: string }[];
 }
 
 /** Errors listed in the summary; a systemic failure would otherwise return thousands of lines. */
@@ -95,6 +98,7 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
     hubActions: countByAction(plan),
     errorCount: plan.errors.length,
     errors: plan.errors.slice(0, ERRORS_IN_SUMMARY),
+    ...(plan.warnings === undefined ? {} : { warnings: plan.warnings }),
   };
 }
 
@@ -118,6 +122,7 @@ async function hubSteps(
   const shareArn = runtime.config.ramShareArn;
   if (shareArn !== undefined) {
     await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+    await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
   }
   // Every member has a decision; anyone else (an outside account's connection) is not a member.
   const scopeOf = (accountId: string) =>

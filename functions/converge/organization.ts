@@ -10,6 +10,7 @@ import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-pla
 import { BatchingAcceptor } from './acceptor';
 import { acceptPendingBatch, type EndpointVpc } from './connections';
 import { auditRun, reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
+import { checkShareReachesMembers } from './share-reach';
 
 export type { PlannedAction, ReconcileOptions, ReconcilePlan };
 
@@ -43,6 +44,7 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const shareArn = runtime.config.ramShareArn;
   if (shareArn !== undefined) {
     await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
+    await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
   } else {
     Object.assign(plan, { skipped: [{ step: 'resource share', reason: 'RAM_SHARE_ARN is not set, so no account is added to or removed from the share of the discovery parameters' }] });
   }

@@ -52,6 +52,7 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
     sts,
     spokes: new SpokeSessions(sts, {
       spokeRoleName: config.spokeRoleName,
+      partition: config.partition,
       maxAttempts: config.maxAttempts,
       ttlSeconds: config.spokeCredentialsTtlSeconds,
     }),

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -19,6 +20,7 @@ import {
 import { AuditQueryDefinitions } from '../constructs/audit-queries';
 import { ConnectionNotifications } from '../constructs/connection-notifications';
 import { ControlPlaneAlarms } from '../constructs/control-plane-alarms';
+import { DataPlaneAlarms, type DataPlaneResources } from '../constructs/data-plane-alarms';
 import { ControlPlaneFunction } from '../constructs/control-plane-function';
 import { acknowledgeControlPlaneWildcards, controlPlaneStatements } from '../constructs/control-plane-permissions';
 import { ControlPlaneQueue } from '../constructs/control-plane-queue';
@@ -39,6 +41,9 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly config: ControlPlaneConfig;
   /** The hub data plane's endpoint service: its id, name and discovery parameters. */
   readonly endpointService: ProxyEndpointService;
+  /** The Hub and HubPipeline stacks' resources whose alarms go to this stack's topic and dashboard. */
+  readonly dataPlane: DataPlaneResources;
+  readonly pipeline: codepipeline.IPipeline;
 }
 
 /**
@@ -121,6 +126,7 @@ export class ControlPlaneStack extends Stack {
       POLICY_TAG_KEY: config.policyTagKey,
       POLICY_BUCKET: policyBucket,
       PROXY_PORT: String(SQUID_CONTRACT.proxyPort),
+      PARTITION: Aws.PARTITION,
     };
     const resources = {
       endpointServiceArn,
@@ -244,6 +250,13 @@ export class ControlPlaneStack extends Stack {
         }),
       ],
       dashboardName: `${config.hub.deploymentName}-control-plane`,
+    });
+    new DataPlaneAlarms(this, 'DataPlaneAlarms', {
+      dataPlane: props.dataPlane,
+      pipeline: props.pipeline,
+      topic: alarms.topic,
+      dashboard: alarms.dashboard,
+      deploymentName: config.hub.deploymentName,
     });
 
     const reconciler = this.functions.reconciler.function.functionName;

@@ -23,7 +23,7 @@ export class ManagementForwarderStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.forwarders = routesOn(buildRoutes(routeOptions(config)), 'management-default').map(
-      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
+      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config), deploymentName: config.hub.deploymentName }),
     );
     this.readRole = new OrganizationsReadRole(this, 'OrganizationsRead', {
       roleName: config.roleNames.organizationsRead,

@@ -24,11 +24,14 @@ export class SpokeBaselineStack extends Stack {
     this.spokeRole = new SpokeRole(this, 'SpokeRole', {
       roleName: config.roleNames.spoke,
       hubAccount: config.hub.env.account,
+      hubRegion: config.hub.env.region,
+      hubEndpointServiceName: config.hubEndpointServiceName,
+      privateDns: config.hub.privateDnsName !== undefined,
       organizationId: config.organizationId,
       trustedRoleArns: SPOKE_ACTING_FUNCTIONS.map((fn) => controlPlaneRoleArn(config, fn)),
     });
     this.forwarders = routesOn(buildRoutes(routeOptions(config)), 'spoke-default').map(
-      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
+      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config), deploymentName: config.hub.deploymentName }),
     );
   }
 }

@@ -22,6 +22,7 @@ import { createEventsService } from './events';
 import { createLambdaService } from './lambda';
 import { createLogsService } from './logs';
 import { createOrganizationsService } from './organizations';
+import { RAM_SERVICE_PRINCIPAL } from './organizations/model';
 import type { OrganizationModel } from './organizations/model';
 import { resolveOptions } from './options';
 import type { LocalCloudOptions } from './options';
@@ -105,6 +106,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         containers.push(organizations.model.arnOfUnit(id));
       }
       return containers;
+    },
+    isManagementAccount: (accountId: string) => accountId === world.managementAccountId,
+    enableRamTrustedAccess: () => {
+      const enabled = organizations.model.enabledServicePrincipals;
+      if (!enabled.has(RAM_SERVICE_PRINCIPAL)) enabled.set(RAM_SERVICE_PRINCIPAL, clock.now());
     },
   };
   const ec2 = createEc2Service(world, settings.ec2);

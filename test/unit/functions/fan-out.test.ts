@@ -6,11 +6,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
+  ListAWSServiceAccessForOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { AssociateResourceShareCommand, GetResourceShareAssociationsCommand, RAMClient } from '@aws-sdk/client-ram';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -97,6 +99,24 @@ describe('reconciler fan-out', () => {
       errorCount: 0,
       errors: [],
     });
+  });
+
+  it('carries the warning that RAM sharing with the organization is off in its summary, once per run', async () => {
+    // Prepare
+    const ramMock = mockClient(RAMClient);
+    ramMock.on(GetResourceShareAssociationsCommand).resolves({ resourceShareAssociations: [] }).on(AssociateResourceShareCommand).resolves({});
+    orgMock.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
+    const shareArn = 'arn:aws:ram:eu-west-2:222222222222:resource-share/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
+    const handler = reconcilerHandler(testRuntime({ EXCLUDED_ACCOUNT_IDS: EXCLUDED, RAM_SHARE_ARN: shareArn }), { continuationMarginMs: 60_000 });
+
+    // Act
+    const summary = (await handler(sample('reconciler/scheduled-event'), withRemaining(900_000))) as FanOutSummary;
+
+    // Assess
+    ramMock.restore();
+    expect(summary.errorCount).toBe(0);
+    expect(summary.warnings).toEqual([{ step: 'resource share', reason: expect.stringContaining('not enabled') as string }]);
+    expect(orgMock).toHaveReceivedCommandTimes(ListAWSServiceAccessForOrganizationCommand, 1);
   });
 
   it('fans out a manual { "fanOut": true } under the invocation id', async () => {
