@@ -122,7 +122,6 @@ async function hubSteps(
   const shareArn = runtime.config.ramShareArn;
   if (shareArn !== undefined) {
     await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
-    await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
   }
   // Every member has a decision; anyone else (an outside account's connection) is not a member.
   const scopeOf = (accountId: string) =>
@@ -131,6 +130,8 @@ async function hubSteps(
   // Endpoints the consumers create meanwhile reach acceptance through their own hand-offs.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
+  // Last: a diagnosis, which must not delay the sweep of pending connections.
+  await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
 }
 
 /** One PutEvents call; a refused entry or a failed call is an error of that account, and the run goes on. */

@@ -44,7 +44,6 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const shareArn = runtime.config.ramShareArn;
   if (shareArn !== undefined) {
     await step(plan, { accountId: 'organization' }, () => reconcileShare(runtime, plan, shareArn, decisions, options));
-    await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
   } else {
     Object.assign(plan, { skipped: [{ step: 'resource share', reason: 'RAM_SHARE_ARN is not set, so no account is added to or removed from the share of the discovery parameters' }] });
   }
@@ -76,6 +75,8 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   // Still runs: it catches what the batches left pending (rejects, undecidable, failed accepts) and offboarding.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
+  // Last: a diagnosis, which must not delay the account steps or the sweep of pending connections.
+  await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
   return plan;
 }
 
