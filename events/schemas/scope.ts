@@ -58,7 +58,7 @@ export interface OrganizationScope {
   accountIds?: string[];
   eventId: string;
   /** A continuation: the run it carries on and the last account that run published. */
-  continuation?: { runId: string; afterAccountId: string; senderAccountId: string };
+  continuation?: { runId: string; afterAccountId: string; senderAccountId: string; retries?: number };
 }
 
 /** One account of a fan-out run, to converge as the reconciler would (the account-reconcile queue). */

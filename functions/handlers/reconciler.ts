@@ -41,7 +41,7 @@ export function reconcilerHandler(runtime: Runtime, options: ReconcilerHandlerOp
       logger.appendKeys({ correlationId: runId });
       const summary = await fanOutReconcile(runtime, {
         runId,
-        ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId }),
+        ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId, retries: scope.continuation.retries ?? 0 }),
         remainingMs: () => context.getRemainingTimeInMillis(),
         marginMs,
       });
