@@ -9,7 +9,7 @@ import {
   CONTROL_PLANE_SOURCE,
   RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE,
 } from '../patterns';
-import { accountIdSchema, eventBridgeEnvelope } from './common';
+import { accountIdSchema, ancestorIdsSchema, eventBridgeEnvelope } from './common';
 import { controlPlaneEntry, type ControlPlaneEventEntry } from './control-plane-entry';
 import { parseOrThrow } from './errors';
 import type { AccountReconcileScope } from './scope';
@@ -21,7 +21,7 @@ export const accountReconcileRequestedDetailSchema = z.looseObject({
   runId: runIdSchema,
   accountId: accountIdSchema,
   /** The account's parents (nearest first, up to the root) as the run read them: the per-OU policy defaults. */
-  ancestorIds: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'expected an OU or root id')).max(8).optional(),
+  ancestorIds: ancestorIdsSchema.optional(),
 });
 export type AccountReconcileRequestedDetail = z.output<typeof accountReconcileRequestedDetailSchema>;
 

@@ -31,6 +31,10 @@ export interface EndpointScope {
   vpcEndpointId: string;
   serviceId?: string;
   eventId: string;
+  /** The account that put the event on the bus (EventBridge sets `account` from the caller's credentials). */
+  senderAccountId: string;
+  /** What the creating step read (owner in scope, VPC tagged); only to be trusted from the control plane's account. */
+  decided?: { ownerInScope: true; vpcTagged: true; ownerAncestorIds?: string[] };
 }
 
 /** A connection notification: a trigger to re-read the service's pending connections. */
