@@ -16,11 +16,14 @@ import { processBatch, type RecordFailures } from '../shared/sqs-batch';
  * What is re-read depends on who sent the records. A hand-off the control plane's own account put on the hub bus
  * (EventBridge stamps `account` from the caller's credentials; the function knows its account from its ARN) carries
  * what the creating step read moments ago: the owner in scope and the VPC tagged. Those are taken on trust, the same
- * rule the account work items follow (handlers/account-reconciler.ts), and a batch of nothing else decides only the
- * connections it names: no Organizations call (membership is DescribeAccount plus a ListParents chain, >= 2 calls
- * per owner against one organization-wide rate, the critical path of a 10,000-account rollout) and no spoke read.
- * Anything else (a notification, a hand-off from another account, one without what it read) makes the pass re-read
- * every pending connection, each owner's membership and the endpoints' VPC tags.
+ * rule the account work items follow (handlers/account-reconciler.ts): no Organizations call for its owner
+ * (membership is DescribeAccount plus a ListParents chain, >= 2 calls per owner against one organization-wide rate,
+ * the critical path of a 10,000-account rollout) and no spoke read for its endpoint. Every endpoint the control plane
+ * creates is also announced by the service's Connect notification, usually in the same batch (5 s window): one that
+ * names an endpoint asks only about that connection, which is then free when a trusted hand-off carries it, already
+ * accepted, or else decided on re-read facts. A batch of such records decides only the connections it names.
+ * Anything else (a notification naming no endpoint, a hand-off from another account or without what it read) makes
+ * the pass re-read every pending connection, each owner's membership and the endpoints' VPC tags.
  */
 export function connectionAcceptanceHandler(runtime: Runtime) {
   return withLambdaContext(async (event: SQSEvent, context) =>
@@ -34,13 +37,16 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
           .map(({ scope }) => scope)
           .filter((scope): scope is TrustedHandOff => scope.kind === 'endpoint' && scope.senderAccountId === hubAccountId && scope.decided !== undefined);
         const { scopeOf, knownVpcs } = trustedFacts(runtime, trusted);
-        const onlyTrusted = trusted.length === records.length;
+        // A Connect notification that names its endpoint asks about that one connection; one that names none (its
+        // body is undocumented) or an untrusted hand-off makes the pass sweep every pending connection.
+        const named = records.map(({ scope }) => (trusted.includes(scope as TrustedHandOff) || scope.kind === 'connections' ? scope.vpcEndpointId : undefined));
+        const onlyNamed = named.every((id) => id !== undefined);
         const correlationId = [...new Set(records.map((r) => r.scope.eventId))].join(',').slice(0, 512);
         const { errors } = await convergePendingConnections(runtime, scopeOf, {
           dryRun: false,
           correlationId,
           knownVpcs,
-          ...(onlyTrusted ? { endpointIds: [...new Set(trusted.map((t) => t.vpcEndpointId))] } : {}),
+          ...(onlyNamed ? { endpointIds: [...new Set(named)] } : {}),
         });
         const anyError = errors.values().next().value;
         const failures: RecordFailures = new Map();

@@ -186,11 +186,40 @@ describe('connection acceptance handler', () => {
       expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { VpcEndpointIds: expect.arrayContaining([UNTAGGED_ENDPOINT, FOREIGN_ENDPOINT]) as unknown });
     });
 
-    it('next to a notification, the pass sweeps everything but still takes the carried owner on trust', async () => {
+    it("with the service's notification about the same endpoint, still decides only that connection, on trust", async () => {
       filteredConnections();
       const handler = connectionAcceptanceHandler(testRuntime());
 
+      // The sample notification names TAGGED_ENDPOINT, as the hand-off does.
       const response = await handler(sqsEvent([handOff('222222222222'), sample('sns/connection-notification')]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+      expect(ec2Mock).not.toHaveReceivedCommand(RejectVpcEndpointConnectionsCommand);
+      expect(orgMock.calls()).toHaveLength(0);
+      expect(stsMock.calls()).toHaveLength(0);
+    });
+
+    it('a notification alone asks about the endpoint it names, re-read since nothing vouches for it', async () => {
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+
+      const response = await handler(sqsEvent([sample('sns/connection-notification')]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(orgMock).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: SPOKE });
+      expect(orgMock).not.toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: STRANGER });
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+      expect(ec2Mock).not.toHaveReceivedCommand(RejectVpcEndpointConnectionsCommand);
+    });
+
+    it('next to a notification naming no endpoint, the pass sweeps everything but still takes the carried owner on trust', async () => {
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+      const bare = sample('sns/connection-notification') as { Message: string };
+      const { endpointId: _named, ...message } = JSON.parse(bare.Message) as Record<string, string>;
+
+      const response = await handler(sqsEvent([handOff('222222222222'), { ...bare, Message: JSON.stringify(message) }]), lambdaContext);
 
       expect(response.batchItemFailures).toEqual([]);
       // The owner's scope came with the hand-off; the stranger's was read.
