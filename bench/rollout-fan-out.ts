@@ -19,6 +19,7 @@ import type { FunctionProcessStats } from '../local/runner/function-processes';
 import { delta, type CloudMetrics } from './support/cloud-process';
 import { EventSizeMeter, PUT_EVENTS_ENTRY_LIMIT_BYTES } from './support/event-size';
 import { availabilityTimeline, endpointsOfService } from './support/endpoint-availability';
+import { extrapolateFanOut, type Extrapolation } from './support/extrapolation';
 import { BUCKETS, fanOutFloor } from './support/floor';
 import { buildOrganization } from './support/organization';
 import { rateCost, SCHEDULE_PERIOD_SECONDS } from './support/rate-cost';
@@ -38,6 +39,8 @@ export interface FanOutBenchOptions {
   readonly steadyState: boolean;
 }
 
+/** The organization size issue 13 asks about; a smaller run prints what it implies there. */
+const EXTRAPOLATE_TO_ACCOUNTS = 10_000;
 const HUB_MUTATING = ['ec2:ModifyVpcEndpointServicePermissions', 'ec2:AcceptVpcEndpointConnections', 'ec2:RejectVpcEndpointConnections', 'ram:AssociateResourceShare', 'ram:DisassociateResourceShare'];
 const PROGRESS_EVERY_MS = 10_000;
 
@@ -129,6 +132,10 @@ export async function runFanOutRollout(opts: FanOutBenchOptions): Promise<boolea
       progress: rollout.progress,
       timeline,
       ...(opts.steadyState ? { steadyState: await measureSteadyState(cp, reconciler, accountIds.length) } : {}),
+      // Not measured: the issue's size, from this run's ratio and rates (assumptions listed in the file).
+      ...(accountIds.length < EXTRAPOLATE_TO_ACCOUNTS
+        ? { extrapolation: extrapolateFanOut({ accounts: accountIds.length, vpcsPerAccount: opts.vpcsPerAccount, endpointPendingSeconds: opts.endpointPendingSeconds, wallSeconds, floorSeconds: floor.floorSeconds, callsByAction }, EXTRAPOLATE_TO_ACCOUNTS) }
+        : {}),
       machine: { cores: cpus().length, loadAverage: loadavg().map(round) },
     };
     const problems = [...problemsOf(result, reconciler.summaries), ...reconciler.failures];
@@ -309,6 +316,11 @@ function report(r: Result, problems: readonly string[]): void {
   line('largest PutEvents entry (bytes)', r.events);
   line('CPU s', r.cpuSeconds);
   if (r.steadyState !== undefined) line('steady state', Object.fromEntries(Object.entries(r.steadyState as Record<string, unknown>).filter(([k]) => k !== 'progress' && k !== 'callsByAction')));
+  if (r.extrapolation !== undefined) {
+    const x = r.extrapolation as Extrapolation;
+    line(`extrapolated to ${x.accounts.toLocaleString('en-US')} x ${x.vpcsPerAccount}`, `floor ${x.floorSeconds} s (${x.criticalPath}) x ratio ${x.assumedRatio} = ~${Math.round(x.wallSeconds)} s; Organizations ${x.organizationsCalls} calls = ${x.organizationsSeconds} s of the shared rate`);
+    for (const assumption of x.assumptions) console.log(`${''.padEnd(41)}assuming ${assumption}`);
+  }
   line('load average (1, 5, 15 min)', (r.machine as { loadAverage: number[] }).loadAverage.join(', '));
   line('problems', problems.length === 0 ? 'none' : problems.join('; '));
 }

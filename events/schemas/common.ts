@@ -11,6 +11,11 @@ export const serviceIdSchema = z
   .string()
   .regex(/^vpce-svc-[0-9a-f]{8,17}$/, 'expected an endpoint service id such as vpce-svc-0abc12345def67890');
 
+/** An account's parents, nearest first, up to the root (an organization is at most 5 OU levels deep). */
+export const ancestorIdsSchema = z
+  .array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'expected an OU or root id'))
+  .max(8);
+
 /** The EventBridge envelope (version 0) with a given detail schema. */
 export function eventBridgeEnvelope<D extends z.ZodType>(detail: D) {
   return z.looseObject({

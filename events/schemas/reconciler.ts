@@ -35,14 +35,14 @@ export function parseReconcilerInput(input: unknown, invocationId: string): Orga
     return { kind: 'organization', trigger: 'schedule', dryRun: false, fanOut: true, eventId: event.id, senderAccountId: event.account };
   }
   if (isContinuation(input)) {
-    const { eventId, runId, afterAccountId, senderAccountId } = parseReconcileContinuationEvent(input);
+    const { eventId, runId, afterAccountId, senderAccountId, retries } = parseReconcileContinuationEvent(input);
     return {
       kind: 'organization',
       trigger: 'continuation',
       dryRun: false,
       fanOut: true,
       eventId,
-      continuation: { runId, afterAccountId, senderAccountId },
+      continuation: { runId, afterAccountId, senderAccountId, ...(retries === undefined ? {} : { retries }) },
       senderAccountId,
     };
   }

@@ -37,6 +37,10 @@ export interface EndpointScope extends EventSender {
   vpcEndpointId: string;
   serviceId?: string;
   eventId: string;
+  /** The account that put the event on the bus (EventBridge sets `account` from the caller's credentials). */
+  senderAccountId: string;
+  /** What the creating step read (owner in scope, VPC tagged); only to be trusted from the control plane's account. */
+  decided?: { ownerInScope: true; vpcTagged: true; ownerAncestorIds?: string[] };
 }
 
 /** A connection notification: a trigger to re-read the service's pending connections. */
@@ -64,7 +68,7 @@ export interface OrganizationScope {
   accountIds?: string[];
   eventId: string;
   /** A continuation: the run it carries on and the last account that run published. */
-  continuation?: { runId: string; afterAccountId: string; senderAccountId: string };
+  continuation?: { runId: string; afterAccountId: string; senderAccountId: string; retries?: number };
   /** The account that sent the triggering event (the schedule's, a continuation's); absent for a manual invocation. */
   senderAccountId?: string;
 }

@@ -1,4 +1,5 @@
 import { decideAccountScope, type ScopeDecision } from '../core/scope';
+import { hasTag } from '../core/managed-tags';
 import { proxyUrl } from '../core/private-dns';
 import { successorClientToken } from '../core/client-token';
 import { withVpcDns } from '../core/account-snapshot';
@@ -195,7 +196,7 @@ async function planAndApply(
       await applyAbsent(ec2, request, snapshot, plan, base);
       return { plan };
     case 'present':
-      return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base)) };
+      return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base, accountScope)) };
   }
 }
 
@@ -250,6 +251,7 @@ async function applyPresent(
   snapshot: VpcSnapshot,
   plan: PresentPlan,
   base: AuditBase,
+  accountScope: ScopeDecision,
 ): Promise<Omit<VpcOutcome, 'plan'>> {
   const { dryRun } = base;
   const port = runtime.config.proxyPort;
@@ -294,7 +296,7 @@ async function applyPresent(
     });
     audit({ ...base, scope: { ...base.scope, endpointId: created.endpointId }, action: 'vpc.endpoint', decision: 'create', reason: 'endpoint created', after: created });
     await writeBack(runtime, ec2, request, snapshot, created, base);
-    return { awaitingAcceptance: handOff(request, created.endpointId, runtime.config.hubServiceId) };
+    return { awaitingAcceptance: handOff(runtime, request, created.endpointId, accountScope, snapshot) };
   }
 
   const current = endpointPlan.current;
@@ -307,7 +309,7 @@ async function applyPresent(
   }
   await writeBack(runtime, ec2, request, snapshot, current, base);
   return current.state.toLowerCase() === 'pendingacceptance'
-    ? { awaitingAcceptance: handOff(request, current.endpointId, runtime.config.hubServiceId) }
+    ? { awaitingAcceptance: handOff(runtime, request, current.endpointId, accountScope, snapshot) }
     : {};
 }
 
@@ -329,6 +331,16 @@ async function writeBack(
   if (!base.dryRun) await tagVpc(ec2, request.vpcId, tags);
 }
 
-function handOff(request: VpcRequest, vpcEndpointId: string, serviceId: string): EndpointCreatedDetail {
-  return { accountId: request.accountId, region: request.region, vpcId: request.vpcId, vpcEndpointId, serviceId };
+/**
+ * The hand-off to acceptance, with what this step read moments ago (the owner in scope, the VPC tagged): acceptance
+ * takes it on trust from the control plane's own account instead of re-reading membership (>= 2 Organizations calls
+ * per owner, against one organization-wide rate) and the VPC's tags (an AssumeRole and two describes). A VPC
+ * untagged in between loses its endpoint to the tag event's onboarding; an owner that left, to the next sweep.
+ */
+function handOff(runtime: Runtime, request: VpcRequest, vpcEndpointId: string, accountScope: ScopeDecision, snapshot: VpcSnapshot): EndpointCreatedDetail {
+  const detail = { accountId: request.accountId, region: request.region, vpcId: request.vpcId, vpcEndpointId, serviceId: runtime.config.hubServiceId };
+  const { key, value } = runtime.config.proxyTag;
+  if (!accountScope.inScope || !hasTag(snapshot.vpc?.tags ?? {}, key, value)) return detail;
+  const ancestors = accountScope.ancestorIds === undefined ? {} : { ownerAncestorIds: [...accountScope.ancestorIds] };
+  return { ...detail, decided: { ownerInScope: true, vpcTagged: true, ...ancestors } };
 }

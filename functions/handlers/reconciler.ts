@@ -43,7 +43,7 @@ export function reconcilerHandler(runtime: Runtime, options: ReconcilerHandlerOp
       const summary = await withEventSenders([[runId, scope.senderAccountId]], () =>
         fanOutReconcile(runtime, {
           runId,
-          ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId }),
+          ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId, retries: scope.continuation.retries ?? 0 }),
           remainingMs: () => context.getRemainingTimeInMillis(),
           marginMs,
         }),

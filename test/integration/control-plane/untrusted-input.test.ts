@@ -3,7 +3,10 @@
  * made by hand are judged like any other connection, and malformed events end in the dead-letter list with
  * their reason instead of harming anything.
  */
+import { randomUUID } from 'node:crypto';
 import { CreateVpcEndpointCommand } from '@aws-sdk/client-ec2';
+import type { CloudEvent } from '../../../local/cloud/api';
+import { CONTROL_PLANE_SOURCE, ENDPOINT_CREATED_DETAIL_TYPE } from '../../../events/patterns';
 import type { QueueName } from '../../../events/routes';
 import { sample, type SampleName } from '../../../events/samples';
 import { createMember, createOutsideAccount, onboardedMember, type Member } from '../support/accounts';
@@ -91,6 +94,50 @@ describe('an endpoint created by hand', () => {
     expect(decision?.decision).toBe('reject');
     expect(decision?.reason).toContain('egress-proxy=enabled');
     expect(decision?.before).toEqual({ state: 'pendingAcceptance' });
+  });
+});
+
+describe('a forged Endpoint Created hand-off', () => {
+  it("from a member account, claiming its untagged VPC's endpoint is in scope and tagged, is not trusted", async () => {
+    // Prepare: an endpoint made by hand in an untagged VPC, awaiting acceptance.
+    const member = await onboardedMember(fx, 'forged-hand-off');
+    const vpc = await createVpc(member.ec2, { name: 'forged-hand-off', azIds: SUPPORTED_AZ_IDS });
+    const { endpointId } = await createEndpointByHand(member.ec2, vpc, fx.cp.hub.serviceName, [vpc.subnets[0]?.subnetId ?? '']);
+
+    // Act: the member puts a hand-off on the hub bus (which admits the organization) carrying the claims the control
+    // plane's own hand-offs carry; EventBridge stamps the member's account on it. Put at once, it usually shares a
+    // batch with the service's Connect notification, where a trusted claim would have decided the connection.
+    const forged: CloudEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': ENDPOINT_CREATED_DETAIL_TYPE,
+      source: CONTROL_PLANE_SOURCE,
+      account: member.accountId,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: fx.cp.region,
+      resources: [],
+      detail: {
+        accountId: member.accountId,
+        region: fx.cp.region,
+        vpcId: vpc.vpcId,
+        vpcEndpointId: endpointId,
+        serviceId: fx.cp.hub.serviceId,
+        decided: { ownerInScope: true, vpcTagged: true },
+      },
+    };
+    fx.putOnHubBus(forged);
+    await fx.until('the connection is decided', async () =>
+      (await connectionsOf(fx.hubEc2, fx.cp.hub.serviceId, member.accountId)).some((c) => c.state !== 'pendingAcceptance'),
+    );
+    await fx.cp.idle();
+
+    // Assess: the VPC's tags were read, not taken from the event, and the connection rejected.
+    expect(await connectionsOf(fx.hubEc2, fx.cp.hub.serviceId, member.accountId)).toEqual([
+      { endpointId, ownerAccountId: member.accountId, state: 'rejected' },
+    ]);
+    expect(fx.logs.audits({ endpointId, action: 'connection.accept' })).toEqual([]);
+    expect(fx.logs.audits({ endpointId, action: 'connection.reject' })[0]?.reason).toContain('is not tagged egress-proxy=enabled');
+    expect(fx.cp.bus.deadLetters('connection-acceptance').filter((letter) => letter.body.includes(forged.id))).toEqual([]);
   });
 });
 

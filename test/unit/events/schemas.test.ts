@@ -203,6 +203,26 @@ describe('the Endpoint Created hand-off', () => {
     expect(parseEndpointCreatedEvent(delivered)).toEqual({ kind: 'endpoint', ...detail, eventId: delivered.id, senderAccountId: '222222222222' });
   });
 
+  it('carries what the creating step read, and refuses a claim that is not in scope and tagged', () => {
+    const decided = { ownerInScope: true, vpcTagged: true, ownerAncestorIds: ['ou-ab12-cdef3456', 'r-ab12'] } as const;
+    const entry = endpointCreatedEntry({ ...detail, decided: { ...decided, ownerAncestorIds: [...decided.ownerAncestorIds] } }, 'egress-control-plane');
+    const delivered = (body: unknown) => ({
+      version: '0',
+      id: 'f3b1c2d4-0000-4000-8000-000000000002',
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: '333333333333',
+      time: '2026-11-21T10:30:40Z',
+      region: 'eu-west-2',
+      resources: entry.Resources,
+      detail: body,
+    });
+
+    expect(parseEndpointCreatedEvent(delivered(JSON.parse(entry.Detail)))).toMatchObject({ decided, senderAccountId: '333333333333' });
+    expect(() => parseEndpointCreatedEvent(delivered({ ...detail, decided: { ownerInScope: false, vpcTagged: true } }))).toThrow(/decided\.ownerInScope/);
+    expect(() => parseEndpointCreatedEvent(delivered({ ...detail, decided: { ownerInScope: true, vpcTagged: false } }))).toThrow(/decided\.vpcTagged/);
+  });
+
   it('refuses to build an entry with a bad id', () => {
     expect(() => endpointCreatedEntry({ ...detail, vpcEndpointId: 'endpoint-1' }, 'bus')).toThrow('vpcEndpointId: expected a VPC endpoint id');
   });

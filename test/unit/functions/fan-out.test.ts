@@ -163,6 +163,62 @@ describe('reconciler fan-out', () => {
     expect(summary.continuedAfter).toBeUndefined();
   });
 
+  describe('a continuation that cannot list the organization', () => {
+    const continuationAt = (cursor: string, retries?: number) => {
+      const event = sample('reconciler/continuation-requested') as { detail: Record<string, unknown> };
+      event.detail.afterAccountId = cursor;
+      if (retries !== undefined) event.detail.retries = retries;
+      return event as { detail: { runId: string } };
+    };
+
+    beforeEach(() => {
+      orgMock.on(ListAccountsForParentCommand).rejects(awsError('TooManyRequestsException'));
+    });
+
+    it('hands the same cursor to one new continuation, publishes no work item, and fails so the alarm fires', async () => {
+      const event = continuationAt(ACTIVE[9] ?? '');
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      await expect(handler(event, withRemaining(900_000))).rejects.toThrow(/published 0 account\(s\) with 1 error\(s\): organization: TooManyRequestsException/);
+
+      // Exactly one successor, at the same cursor: the chain goes on and cannot fork.
+      expect(publishedAccounts()).toEqual([]);
+      expect(putCalls()).toHaveLength(1);
+      const [retry] = putCalls()[0] ?? [];
+      expect(retry).toMatchObject({ DetailType: 'Reconcile Continuation Requested' });
+      expect(JSON.parse(retry?.Detail ?? '{}')).toEqual({ runId: event.detail.runId, afterAccountId: ACTIVE[9], retries: 1 });
+    });
+
+    it('counts the retries at one cursor and stops after the last one, publishing nothing', async () => {
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      await expect(handler(continuationAt(ACTIVE[9] ?? '', 2), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
+      expect(putCalls().map((entries) => details(entries)[0]?.retries)).toEqual([3]);
+
+      eventsMock.resetHistory();
+      await expect(handler(continuationAt(ACTIVE[9] ?? '', 3), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
+      expect(putCalls()).toEqual([]);
+    });
+
+    it('a continuation that succeeds after a retry starts its own successor from zero retries', async () => {
+      orgMock.on(ListAccountsForParentCommand).resolves({ Accounts: listed.map((Id) => ({ Id, State: 'ACTIVE' as const })) });
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      const summary = (await handler(continuationAt(ACTIVE[9] ?? '', 2), withRemaining(30_000))) as FanOutSummary;
+
+      expect(summary).toMatchObject({ published: 10, continuedAfter: ACTIVE[19], errorCount: 0 });
+      expect(details(putCalls()[1] ?? [])[0]).toEqual({ runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064', afterAccountId: ACTIVE[19] });
+    });
+
+    it('the scheduled invocation, which has published nothing yet, just fails: the next schedule runs again', async () => {
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      await expect(handler(sample('reconciler/scheduled-event'), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
+
+      expect(putCalls()).toEqual([]);
+    });
+  });
+
   it('refuses a continuation that another account put on the hub bus, publishing nothing', async () => {
     // Prepare: the bus admits the whole organization; EventBridge stamps the sender's account on the event.
     const event = { ...(sample('reconciler/continuation-requested') as object), account: '999999999999' };

@@ -165,6 +165,8 @@ describe('VPC onboarding handler: tagged VPC', () => {
       vpcId: VPC,
       vpcEndpointId: 'vpce-0a1b2c3d4e5f60718',
       serviceId: HUB_SERVICE_ID,
+      // What this pass read moments ago, for acceptance to trust from the control plane's account.
+      decided: { ownerInScope: true, vpcTagged: true, ownerAncestorIds: ['r-ab12'] },
     });
   });
 
