@@ -13,6 +13,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { Command, InvalidArgumentError } from 'commander';
 import { createVpcWithSubnets, ec2As, OrganizationAdmin } from '../local/demo/tenant';
 import { startLocalControlPlane } from '../local/runner/control-plane';
+import { paceInEmulatedTime } from './support/emulated-pacing';
 import { timeTagToAvailable, type OnboardingTiming } from './support/onboarding-timer';
 import { startTagFlood } from './support/tag-flood';
 
@@ -41,12 +42,7 @@ interface Team {
 }
 
 async function main(): Promise<void> {
-  // The handlers' pacers must measure the emulated time the local cloud refills its buckets in.
-  const { systemClock } = await import('../functions/core/pacing');
-  Object.assign(systemClock, {
-    now: () => performance.now() * opts.timeScale,
-    sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms / opts.timeScale)),
-  });
+  paceInEmulatedTime(opts.timeScale);
   const cp = await startLocalControlPlane({
     cloud: { port: 0, timeScale: opts.timeScale },
     bus: { timeScale: opts.timeScale },

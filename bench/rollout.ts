@@ -23,6 +23,7 @@ import { bootstrapHub } from '../local/runner/hub-bootstrap';
 import { HUB_BUS_NAME } from '../events/routes';
 import { AvailableSampler } from './support/available-sampler';
 import { adminGet, adminPost, delta, startCloudProcess, type CloudMetrics } from './support/cloud-process';
+import { paceInEmulatedTime } from './support/emulated-pacing';
 import { rolloutFloor } from './support/floor';
 import { buildOrganization } from './support/organization';
 import { timelineSvg, type TimelinePoint } from './support/timeline-svg';
@@ -87,12 +88,7 @@ async function main(): Promise<void> {
     const { loadConfig } = await import('../functions/shared/config');
     const { buildRuntime } = await import('../functions/shared/runtime');
     const { reconcileOrganization } = await import('../functions/converge/organization');
-    const { systemClock } = await import('../functions/core/pacing');
-    // The local cloud refills its buckets in emulated time: the control plane's pacers must measure the same time.
-    Object.assign(systemClock, {
-      now: () => performance.now() * opts.timeScale,
-      sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms / opts.timeScale)),
-    });
+    paceInEmulatedTime(opts.timeScale);
     const runtime = buildRuntime(loadConfig(), REGION);
 
     const sampler = new AvailableSampler(cloud.url, { accountId: hubAccountId, region: REGION, serviceId: hub.serviceId });
