@@ -10,18 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createVpcWithSubnets, ec2As, OrganizationAdmin } from '../local/demo/tenant';
 import { startLocalControlPlane } from '../local/runner/control-plane';
+import { positive } from './support/cli-options';
 import { paceInEmulatedTime } from './support/emulated-pacing';
 import { timeTagToAvailable, type OnboardingTiming } from './support/onboarding-timer';
 import { startTagFlood } from './support/tag-flood';
-
-const positive = (name: string) => (value: string) => {
-  const parsed = Number(value);
-  if (!(parsed > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return parsed;
-};
 
 const opts = new Command('bench:fairness')
   .option('--time-scale <factor>', 'emulated time runs this many times faster than wall time', positive('time-scale'), 10)

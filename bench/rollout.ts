@@ -17,22 +17,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { LOCAL_DEFAULTS } from '../local/cloud/api';
 import { bootstrapHub } from '../local/runner/hub-bootstrap';
 import { HUB_BUS_NAME } from '../events/routes';
 import { AvailableSampler } from './support/available-sampler';
 import { adminGet, adminPost, delta, startCloudProcess, type CloudMetrics } from './support/cloud-process';
+import { positive } from './support/cli-options';
 import { paceInEmulatedTime } from './support/emulated-pacing';
 import { rolloutFloor } from './support/floor';
 import { buildOrganization } from './support/organization';
 import { timelineSvg, type TimelinePoint } from './support/timeline-svg';
-
-const positive = (name: string) => (value: string) => {
-  const parsed = Number(value);
-  if (!(parsed > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return parsed;
-};
 
 const opts = new Command('bench:rollout')
   .option('--accounts <n>', 'member accounts in the organization', positive('accounts'), 1000)
