@@ -10,17 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createVpcWithSubnets, ec2As, OrganizationAdmin } from '../local/demo/tenant';
 import { startLocalControlPlane } from '../local/runner/control-plane';
+import { positive } from './support/cli-options';
+import { paceInEmulatedTime } from './support/emulated-pacing';
 import { timeTagToAvailable, type OnboardingTiming } from './support/onboarding-timer';
 import { startTagFlood } from './support/tag-flood';
-
-const positive = (name: string) => (value: string) => {
-  const parsed = Number(value);
-  if (!(parsed > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return parsed;
-};
 
 const opts = new Command('bench:fairness')
   .option('--time-scale <factor>', 'emulated time runs this many times faster than wall time', positive('time-scale'), 10)
@@ -41,12 +37,7 @@ interface Team {
 }
 
 async function main(): Promise<void> {
-  // The handlers' pacers must measure the emulated time the local cloud refills its buckets in.
-  const { systemClock } = await import('../functions/core/pacing');
-  Object.assign(systemClock, {
-    now: () => performance.now() * opts.timeScale,
-    sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms / opts.timeScale)),
-  });
+  paceInEmulatedTime(opts.timeScale);
   const cp = await startLocalControlPlane({
     cloud: { port: 0, timeScale: opts.timeScale },
     bus: { timeScale: opts.timeScale },

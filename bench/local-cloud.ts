@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeAvailabilityZonesCommand, DescribeSubnetsCommand, DescribeTagsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { percentile } from './support/percentile';
 
 const REGION = 'eu-west-2';
 
@@ -96,7 +97,6 @@ async function run(workload: Workload): Promise<Result> {
   return { name: workload.name, serverCpuMsPerCall, calls: totalCalls, seconds, errors, latencies };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 function report(result: Result): void {
   const sorted = [...result.latencies].sort((a, b) => a - b);

@@ -17,21 +17,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { LOCAL_DEFAULTS } from '../local/cloud/api';
 import { bootstrapHub } from '../local/runner/hub-bootstrap';
 import { HUB_BUS_NAME } from '../events/routes';
 import { AvailableSampler } from './support/available-sampler';
 import { adminGet, adminPost, delta, startCloudProcess, type CloudMetrics } from './support/cloud-process';
+import { positive } from './support/cli-options';
+import { paceInEmulatedTime } from './support/emulated-pacing';
 import { rolloutFloor } from './support/floor';
 import { buildOrganization } from './support/organization';
 import { timelineSvg, type TimelinePoint } from './support/timeline-svg';
-
-const positive = (name: string) => (value: string) => {
-  const parsed = Number(value);
-  if (!(parsed > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return parsed;
-};
 
 const opts = new Command('bench:rollout')
   .option('--accounts <n>', 'member accounts in the organization', positive('accounts'), 1000)
@@ -87,12 +83,7 @@ async function main(): Promise<void> {
     const { loadConfig } = await import('../functions/shared/config');
     const { buildRuntime } = await import('../functions/shared/runtime');
     const { reconcileOrganization } = await import('../functions/converge/organization');
-    const { systemClock } = await import('../functions/core/pacing');
-    // The local cloud refills its buckets in emulated time: the control plane's pacers must measure the same time.
-    Object.assign(systemClock, {
-      now: () => performance.now() * opts.timeScale,
-      sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms / opts.timeScale)),
-    });
+    paceInEmulatedTime(opts.timeScale);
     const runtime = buildRuntime(loadConfig(), REGION);
 
     const sampler = new AvailableSampler(cloud.url, { accountId: hubAccountId, region: REGION, serviceId: hub.serviceId });

@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { HUB_NLB_ADDRESS } from '../../local/squid-lab/addresses';
 import { nlbProxyHeader } from '../../local/squid-lab/spoke-client';
+import { percentile } from './percentile';
 import type { Spoke } from './proxy-workloads';
 
 export interface LoadPlan {
@@ -171,10 +172,6 @@ export function completeResponse(buffer: Buffer): ParsedResponse | undefined {
   if (Number.isNaN(status) || contentLength === undefined) return { kind: 'unreadable', reason: `no status or Content-Length in ${JSON.stringify(head.slice(0, 120))}` };
   const length = headerEnd + HEADER_END.length + Number(contentLength);
   return buffer.length < length ? undefined : { kind: 'complete', status, length };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FAIRNESS_MARKERS, renderFairnessTable, type FairnessResult } from '../../../bench/support/readme-fairness-table';
-import { withBlock } from '../../../bench/support/readme-table';
-
-const ROOT = join(__dirname, '../../..');
+import { readmeAndRendered } from './readme-block';
 
 const result = (overrides: Partial<FairnessResult> = {}): FairnessResult => ({
   measuredAt: '2026-12-01T09:30:00.000Z',
@@ -21,15 +17,11 @@ const result = (overrides: Partial<FairnessResult> = {}): FairnessResult => ({
 
 describe("the README's fairness table", () => {
   it('is the one bench/results/fairness.json makes (run npm run bench:readme after npm run bench:fairness)', () => {
-    // Prepare
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const measured = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'fairness.json'), 'utf8')) as FairnessResult;
-
     // Act
-    const expected = withBlock(readme, FAIRNESS_MARKERS, renderFairnessTable(measured));
+    const { readme, rendered } = readmeAndRendered(FAIRNESS_MARKERS, 'fairness.json', renderFairnessTable);
 
     // Assess
-    expect(readme).toBe(expected);
+    expect(readme).toBe(rendered);
   });
 
   it('shows both phases with their time scale, load and date, and the ratio against the target', () => {

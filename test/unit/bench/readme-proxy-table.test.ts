@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PROXY_MARKERS, renderProxyTable, type ProxyResult } from '../../../bench/support/readme-proxy-table';
-import { withBlock } from '../../../bench/support/readme-table';
-
-const ROOT = join(__dirname, '../../..');
+import { readmeAndRendered } from './readme-block';
 
 const result = (overrides: Partial<ProxyResult> = {}): ProxyResult => ({
   measuredAt: '2026-11-30T07:17:01.520Z',
@@ -21,15 +17,11 @@ const result = (overrides: Partial<ProxyResult> = {}): ProxyResult => ({
 
 describe("the README's Squid profile table", () => {
   it('is the one bench/results/proxy.json makes (run npm run bench:readme after npm run bench:proxy)', () => {
-    // Prepare
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const measured = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'proxy.json'), 'utf8')) as ProxyResult;
-
     // Act
-    const expected = withBlock(readme, PROXY_MARKERS, renderProxyTable(measured));
+    const { readme, rendered } = readmeAndRendered(PROXY_MARKERS, 'proxy.json', renderProxyTable);
 
     // Assess
-    expect(readme).toBe(expected);
+    expect(readme).toBe(rendered);
   });
 
   it('says when and at what load, and leaves the CPU columns empty for the direct run', () => {
