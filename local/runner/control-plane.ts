@@ -71,6 +71,7 @@ export interface LocalControlPlane {
 
 export async function startLocalControlPlane(options: LocalControlPlaneOptions = {}): Promise<LocalControlPlane> {
   const cloud = await startLocalCloud(options.cloud ?? {});
+  const realWallClock = wallClock.now;
   try {
     const region = LOCAL_DEFAULTS.hubRegion;
     const hubAccountId = cloud.world.hubAccountId;
@@ -115,7 +116,6 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
 
     // Handlers compare the cloud's timestamps (a connection's CreationTimestamp) with their wall clock, which must then
     // run on the cloud's emulated time: here directly, in a function's own process from a shared reading of it.
-    const realWallClock = wallClock.now;
     wallClock.now = () => cloud.world.clock.now();
     const clockSync = { realAt: Date.now(), emulatedAt: cloud.world.clock.now() };
     // In process, imported only now: their cold start reads the environment set above. In their own processes, that
@@ -157,6 +157,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       },
     };
   } catch (err) {
+    wallClock.now = realWallClock;
     await cloud.stop();
     throw err;
   }
