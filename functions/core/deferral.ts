@@ -19,6 +19,8 @@ export const MAX_DELAY_SECONDS = 900;
 
 export interface Deferral {
   readonly endpointId: string;
+  /** The connection's owner (the audit record's account). */
+  readonly ownerAccountId: string;
   /** Seconds the copy of the notification waits in the queue: until the connection is DEFER_SECONDS old. */
   readonly delaySeconds: number;
   readonly ageSeconds: number;
@@ -54,6 +56,6 @@ export function connectionsToDefer(
     const ageSeconds = (criteria.now - c.createdAt) / 1000;
     if (!(ageSeconds >= 0 && ageSeconds < deferSeconds)) return [];
     // Rounded up: the copy must not come back before the connection is deferSeconds old, or it could be deferred again.
-    return [{ endpointId: c.endpointId, delaySeconds: Math.ceil(deferSeconds - ageSeconds), ageSeconds }];
+    return [{ endpointId: c.endpointId, ownerAccountId: c.ownerAccountId, delaySeconds: Math.ceil(deferSeconds - ageSeconds), ageSeconds }];
   });
 }

@@ -100,14 +100,14 @@ async function deferNotifications(
   deferred: readonly Deferral[],
 ): Promise<Map<string, Error>> {
   const errors = new Map<string, Error>();
-  for (const { endpointId, delaySeconds, ageSeconds } of deferred) {
+  for (const { endpointId, ownerAccountId, delaySeconds, ageSeconds } of deferred) {
     const record = records.find(({ scope }) => scope.kind === 'connections' && scope.vpcEndpointId === endpointId);
     const body = record === undefined ? undefined : bodies.get(record.messageId);
     if (record === undefined || body === undefined) {
       errors.set(endpointId, new Error(`no notification in the batch names deferred endpoint ${endpointId}`));
       continue;
     }
-    const auditScope = { accountId: record.scope.kind === 'connections' ? (record.scope.endpointOwnerId ?? 'unknown') : record.scope.accountId, endpointId };
+    const auditScope = { accountId: ownerAccountId, endpointId };
     const why = `Connect notification for a connection ${ageSeconds.toFixed(1)} s old with no trusted hand-off in the batch`;
     try {
       const copyId = await sendDelayed(queue, body, delaySeconds);

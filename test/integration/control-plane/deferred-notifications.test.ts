@@ -88,7 +88,7 @@ describe('a Connect notification ahead of its hand-off', () => {
     expect(describeAccountCalls()).toBe(readsBefore);
     const [deferral, ...more] = fx.logs.audits({ endpointId, action: 'connection.defer' });
     expect(more).toEqual([]);
-    expect(deferral).toMatchObject({ decision: 'noop', reason: expect.stringContaining('no trusted hand-off in the batch') as unknown });
+    expect(deferral).toMatchObject({ decision: 'noop', scope: { accountId: member.accountId, endpointId }, reason: expect.stringContaining('no trusted hand-off in the batch') as unknown });
     const accepted = fx.logs.audits({ endpointId, action: 'connection.accept' });
     expect(accepted).toHaveLength(1);
     expect(accepted[0]?.reason).toContain('in scope when the control plane read it');

@@ -17,7 +17,7 @@ const defer = (connections: ConnectionFacts[], options: { notified?: string[]; t
 
 describe('connectionsToDefer', () => {
   it('defers a young pending connection named by an untrusted notification until it is DEFER_SECONDS old', () => {
-    expect(defer([connection('vpce-0a', 4)])).toEqual([{ endpointId: 'vpce-0a', delaySeconds: DEFER_SECONDS - 4, ageSeconds: 4 }]);
+    expect(defer([connection('vpce-0a', 4)])).toEqual([{ endpointId: 'vpce-0a', ownerAccountId: '123456789012', delaySeconds: DEFER_SECONDS - 4, ageSeconds: 4 }]);
   });
 
   it('rounds the delay up, so the copy never comes back young (it would be deferred twice)', () => {
