@@ -64,7 +64,13 @@ export async function listConnections(
   )) {
     for (const c of page.VpcEndpointConnections ?? []) {
       if (c.VpcEndpointId === undefined || c.VpcEndpointOwner === undefined) continue;
-      connections.push({ endpointId: c.VpcEndpointId, ownerAccountId: c.VpcEndpointOwner, state: normalizeEndpointState(c.VpcEndpointState) });
+      connections.push({
+        endpointId: c.VpcEndpointId,
+        ownerAccountId: c.VpcEndpointOwner,
+        state: normalizeEndpointState(c.VpcEndpointState),
+        // Acceptance ages a notified connection by it (core/deferral.ts); nothing else reads it.
+        ...(c.CreationTimestamp === undefined ? {} : { createdAt: c.CreationTimestamp.getTime() }),
+      });
     }
   }
   return connections;

@@ -1,4 +1,5 @@
 import { decideConnection, type ConnectionFacts, type ConnectionVerdict } from '../core/connections';
+import { connectionsToDefer, type Deferral } from '../core/deferral';
 import { hasTag, type Tags } from '../core/managed-tags';
 import type { ScopeDecision } from '../core/scope';
 import { acceptConnections, listConnections, rejectConnections } from '../aws/endpoint-service';
@@ -18,6 +19,16 @@ export interface ConnectionsResult {
   readonly errors: Map<string, Error>;
 }
 
+/** What `convergePendingConnections` may leave for later (core/deferral.ts), and from whose point of view. */
+export interface DeferCriteria {
+  /** Endpoint ids named by untrusted Connect notifications: only their connections can wait. */
+  readonly notified: ReadonlySet<string>;
+  /** Endpoint ids carried by trusted hand-offs in the same batch. */
+  readonly trusted: ReadonlySet<string>;
+  /** Epoch ms on the clock that stamps CreationTimestamp (shared/wall-clock.ts). */
+  readonly now: number;
+}
+
 /** Spoke reads in flight while deciding (each is an AssumeRole plus two describes in one account). */
 const SPOKE_READ_CONCURRENCY = 8;
 
@@ -35,14 +46,22 @@ export async function convergePendingConnections(
     endpointIds?: readonly string[];
     /** VPCs and tags already known (see `decideConnections`). */
     knownVpcs?: ReadonlyMap<string, EndpointVpc>;
+    /**
+     * Leave these connections undecided when they are young (core/deferral.ts): judged on the same read of the
+     * pending connections (its CreationTimestamp), so deferring costs no call of its own.
+     */
+    defer?: DeferCriteria;
   },
-): Promise<ConnectionsResult> {
+): Promise<ConnectionsResult & { readonly deferred: Deferral[] }> {
   const { hubServiceId } = runtime.config;
-  if (options.endpointIds?.length === 0) return { decisions: [], errors: new Map() };
-  const pending = await listConnections(runtime.hubEc2, hubServiceId, {
+  if (options.endpointIds?.length === 0) return { decisions: [], errors: new Map(), deferred: [] };
+  const listed = await listConnections(runtime.hubEc2, hubServiceId, {
     states: ['pendingAcceptance'],
     ...(options.endpointIds === undefined ? {} : { endpointIds: options.endpointIds }),
   });
+  const deferred = options.defer === undefined ? [] : connectionsToDefer(listed, options.defer);
+  const later = new Set(deferred.map((d) => d.endpointId));
+  const pending = listed.filter((c) => !later.has(c.endpointId));
   const { decisions, errors } = await decideConnections(runtime, pending, scopeOf, options.correlationId, options.knownVpcs);
   const accept = decisions.filter((d) => d.verdict.verdict === 'accept').map((d) => d.connection.endpointId);
   const reject = decisions.filter((d) => d.verdict.verdict === 'reject').map((d) => d.connection.endpointId);
@@ -65,7 +84,7 @@ export async function convergePendingConnections(
       correlationId: options.correlationId,
     });
   }
-  return { decisions, errors };
+  return { decisions, errors, deferred };
 }
 
 /** Which VPC an endpoint lives in and that VPC's tags, as read in the owner's account. */

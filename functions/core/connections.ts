@@ -4,6 +4,8 @@ export interface ConnectionFacts {
   readonly endpointId: string;
   readonly ownerAccountId: string;
   readonly state: string;
+  /** When the endpoint asked to connect (epoch ms, DescribeVpcEndpointConnections' CreationTimestamp); absent if not said. */
+  readonly createdAt?: number;
 }
 
 /** What the owner's account says about the endpoint's VPC; undefined when the endpoint was not found there. */

@@ -1,13 +1,18 @@
 import type { SQSEvent } from 'aws-lambda';
-import type { EndpointScope } from '../../events/schemas/scope';
+import type { ConnectionsScope, EndpointScope } from '../../events/schemas/scope';
 import { parseConnectionAcceptanceMessage } from '../../events/schemas/queue-messages';
 import type { ScopeDecision } from '../core/scope';
+import type { Deferral } from '../core/deferral';
+import { sendDelayed, type AcceptanceQueue } from '../aws/acceptance-queue';
 import { convergePendingConnections, type EndpointVpc } from '../converge/connections';
+import { toError } from '../converge/bounded';
 import { accountScopeCache } from '../converge/vpc';
+import { audit } from '../shared/audit';
 import { withLambdaContext } from '../shared/middleware';
 import { ownAccountId } from '../shared/own-account';
 import type { Runtime } from '../shared/runtime';
-import { processBatch, type RecordFailures } from '../shared/sqs-batch';
+import { processBatch, type ParsedRecord, type RecordFailures } from '../shared/sqs-batch';
+import { wallClock } from '../shared/wall-clock';
 
 /**
  * Connection notifications (SNS -> SQS) and the hand-offs of the functions that create endpoints (EventBridge ->
@@ -24,6 +29,19 @@ import { processBatch, type RecordFailures } from '../shared/sqs-batch';
  * accepted, or else decided on re-read facts. A batch of such records decides only the connections it names.
  * Anything else (a notification naming no endpoint, a hand-off from another account or without what it read) makes
  * the pass re-read every pending connection, each owner's membership and the endpoints' VPC tags.
+ *
+ * Deferral. EC2 publishes the Connect notification at CreateVpcEndpoint and the creating pass hands the endpoint off
+ * only after the rest of its account's VPCs, so in a rollout the notification often lands in an earlier batch than
+ * its hand-off, and deciding it then costs exactly the reads the hand-off exists to spare (measured: 268
+ * DescribeAccount for 200 accounts, the critical path of the fan-out). So a notification naming an endpoint whose
+ * connection is still pendingAcceptance, younger than DEFER_SECONDS (core/deferral.ts) by its CreationTimestamp
+ * (from the describe this pass makes anyway) and carried by no trusted hand-off in the batch, is not decided: a copy
+ * of its body goes back to this queue with SQS's per-message DelaySeconds, timed to return once the connection is
+ * DEFER_SECONDS old, and the original counts as handled. By then the hand-off has usually accepted it (the copy
+ * costs one describe); otherwise the copy is old enough to be decided as before, so a notification is deferred at
+ * most once, by its age alone. An endpoint created outside the control plane is accepted up to DEFER_SECONDS later
+ * than without deferral. Nothing is lost: a copy SQS does not take fails the original record, which SQS delivers
+ * again. Without ACCEPTANCE_QUEUE_URL nothing is deferred.
  */
 export function connectionAcceptanceHandler(runtime: Runtime) {
   return withLambdaContext(async (event: SQSEvent, context) =>
@@ -42,12 +60,20 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
         const named = records.map(({ scope }) => (trusted.includes(scope as TrustedHandOff) || scope.kind === 'connections' ? scope.vpcEndpointId : undefined));
         const onlyNamed = named.every((id) => id !== undefined);
         const correlationId = [...new Set(records.map((r) => r.scope.eventId))].join(',').slice(0, 512);
-        const { errors } = await convergePendingConnections(runtime, scopeOf, {
+        const notified = new Set(records.flatMap(({ scope }) => (scope.kind === 'connections' && scope.vpcEndpointId !== undefined ? [scope.vpcEndpointId] : [])));
+        const { errors, deferred } = await convergePendingConnections(runtime, scopeOf, {
           dryRun: false,
           correlationId,
           knownVpcs,
           ...(onlyNamed ? { endpointIds: [...new Set(named)] } : {}),
+          ...(runtime.acceptanceQueue === undefined
+            ? {}
+            : { defer: { notified, trusted: new Set(trusted.map((t) => t.vpcEndpointId)), now: wallClock.now() } }),
         });
+        if (runtime.acceptanceQueue !== undefined) {
+          const bodies = new Map(event.Records.map((r) => [r.messageId, r.body]));
+          for (const [endpointId, error] of await deferNotifications(runtime.acceptanceQueue, records, bodies, deferred)) errors.set(endpointId, error);
+        }
         const anyError = errors.values().next().value;
         const failures: RecordFailures = new Map();
         for (const { messageId, scope } of records) {
@@ -60,6 +86,53 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
       },
     ),
   );
+}
+
+/**
+ * Sends one delayed copy per deferred connection: the body of the first notification that named it (duplicates in
+ * the batch say the same). Returns, per endpoint id, why its copy could not be sent: every record naming that
+ * endpoint then fails, so SQS delivers it again rather than the notification being lost.
+ */
+async function deferNotifications(
+  queue: AcceptanceQueue,
+  records: readonly ParsedRecord<EndpointScope | ConnectionsScope>[],
+  bodies: ReadonlyMap<string, string>,
+  deferred: readonly Deferral[],
+): Promise<Map<string, Error>> {
+  const errors = new Map<string, Error>();
+  for (const { endpointId, ownerAccountId, delaySeconds, ageSeconds } of deferred) {
+    const record = records.find(({ scope }) => scope.kind === 'connections' && scope.vpcEndpointId === endpointId);
+    const body = record === undefined ? undefined : bodies.get(record.messageId);
+    if (record === undefined || body === undefined) {
+      errors.set(endpointId, new Error(`no notification in the batch names deferred endpoint ${endpointId}`));
+      continue;
+    }
+    const auditScope = { accountId: ownerAccountId, endpointId };
+    const why = `Connect notification for a connection ${ageSeconds.toFixed(1)} s old with no trusted hand-off in the batch`;
+    try {
+      const copyId = await sendDelayed(queue, body, delaySeconds);
+      audit({
+        action: 'connection.defer',
+        scope: auditScope,
+        decision: 'noop',
+        reason: `${why}: decided in ${delaySeconds} s (message ${copyId}), when the control plane's hand-off has had time to accept it without Organizations reads`,
+        dryRun: false,
+        correlationId: record.scope.eventId,
+      });
+    } catch (caught) {
+      const error = toError(caught);
+      errors.set(endpointId, error);
+      audit({
+        action: 'connection.defer',
+        scope: auditScope,
+        decision: 'error',
+        reason: `${why}: its delayed copy was not sent (${error.name}: ${error.message}); the notification is delivered again`,
+        dryRun: false,
+        correlationId: record.scope.eventId,
+      });
+    }
+  }
+  return errors;
 }
 
 type TrustedHandOff = EndpointScope & { decided: NonNullable<EndpointScope['decided']> };

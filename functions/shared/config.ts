@@ -52,6 +52,8 @@ const environmentSchema = z.object({
   RECONCILE_CONCURRENCY: positiveInt(8, 64),
   SPOKE_CREDENTIALS_TTL_SECONDS: positiveInt(600, 3000),
   RECONCILE_CONTINUATION_MARGIN_SECONDS: positiveInt(60, 900),
+  // The acceptance function's own queue, where it returns the notifications it defers; unset means none is deferred.
+  ACCEPTANCE_QUEUE_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' }).optional()),
   // The partition the stack deploys in (AWS::Partition): aws, aws-cn, aws-us-gov... Every ARN the functions build uses it.
   PARTITION: z.string().regex(/^aws(-[a-z]+)*$/, 'must be a partition such as aws, aws-cn or aws-us-gov').default('aws'),
 });
@@ -78,6 +80,11 @@ function toConfig(env: z.output<typeof environmentSchema>) {
     spokeCredentialsTtlSeconds: env.SPOKE_CREDENTIALS_TTL_SECONDS,
     /** A fan-out run with less time left than this hands the rest of the organization to a continuation. */
     continuationMarginSeconds: env.RECONCILE_CONTINUATION_MARGIN_SECONDS,
+    /**
+     * The acceptance queue's URL (only the acceptance function gets it): young Connect notifications without their
+     * hand-off are sent back there to be decided later. Unset: every notification is decided at once.
+     */
+    acceptanceQueueUrl: env.ACCEPTANCE_QUEUE_URL,
     /** For the ARNs the functions build: the spoke role's, the accounts' root principals. */
     partition: env.PARTITION,
   };

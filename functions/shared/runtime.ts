@@ -3,7 +3,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { AcceptanceQueue } from '../aws/acceptance-queue';
 import { assumeRoleCredentials } from '../aws/assume-role';
 import { nameForeignAnswers } from '../aws/foreign-answers';
 import { PolicyStore } from '../aws/policy-store';
@@ -26,6 +28,8 @@ export interface Runtime {
   readonly spokes: SpokeSessions;
   /** The store of the endpoint-to-policy mapping the fleet reads; undefined when POLICY_BUCKET is unset. */
   readonly policyStore: PolicyStore | undefined;
+  /** Where acceptance returns the notifications it defers; undefined when ACCEPTANCE_QUEUE_URL is unset (no deferral). */
+  readonly acceptanceQueue: AcceptanceQueue | undefined;
 }
 
 export function buildRuntime(config: ControlPlaneConfig, region = process.env.AWS_REGION ?? 'us-east-1'): Runtime {
@@ -57,6 +61,7 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
       ttlSeconds: config.spokeCredentialsTtlSeconds,
     }),
     policyStore: config.policyBucket === undefined ? undefined : new PolicyStore(policyStoreClient(options), config.policyBucket),
+    acceptanceQueue: config.acceptanceQueueUrl === undefined ? undefined : { sqs: nameForeignAnswers(new SQSClient(options)), url: config.acceptanceQueueUrl },
   };
 }
 

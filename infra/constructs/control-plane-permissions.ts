@@ -13,6 +13,8 @@ export interface ControlPlaneResources {
   readonly organizationsReadRoleArn: string;
   readonly spokeRoleName: string;
   readonly organizationId: string;
+  /** The connection acceptance queue, where acceptance returns the notifications it defers. */
+  readonly acceptanceQueueArn: string;
 }
 
 /**
@@ -21,7 +23,8 @@ export interface ControlPlaneResources {
  *   rejection of a leaving account's connections, Organizations reads (organizations.ts, through the read role);
  * - VPC onboarding: the spoke role (spoke-vpc.ts, spoke-writer.ts), Organizations reads, the hand-off to
  *   acceptance on the hub bus (hub-bus.ts);
- * - connection acceptance: connections of the hub service, the spoke role (the VPC's tag), Organizations reads;
+ * - connection acceptance: connections of the hub service, the spoke role (the VPC's tag), Organizations reads,
+ *   and SendMessage on its own queue (acceptance-queue.ts: a deferred notification's delayed copy);
  * - reconciler: all of the hub-side and spoke-side calls above (an inline run accepts itself), and PutEvents on the
  *   hub bus for its fan-out (per-account work items, its continuation);
  * - account reconciler (the fan-out's consumer): the spoke role, Organizations reads, the hand-off to acceptance.
@@ -41,7 +44,7 @@ export function controlPlaneStatements(fn: ControlPlaneFunction, resources: Cont
       statements.push(spokeRole(resources), hubBusPut(resources));
       break;
     case 'connection-acceptance':
-      statements.push(...endpointServiceRead(), connectionsWrite(resources, ['Accept', 'Reject']), spokeRole(resources));
+      statements.push(...endpointServiceRead(), connectionsWrite(resources, ['Accept', 'Reject']), spokeRole(resources), deferToOwnQueue(resources));
       break;
     case 'reconciler':
       statements.push(
@@ -137,6 +140,15 @@ function spokeRole(r: ControlPlaneResources): iam.PolicyStatement {
     // The role name alone would match a look-alike role in any account; the org condition keeps it to members.
     conditions: { StringEquals: { 'aws:ResourceOrgID': r.organizationId } },
   });
+}
+
+/**
+ * SendMessage alone, on the acceptance queue alone (not grantSendMessages, which adds GetQueueAttributes and
+ * GetQueueUrl the code never calls). The queue is SSE-SQS encrypted (ControlPlaneQueue): SQS-managed keys need no
+ * KMS grant, unlike a customer key, whose kms:GenerateDataKey and kms:Decrypt a sender would need.
+ */
+function deferToOwnQueue(r: ControlPlaneResources): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'DeferNotificationsToOwnQueue', actions: ['sqs:SendMessage'], resources: [r.acceptanceQueueArn] });
 }
 
 function hubBusPut(r: ControlPlaneResources, sid = 'HandOffToAcceptance'): iam.PolicyStatement {

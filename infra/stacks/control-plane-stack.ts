@@ -135,7 +135,11 @@ export class ControlPlaneStack extends Stack {
       organizationsReadRoleArn: organizationsReadRoleArn(config),
       spokeRoleName: config.roleNames.spoke,
       organizationId: config.organizationId,
+      acceptanceQueueArn: this.queues['connection-acceptance'].queue.queueArn,
     };
+    // Only acceptance defers notifications, back onto its own queue (functions/handlers/connection-acceptance.ts).
+    const environmentOf = (name: FunctionName) =>
+      name === 'connection-acceptance' ? { ...environment, ACCEPTANCE_QUEUE_URL: this.queues['connection-acceptance'].queue.queueUrl } : environment;
     const describe: Record<FunctionName, string> = {
       'account-onboarding': 'Allows in-scope accounts on the egress proxy endpoint service and shares its discovery parameters',
       'vpc-onboarding': 'Creates or deletes the egress proxy endpoint in VPCs tagged for the proxy',
@@ -151,7 +155,7 @@ export class ControlPlaneStack extends Stack {
           name,
           roleName: controlPlaneRoleName(config, name),
           description: describe[name],
-          environment,
+          environment: environmentOf(name),
           timeout: Duration.seconds(sizing.timeoutSeconds),
           memorySize: sizing.memoryMb,
           logRetention,

@@ -78,7 +78,10 @@ export interface QueueStats {
   /** Current depth: waiting, in flight, waiting out the visibility timeout. */
   visible: number;
   inFlight: number;
+  /** Failed messages waiting out their visibility timeout. */
   delayed: number;
+  /** Messages sent with a DelaySeconds timer still running (SQS's ApproximateNumberOfMessagesDelayed). */
+  timed: number;
   largestBatch: number;
 }
 
@@ -108,6 +111,8 @@ export class LocalQueue {
   /** The dead letters as they were tracked, so a redrive delivers the same message again. */
   private readonly deadMessages = new Map<string, TrackedMessage>();
   private readonly pendingRetries = new Set<() => void>();
+  /** Messages sent with a per-message timer, not yet visible. */
+  private readonly pendingTimers = new Set<() => void>();
   private consumer: SqsConsumer | undefined;
   private functionName: string;
   private memoryMb = 256;
@@ -154,7 +159,12 @@ export class LocalQueue {
     return this.settings.messageGroups !== undefined;
   }
 
-  send(body: string, senderId: string, fifo?: FifoFields): string {
+  /**
+   * `delaySeconds` is SQS's per-message timer (DelaySeconds, emulated seconds): the message is invisible to the
+   * consumer until it runs out. A standard queue's only: SQS refuses it per message on a FIFO queue.
+   */
+  send(body: string, senderId: string, fifo?: FifoFields, delaySeconds = 0): string {
+    if (delaySeconds > 0 && this.isFifo) throw new Error(`queue ${this.address.name} is FIFO: no per-message delay`);
     const messageId = randomUUID();
     this.counters.sent++;
     if (this.isFifo) {
@@ -169,7 +179,19 @@ export class LocalQueue {
       this.rememberDeduplicationId(deduplicationKey);
     }
     const sequenced = fifo === undefined ? {} : { fifo: { ...fifo, sequenceNumber: this.nextSequenceNumber++ } };
-    this.visible.push({ messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [], ...sequenced });
+    const message: TrackedMessage = { messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [], ...sequenced };
+    if (delaySeconds > 0) {
+      const cancel = this.runtime.timers.after(delaySeconds, () => {
+        this.pendingTimers.delete(cancel);
+        this.visible.push(message);
+        this.pump();
+        this.runtime.onChange();
+      });
+      this.pendingTimers.add(cancel);
+      this.runtime.onChange();
+      return messageId;
+    }
+    this.visible.push(message);
     this.pump();
     this.runtime.onChange();
     return messageId;
@@ -181,6 +203,7 @@ export class LocalQueue {
       visible: this.visible.length,
       inFlight: this.inFlightMessages,
       delayed: this.pendingRetries.size,
+      timed: this.pendingTimers.size,
     };
   }
 
@@ -226,7 +249,7 @@ export class LocalQueue {
   isSettled(): boolean {
     if (this.inFlightBatches > 0) return false;
     if (!this.consumer) return true;
-    return this.visible.length === 0 && this.pendingRetries.size === 0;
+    return this.visible.length === 0 && this.pendingRetries.size === 0 && this.pendingTimers.size === 0;
   }
 
   close(): void {
@@ -234,6 +257,8 @@ export class LocalQueue {
     this.cancelWindow = undefined;
     for (const cancel of this.pendingRetries) cancel();
     this.pendingRetries.clear();
+    for (const cancel of this.pendingTimers) cancel();
+    this.pendingTimers.clear();
     for (const cancel of this.deduplicationTimers) cancel();
     this.deduplicationTimers.clear();
   }

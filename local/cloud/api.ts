@@ -106,8 +106,16 @@ export interface HostedQueue {
   readonly maxReceiveCount: number;
   /** A FIFO queue (its dead-letter queue is FIFO too): `.fifo` names, FIFO attributes, one message group at a time. */
   readonly fifo?: boolean;
-  /** Messages waiting (ApproximateNumberOfMessages), and being handled or waiting to be retried (...NotVisible). */
-  depth(): { readonly visible: number; readonly notVisible: number };
+  /**
+   * Messages waiting (ApproximateNumberOfMessages), being handled or waiting to be retried (...NotVisible), and sent
+   * with a DelaySeconds timer still running (...Delayed).
+   */
+  depth(): { readonly visible: number; readonly notVisible: number; readonly delayed?: number };
+  /**
+   * SendMessage onto the queue: visible to its consumer after `delaySeconds` of emulated time. Standard queues only
+   * (the SQS module refuses FIFO ones). Returns the message id.
+   */
+  send(body: string, senderId: string, delaySeconds: number): string;
   deadLetters(): readonly HostedDeadLetter[];
   /** Deletes one dead letter; false when it is not there (any more). */
   deleteDeadLetter(messageId: string): boolean;

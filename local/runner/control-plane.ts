@@ -19,6 +19,7 @@ import {
   queuePhysicalName,
 } from '../../events/queue-names';
 import type { HostedQueue, HostedQueueDefinition } from '../cloud/api';
+import { wallClock } from '../../functions/shared/wall-clock';
 import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
 import { functionSizing, QUEUE_CONSUMERS } from '../../infra/function-sizing';
 import { LocalEventBus, type LocalEventBusOptions, type LocalQueue, type ScheduledFunction, type SqsConsumer } from '../bus';
@@ -70,6 +71,7 @@ export interface LocalControlPlane {
 
 export async function startLocalControlPlane(options: LocalControlPlaneOptions = {}): Promise<LocalControlPlane> {
   const cloud = await startLocalCloud(options.cloud ?? {});
+  const realWallClock = wallClock.now;
   try {
     const region = LOCAL_DEFAULTS.hubRegion;
     const hubAccountId = cloud.world.hubAccountId;
@@ -91,6 +93,9 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       POLICY_BUCKET: hub.policyBucket,
       SPOKE_ROLE_NAME: LOCAL_DEFAULTS.spokeRoleName,
       POWERTOOLS_SERVICE_NAME: 'egress-control-plane',
+      // Acceptance returns the notifications it defers to its own queue (the SQS API serves it under its AWS name).
+      // The CDK app gives this to the acceptance function only; here every function sees it and only acceptance uses it.
+      ACCEPTANCE_QUEUE_URL: `${cloud.url}/${hubAccountId}/${queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, 'connection-acceptance')}`,
       ...settings,
     };
     Object.assign(process.env, environment, sessionVariables(roleCredentials));
@@ -109,10 +114,14 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     cloud.setSinks(bus);
     const stopCopyingLogs = copyHandlerLogsTo(cloud);
 
+    // Handlers compare the cloud's timestamps (a connection's CreationTimestamp) with their wall clock, which must then
+    // run on the cloud's emulated time: here directly, in a function's own process from a shared reading of it.
+    wallClock.now = () => cloud.world.clock.now();
+    const clockSync = { realAt: Date.now(), emulatedAt: cloud.world.clock.now() };
     // In process, imported only now: their cold start reads the environment set above. In their own processes, that
     // environment (with the role's credentials) is theirs.
     const functions = options.functionProcesses
-      ? await processHandlers(options.functionProcesses, { accountId: hubAccountId, region }, { ...environment, ...sessionVariables(roleCredentials), ...passedThrough() })
+      ? await processHandlers(options.functionProcesses, { accountId: hubAccountId, region, clockSync }, { ...environment, ...sessionVariables(roleCredentials), ...passedThrough() })
       : await inProcessHandlers();
     for (const queue of QUEUE_NAMES) {
       const fn = QUEUE_CONSUMERS[queue];
@@ -143,10 +152,12 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
         cloud.setSinks(undefined);
         cloud.setFunctions(undefined);
         cloud.setQueues(undefined);
+        wallClock.now = realWallClock;
         await cloud.stop();
       },
     };
   } catch (err) {
+    wallClock.now = realWallClock;
     await cloud.stop();
     throw err;
   }
@@ -181,8 +192,9 @@ function hostedQueue(queue: LocalQueue): HostedQueue {
     fifo: queue.isFifo,
     depth: () => {
       const stats = queue.stats();
-      return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
+      return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed, delayed: stats.timed };
     },
+    send: (body, senderId, delaySeconds) => queue.send(body, senderId, undefined, delaySeconds),
     deadLetters: () => queue.deadLetters(),
     deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
     redrive: (messageIds) => queue.redrive(messageIds),

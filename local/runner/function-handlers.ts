@@ -46,7 +46,7 @@ export async function inProcessHandlers(): Promise<FunctionHandlers> {
  */
 export async function processHandlers(
   settings: FunctionProcessSettings,
-  identity: { accountId: string; region: string },
+  identity: { accountId: string; region: string; clockSync?: { realAt: number; emulatedAt: number } },
   environment: Readonly<Record<string, string>>,
 ): Promise<FunctionHandlers> {
   const { dir, bundles } = await bundleFunctionWorkers(CONTROL_PLANE_FUNCTIONS);

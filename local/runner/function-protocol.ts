@@ -34,6 +34,11 @@ export interface WorkerSettings {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly timeScale: number;
+  /**
+   * One moment read on the local cloud's clock, so the worker's wall clock (functions/shared/wall-clock.ts) agrees
+   * with the timestamps the cloud stamps: emulated epoch ms = emulatedAt + (Date.now() - realAt) * timeScale.
+   */
+  readonly clockSync?: { readonly realAt: number; readonly emulatedAt: number };
 }
 
 /** The environment variable that carries WorkerSettings (JSON) to the child, beside the function's own environment. */

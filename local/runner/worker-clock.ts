@@ -5,6 +5,7 @@
  * buckets refill in (as the inline benchmark does by hand).
  */
 import { systemClock } from '../../functions/core/pacing';
+import { wallClock } from '../../functions/shared/wall-clock';
 import { WORKER_SETTINGS_VARIABLE, type WorkerSettings } from './function-protocol';
 
 const raw = process.env[WORKER_SETTINGS_VARIABLE];
@@ -22,3 +23,7 @@ Object.assign(systemClock, {
   now: () => performance.now() * settings.timeScale,
   sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms / settings.timeScale)),
 });
+
+// The cloud's CreationTimestamps are emulated epoch times: a handler comparing with them must read the same clock.
+const { clockSync } = settings;
+if (clockSync !== undefined) Object.assign(wallClock, { now: () => clockSync.emulatedAt + (Date.now() - clockSync.realAt) * settings.timeScale });

@@ -340,6 +340,23 @@ describe('control plane stack', () => {
       }
     });
 
+    it('lets only acceptance send messages: SendMessage alone, onto its own queue, whose URL only it is given', () => {
+      const acceptanceQueue = stack.queues['connection-acceptance'].queue;
+      const senders = CONTROL_PLANE_FUNCTIONS.filter((name) => grantsOf(statements[name], 'sqs:SendMessage').length > 0);
+      expect(senders).toEqual(['connection-acceptance']);
+      expect(grantsOf(statements['connection-acceptance'], 'sqs:SendMessage')).toEqual([
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalIdOf(acceptanceQueue), 'Arn'] } }),
+      ]);
+      // SSE-SQS: the queue has no customer key, so sending needs no KMS grant (and none is given).
+      expect(resourceOf(template, acceptanceQueue).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+      expect(resourceOf(template, acceptanceQueue).Properties.KmsMasterKeyId).toBeUndefined();
+      expect(allActions(statements['connection-acceptance']).filter((a) => a.startsWith('kms:'))).toEqual([]);
+      const variables = (name: ControlPlaneFunction) =>
+        (resourceOf(template, stack.functions[name].function).Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+      expect(variables('connection-acceptance').ACCEPTANCE_QUEUE_URL).toEqual({ Ref: logicalIdOf(acceptanceQueue) });
+      for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'connection-acceptance')) expect(variables(name).ACCEPTANCE_QUEUE_URL).toBeUndefined();
+    });
+
     it('modifies share principals only on the discovery share', () => {
       for (const name of ['account-onboarding', 'reconciler'] as const) {
         for (const grant of grantsOf(statements[name], 'ram:AssociateResourceShare')) {

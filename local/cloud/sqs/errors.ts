@@ -14,6 +14,9 @@ const SHAPES: Record<string, readonly [string, number]> = {
   UnsupportedOperation: ['AWS.SimpleQueueService.UnsupportedOperation', 400],
   InvalidAttributeName: ['InvalidAttributeName', 400],
   InvalidAddress: ['InvalidAddress', 404],
+  InvalidMessageContents: ['InvalidMessageContents', 400],
+  // Common errors of every AWS JSON service: no modelled shape, the code is the type.
+  MissingParameter: ['MissingParameter', 400],
   // Common errors of every AWS JSON service: no modelled shape, the code is the type.
   InvalidParameterValueException: ['InvalidParameterValue', 400],
   InvalidClientTokenId: ['InvalidClientTokenId', 403],
@@ -30,6 +33,13 @@ export const sqsErrors = {
   unsupported: (message: string) => new AwsError('UnsupportedOperation', message, 400),
   invalidAttribute: (name: string) => new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`, 400),
   invalidParameter: (message: string) => new AwsError('InvalidParameterValueException', message, 400),
+  missingParameter: (name: string) => new AwsError('MissingParameter', `The request must contain the parameter ${name}.`, 400),
+  invalidContents: (character: string) =>
+    new AwsError(
+      'InvalidMessageContents',
+      `Invalid binary character '${character}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF`,
+      400,
+    ),
 };
 
 export function sqsErrorResponse(err: AwsError, ctx: CallContext): RawResponse {

@@ -5,6 +5,8 @@
  *
  * GetQueueUrl, ListQueues, GetQueueAttributes and ListDeadLetterSourceQueues on both; ReceiveMessage and
  * DeleteMessage on dead-letter queues (a hosted queue's consumer is the bus, which a second receiver would starve);
+ * SendMessage onto a hosted standard queue, with the per-message DelaySeconds timer run in emulated time (the
+ * acceptance function returns the notifications it defers to its own queue so);
  * StartMessageMoveTask and ListMessageMoveTasks to redrive a dead-letter queue into its source queue. A FIFO queue
  * (the grouped VPC onboarding queue) and its dead-letter queue say so in their attributes; a FIFO dead-letter queue's
  * messages carry their group, deduplication id and sequence number, and a group with a message being read (not yet
@@ -38,6 +40,31 @@ const ATTRIBUTE_NAMES = [
   'DeduplicationScope',
   'FifoThroughputLimit',
 ] as const;
+
+/** SendMessage's limits: the per-message timer (15 minutes) and the body, 1 MiB since August 2025 (256 KiB before). */
+const MAX_DELAY_SECONDS = 900;
+const MAX_MESSAGE_BYTES = 1_048_576;
+
+/** The first character SQS refuses in a body (W3C XML's Char production), as SQS names it (#x0), or undefined. */
+function forbiddenCharacter(body: string): string | undefined {
+  for (const char of body) {
+    const code = char.codePointAt(0) ?? 0;
+    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
+    if (!allowed) return `#x${code.toString(16).toUpperCase()}`;
+  }
+  return undefined;
+}
+
+/**
+ * What SQS reports as a message's SenderId: the account id for a root caller, `<role id>:<session>` for an
+ * assumed-role session. IAM's unique role ids are not modelled: a stable stand-in is derived from the role's ARN.
+ */
+function senderIdOf(ctx: CallContext): string {
+  const session = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(ctx.callerArn);
+  if (session === null) return ctx.accountId;
+  const roleId = `AROA${createHash('sha256').update(`${session[1] ?? ''}:${session[2] ?? ''}`).digest('hex').slice(0, 17).toUpperCase()}`;
+  return `${roleId}:${session[3] ?? ''}`;
+}
 
 interface Receipt {
   readonly queueArn: string;
@@ -90,7 +117,7 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
       QueueArn: queue.arn,
       ApproximateNumberOfMessages: String(depth.visible),
       ApproximateNumberOfMessagesNotVisible: String(depth.notVisible),
-      ApproximateNumberOfMessagesDelayed: '0',
+      ApproximateNumberOfMessagesDelayed: String(queue.kind === 'source' ? (queue.hosted.depth().delayed ?? 0) : 0),
       VisibilityTimeout: String(DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
       RedrivePolicy:
         queue.kind === 'source' ? JSON.stringify({ deadLetterTargetArn: queue.deadLetterQueue.arn, maxReceiveCount: queue.hosted.maxReceiveCount }) : undefined,
@@ -162,6 +189,27 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
       };
     });
     return messages.length === 0 ? {} : { Messages: messages };
+  }
+
+  function sendMessage(queue: ServedQueue, body: JsonObject, ctx: CallContext): unknown {
+    const messageBody = optionalString(body, 'MessageBody');
+    if (messageBody === undefined || messageBody === '') throw sqsErrors.missingParameter('MessageBody');
+    const delay = optionalNumber(body, 'DelaySeconds') ?? 0;
+    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
+      throw sqsErrors.invalidParameter(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
+    }
+    const bytes = Buffer.byteLength(messageBody, 'utf8');
+    if (bytes > MAX_MESSAGE_BYTES) throw sqsErrors.invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
+    const forbidden = forbiddenCharacter(messageBody);
+    if (forbidden !== undefined) throw sqsErrors.invalidContents(forbidden);
+    if (body.MessageAttributes !== undefined || body.MessageSystemAttributes !== undefined) {
+      throw sqsErrors.unsupported('Message attributes are not emulated by the local cloud: send the body only.');
+    }
+    if (queue.kind === 'dead-letter' || isFifo(queue)) {
+      throw sqsErrors.unsupported(`The local cloud sends only to standard queues the local event bus consumes; ${queue.name} is not one.`);
+    }
+    const messageId = queue.hosted.send(messageBody, senderIdOf(ctx), delay);
+    return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(messageBody).digest('hex') };
   }
 
   function deleteMessage(queue: ServedQueue, body: JsonObject): unknown {
@@ -237,6 +285,8 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
         return respond(receive(byUrl(body, ctx), body), ctx);
       case 'DeleteMessage':
         return respond(deleteMessage(byUrl(body, ctx), body), ctx);
+      case 'SendMessage':
+        return respond(sendMessage(byUrl(body, ctx), body, ctx), ctx);
       case 'StartMessageMoveTask':
         return respond(startMoveTask(body, ctx), ctx);
       case 'ListMessageMoveTasks':

@@ -13,7 +13,9 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
   DeleteMessageCommand,
+  SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { sample } from '../../../events/samples';
 import { createMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { sampleEvent } from '../support/events';
@@ -208,5 +210,56 @@ describe('the local cloud SQS API', () => {
     } finally {
       other.destroy();
     }
+  });
+
+  describe('SendMessage', () => {
+    /** The standard queue acceptance defers notifications to; the sample names an endpoint that does not exist (a no-op). */
+    const ACCEPTANCE = 'EgressProxy-connection-acceptance';
+    const notification = JSON.stringify(sample('sns/connection-notification'));
+
+    it('holds a message with DelaySeconds back from the consumer until its timer runs out (emulated seconds)', async () => {
+      // Prepare
+      const url = await urlOf(ACCEPTANCE);
+      const delivered = fx.cp.bus.stats().queues['connection-acceptance'].delivered;
+
+      // Act: the SDK checks MD5OfMessageBody against the body it sent.
+      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: notification, DelaySeconds: 20 }));
+      const whileDelayed = fx.cp.bus.stats().queues['connection-acceptance'];
+      const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+
+      // Assess
+      expect(sent.MessageId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(whileDelayed).toMatchObject({ timed: 1, delivered });
+      expect(attributes.Attributes).toEqual({ ApproximateNumberOfMessagesDelayed: '1' });
+      await fx.until('the delayed message is delivered', () => fx.cp.bus.stats().queues['connection-acceptance'].delivered > delivered);
+      expect(fx.cp.bus.stats().queues['connection-acceptance'].timed).toBe(0);
+    });
+
+    it("refuses what SQS refuses, in SQS's words", async () => {
+      // Prepare
+      const url = await urlOf(ACCEPTANCE);
+      const send = (input: { MessageBody: string; DelaySeconds?: number; QueueUrl?: string }) => sqs.send(new SendMessageCommand({ QueueUrl: url, ...input }));
+
+      // Act
+      const tooLate = send({ MessageBody: notification, DelaySeconds: 901 });
+      const negative = send({ MessageBody: notification, DelaySeconds: -1 });
+      const empty = send({ MessageBody: '' });
+      const control = send({ MessageBody: 'a\u0000b' });
+      const tooLarge = send({ MessageBody: 'x'.repeat(1_048_577) });
+      const toFifo = send({ MessageBody: notification, QueueUrl: await urlOf(SOURCE) });
+
+      // Assess
+      await expect(tooLate).rejects.toMatchObject({
+        name: 'InvalidParameterValue',
+        message: 'Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.',
+        $metadata: { httpStatusCode: 400 },
+      });
+      await expect(negative).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+      await expect(empty).rejects.toMatchObject({ name: 'MissingParameter', message: 'The request must contain the parameter MessageBody.' });
+      await expect(control).rejects.toMatchObject({ name: 'InvalidMessageContents', message: expect.stringContaining("'#x0'") as unknown });
+      await expect(tooLarge).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('Message must be shorter than 1048576 bytes') as unknown });
+      await expect(toFifo).rejects.toMatchObject({ name: 'UnsupportedOperation' });
+      expect(fx.cp.bus.stats().queues['connection-acceptance'].timed).toBe(0);
+    });
   });
 });

@@ -262,3 +262,33 @@ describe('local queue: engine failures', () => {
     await expect(bus.idle()).rejects.toThrow('listener bug');
   });
 });
+
+describe('local queue: message timers (SendMessage with DelaySeconds)', () => {
+  it('keeps a delayed message from the consumer until its timer fires, and idle() waits for it', async () => {
+    // Prepare
+    const timers = new ManualTimers();
+    const bus = fastBus({ timers });
+    const fake = recorder();
+    bus.setConsumer('account-onboarding', fake.consumer);
+
+    // Act
+    bus.queue('account-onboarding').send(JSON.stringify(distinctEvent('organizations/create-account-result-succeeded')), 'AROAEXAMPLE:session', undefined, 25);
+    await new Promise((resolve) => setImmediate(resolve));
+    const whileTimed = bus.stats().queues['account-onboarding'];
+    let idle = false;
+    const idling = bus.idle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(fake.batches).toEqual([]);
+    expect(whileTimed).toMatchObject({ sent: 1, timed: 1, visible: 0, delivered: 0 });
+    expect(timers.pendingDelays()).toEqual([25]);
+    expect(idle).toBe(false);
+    timers.fireAll(); // the message timer
+    await new Promise((resolve) => setImmediate(resolve));
+    timers.fireAll(); // the batching window
+    await idling;
+    expect(fake.batches.map((batch) => batch.map((record) => record.attributes.SenderId))).toEqual([['AROAEXAMPLE:session']]);
+    expect(bus.stats().queues['account-onboarding']).toMatchObject({ timed: 0, delivered: 1 });
+  });
+});

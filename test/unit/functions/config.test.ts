@@ -19,7 +19,15 @@ describe('loadConfig', () => {
       ramShareArn: undefined,
       scope: { inScopeOuIds: [], excludedAccountIds: [] },
       partition: 'aws',
+      acceptanceQueueUrl: undefined,
     });
+  });
+
+  it('takes the acceptance queue URL (deferral on) and refuses what is no URL', () => {
+    const url = 'https://sqs.eu-west-2.amazonaws.com/222222222222/EgressProxy-connection-acceptance';
+    expect(loadConfig({ ...valid, ACCEPTANCE_QUEUE_URL: url }).acceptanceQueueUrl).toBe(url);
+    expect(loadConfig({ ...valid, ACCEPTANCE_QUEUE_URL: ' ' }).acceptanceQueueUrl).toBeUndefined();
+    expect(() => loadConfig({ ...valid, ACCEPTANCE_QUEUE_URL: 'EgressProxy-connection-acceptance' })).toThrow(/ACCEPTANCE_QUEUE_URL: must be an SQS queue URL/);
   });
 
   it('takes the partition the stack deploys in (AWS::Partition), for the ARNs it builds', () => {

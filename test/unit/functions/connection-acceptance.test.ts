@@ -8,15 +8,19 @@ import {
   type State,
 } from '@aws-sdk/client-ec2';
 import { DescribeAccountCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { sample } from '../../../events/samples';
+import { DEFER_SECONDS } from '../../../functions/core/deferral';
 import { connectionAcceptanceHandler } from '../../../functions/handlers/connection-acceptance';
+import { wallClock } from '../../../functions/shared/wall-clock';
 import { awsError, HUB_SERVICE_ID, lambdaContext, sqsEvent, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
 const orgMock = mockClient(OrganizationsClient);
 const stsMock = mockClient(STSClient);
+const sqsMock = mockClient(SQSClient);
 
 const SPOKE = '333333333333';
 const STRANGER = '999999999999';
@@ -29,6 +33,7 @@ beforeEach(() => {
   ec2Mock.reset();
   orgMock.reset();
   stsMock.reset();
+  sqsMock.reset();
   orgMock
     .on(DescribeAccountCommand, { AccountId: SPOKE })
     .resolves({ Account: { Id: SPOKE, State: 'ACTIVE' } })
@@ -228,6 +233,80 @@ describe('connection acceptance handler', () => {
       // The untagged endpoint was not named, so the owner's VPCs were read for it.
       expect(ec2Mock).toHaveReceivedCommand(DescribeVpcsCommand);
       expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { VpcEndpointIds: expect.arrayContaining([UNTAGGED_ENDPOINT, FOREIGN_ENDPOINT]) as unknown });
+    });
+  });
+
+  describe('a young Connect notification without its hand-off', () => {
+    const QUEUE_URL = 'https://sqs.eu-west-2.amazonaws.com/222222222222/EgressProxy-connection-acceptance';
+    const NOW = Date.parse('2026-11-30T12:00:00Z');
+    const notification = () => sqsEvent([sample('sns/connection-notification')]);
+    const connectionAged = (ageSeconds: number) =>
+      ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
+        VpcEndpointConnections: [{ VpcEndpointId: TAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending, CreationTimestamp: new Date(NOW - ageSeconds * 1000) }],
+      });
+
+    beforeEach(() => {
+      jest.spyOn(wallClock, 'now').mockReturnValue(NOW);
+      sqsMock.on(SendMessageCommand).resolves({ MessageId: 'copy-1', MD5OfMessageBody: 'unchecked by the mock' });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('goes back to its queue, delayed until the connection is DEFER_SECONDS old, and reads nothing else', async () => {
+      connectionAged(4);
+      const event = notification();
+
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(event, lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+      expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, { QueueUrl: QUEUE_URL, MessageBody: event.Records[0]?.body, DelaySeconds: DEFER_SECONDS - 4 });
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointConnectionsCommand, 1);
+      expect(orgMock).not.toHaveReceivedCommand(DescribeAccountCommand);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+      expect(ec2Mock).not.toHaveReceivedCommand(AcceptVpcEndpointConnectionsCommand);
+    });
+
+    it('fails the record when SQS does not take the copy, so the notification is delivered again', async () => {
+      connectionAged(4);
+      sqsMock.on(SendMessageCommand).rejects(awsError('InternalError'));
+
+      const handler = connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }));
+
+      await expect(handler(notification(), lambdaContext)).rejects.toThrow('All records failed');
+      expect(orgMock).not.toHaveReceivedCommand(DescribeAccountCommand);
+    });
+
+    it('is decided at once when it is DEFER_SECONDS old (the copy coming back)', async () => {
+      connectionAged(DEFER_SECONDS);
+
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+      expect(orgMock).toHaveReceivedCommand(DescribeAccountCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+    });
+
+    it('is decided at once when a trusted hand-off in the batch carries the endpoint', async () => {
+      connectionAged(1);
+      const event = sample('control-plane/endpoint-created') as { detail: Record<string, unknown> };
+      // From the function's own account (lambdaContext's ARN), with what the creating step read.
+      const handOff = { ...event, account: '222222222222', detail: { ...event.detail, decided: { ownerInScope: true, vpcTagged: true } } };
+
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(sqsEvent([sample('sns/connection-notification'), handOff]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+    });
+
+    it('is decided at once without ACCEPTANCE_QUEUE_URL', async () => {
+      connectionAged(1);
+
+      await connectionAcceptanceHandler(testRuntime())(notification(), lambdaContext);
+
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
     });
   });
 });
