@@ -31,7 +31,7 @@ describe('checkPolicyFiles', () => {
   test.each([
     ['a URL', 'https://api.stripe.com/v1', /not a URL/],
     ['a wildcard', '*.stripe.com', /wildcards are not supported/],
-    ['an IPv4 literal', '203.0.113.7', /IP literals are not allowed in a named policy/],
+    ['an IPv4 literal', '52.94.76.7', /IP literals are not allowed in a named policy/],
     // The baseline's rule, which holds in every file: Squid denies private addresses whatever a list says.
     ['a private IPv4 literal', '10.0.0.1', /10\.0\.0\.1 is in 10\.0\.0\.0\/8, which squid\.conf denies/],
     ['an IPv6 literal', 'fd00::1', /IPv6 literals are not supported/],
@@ -53,7 +53,7 @@ describe('checkPolicyFiles', () => {
   });
 
   test('the baseline may still list an IPv4 literal', () => {
-    expect(checkPolicyFiles(files({}, undefined, '198.51.100.20\n')).problems).toEqual([]);
+    expect(checkPolicyFiles(files({}, undefined, '52.94.76.20\n')).problems).toEqual([]);
   });
 
   test('an entry the baseline already has is a warning, not a failure', () => {
@@ -105,11 +105,11 @@ describe('bundleProblems', () => {
 
   test('a hand-edited bundle with an IP literal in a policy, or a default naming a missing policy, is refused', () => {
     // Prepare
-    const widened = { ...good!, policies: { payments: ['.stripe.com', '198.51.100.9'] } };
+    const widened = { ...good!, policies: { payments: ['.stripe.com', '52.94.76.9'] } };
     const dangling = { ...good!, defaults: { accounts: {}, organizationalUnits: { 'r-ab12': ['gone'] } } };
 
     // Act and assess
-    expect(bundleProblems(widened)).toEqual([expect.stringMatching(/policies\.payments\[2\]: "198\.51\.100\.9": IP literals are not allowed/)]);
+    expect(bundleProblems(widened)).toEqual([expect.stringMatching(/policies\.payments\[2\]: "52\.94\.76\.9": IP literals are not allowed/)]);
     expect(bundleProblems(dangling)).toEqual([expect.stringMatching(/unknown policy "gone"/)]);
   });
 });
