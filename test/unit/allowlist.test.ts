@@ -64,6 +64,14 @@ describe('checkAllowlist', () => {
     ['198.51.100.256', /not a valid IPv4 address/],
     ['example.com # inline comment', /one entry per line/],
     ['example.com example.net', /one entry per line/],
+    ['*', /wildcards are not supported: write "\.example\.com" to cover example\.com/],
+    ['*.*.example.com', /wildcards are not supported: write "\.example\.com" to cover example\.com/],
+    ['api.*.example.com', /wildcards are not supported: write "\.example\.com" to cover example\.com/],
+    ['*example.org', /wildcards are not supported: write "\.example\.org" to cover example\.org and its subdomains/],
+    ['https://10.0.0.0/8', /write a host name, not a URL/],
+    ['52.94.76.20/16/status', /write a host name, not a URL/],
+    ['xn--ü.example', /"xn--ü\.example": not a valid domain name$/],
+    ['ex\u007fample.com', /not a valid DNS label/],
   ])('rejects %s', (entry, message) => {
     const problems = problemsOf(`# header\n${entry}\n`);
 
@@ -74,6 +82,10 @@ describe('checkAllowlist', () => {
 
   test('accepts public addresses, registrable names under a public suffix, and exact AWS service names', () => {
     expect(problemsOf('8.8.8.8\n1.1.1.1\nexample.co.uk\n.shop.co.uk\nsts.eu-west-2.amazonaws.com\nmy-site.github.io\n')).toEqual([]);
+  });
+
+  test('accepts amazonaws.com itself: only its leading-dot form admits customers\' names', () => {
+    expect(problemsOf('amazonaws.com\n')).toEqual([]);
   });
 
   test('refuses exactly the IPv4 ranges squid.conf denies (its special_use_destinations ACL, over several lines)', () => {
