@@ -27,6 +27,7 @@ import {
   vpcEndpointIdSchema,
   vpcIdSchema,
 } from '../../../events/schemas';
+import { endpointMappingChangedEntry, parseEndpointMappingChangedEvent } from '../../../events/schemas/endpoint-mapping-changed';
 import { sample, type SampleName } from '../../../events/samples';
 
 type Json = Record<string, unknown>;
@@ -504,6 +505,51 @@ describe('control plane events: source and detail type are checked', () => {
       `malformed ${detailType} event: source: Invalid input: expected "egress-control-plane"`,
       `malformed ${detailType} event: detail-type: Invalid input: expected "${detailType}"`,
     ]);
+  });
+});
+
+describe('Endpoint Mapping Changed: which account', () => {
+  /** The control plane's event as EventBridge delivers it (built from another control-plane sample's envelope). */
+  function mappingChanged(detail: Json = { accountId: '333333333333' }): Json & { detail: Json } {
+    return { ...event('control-plane/endpoint-created'), 'detail-type': 'Endpoint Mapping Changed', resources: [], detail };
+  }
+
+  it('reads the account whose shard changed, and the event id; other detail fields are tolerated', () => {
+    const input = mappingChanged({ accountId: '333333333333', note: 'added later' });
+    expect(parseEndpointMappingChangedEvent(input)).toEqual({ eventId: input.id, accountId: '333333333333' });
+  });
+
+  it('rejects a bad account id, another source and another detail type, saying which', () => {
+    // Prepare
+    const otherSource = { ...mappingChanged(), source: 'aws.ec2' };
+    const otherType = { ...mappingChanged(), 'detail-type': 'Endpoint Created' };
+
+    // Act
+    const messages = [
+      rejection(() => parseEndpointMappingChangedEvent(mappingChanged({ accountId: '42' }))),
+      rejection(() => parseEndpointMappingChangedEvent(otherSource)),
+      rejection(() => parseEndpointMappingChangedEvent(otherType)),
+    ];
+
+    // Assess
+    expect(messages).toEqual([
+      'malformed Endpoint Mapping Changed event: detail.accountId: expected a 12-digit account id',
+      'malformed Endpoint Mapping Changed event: source: Invalid input: expected "egress-control-plane"',
+      'malformed Endpoint Mapping Changed event: detail-type: Invalid input: expected "Endpoint Mapping Changed"',
+    ]);
+  });
+
+  it('builds its PutEvents entry, which names no resource, and refuses a bad account id', () => {
+    expect(endpointMappingChangedEntry({ accountId: '333333333333' }, 'hub-bus')).toEqual({
+      Source: 'egress-control-plane',
+      DetailType: 'Endpoint Mapping Changed',
+      Detail: '{"accountId":"333333333333"}',
+      EventBusName: 'hub-bus',
+      Resources: [],
+    });
+    expect(rejection(() => endpointMappingChangedEntry({ accountId: '42' }, 'hub-bus'))).toBe(
+      'malformed Endpoint Mapping Changed detail: accountId: expected a 12-digit account id',
+    );
   });
 });
 
