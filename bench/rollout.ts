@@ -7,6 +7,9 @@
  * available over time. It prints the floor the token buckets imply, the measured wall time (emulated seconds =
  * real seconds x time scale), their ratio, calls by action, throttles met (each one answered is an SDK retry), and
  * writes bench/results/<name>.json and <name>.svg (`--name`, default rollout).
+ *
+ * `--fan-out` runs the scheduled path instead, as deployed (bench/rollout-fan-out.ts): rollout-fanout.json and .svg
+ * unless `--name` says otherwise.
  */
 // First: it settles which Node warnings print before any SDK client exists.
 import '../bin/node-support';
@@ -37,11 +40,30 @@ const opts = new Command('bench:rollout')
   .option('--concurrency <n>', 'accounts reconciled at once (RECONCILE_CONCURRENCY, at most 64)', positive('concurrency'), 64)
   .option('--sample-ms <ms>', 'real ms between samples of available endpoints', positive('sample-ms'), 250)
   .option('--out <dir>', 'where the results go', 'bench/results')
-  .option('--name <name>', 'the results files\' name: <name>.json and <name>.svg (npm run bench:readme puts every results file in the README)', 'rollout')
+  .option('--name <name>', 'the results files\' name: <name>.json and <name>.svg (npm run bench:readme puts every results file in the README); default rollout, or rollout-fanout with --fan-out')
+  .option('--fan-out', 'the scheduled path: reconciler, hub bus, per-account queue and acceptance, each function in its own processes')
+  .option('--reconciler-timeout <seconds>', 'fan-out: the reconciler\'s emulated timeout (default the CDK app\'s 900); shorter forces continuations', positive('reconciler-timeout'))
+  .option('--invocations-per-environment <n>', 'fan-out: invocations one function process runs at once (1 = Lambda)', positive('invocations-per-environment'), 1)
+  .option('--endpoint-pending-seconds <s>', 'fan-out: emulated seconds an accepted endpoint stays pending', positive('endpoint-pending-seconds'), 5)
+  .option('--no-steady-state', 'fan-out: skip the second scheduled run over the converged organization')
   .parse()
-  .opts<{ accounts: number; vpcsPerAccount: number; timeScale: number; concurrency: number; sampleMs: number; out: string; name: string }>();
+  .opts<{
+    accounts: number;
+    vpcsPerAccount: number;
+    timeScale: number;
+    concurrency: number;
+    sampleMs: number;
+    out: string;
+    name?: string;
+    fanOut?: boolean;
+    reconcilerTimeout?: number;
+    invocationsPerEnvironment: number;
+    endpointPendingSeconds: number;
+    steadyState: boolean;
+  }>();
 
 const REGION = LOCAL_DEFAULTS.hubRegion;
+const name = opts.name ?? 'rollout';
 /** The local cloud's default accept -> available delay (ec2 `endpointPendingMs`). */
 const ENDPOINT_PENDING_SECONDS = 5;
 const HUB_MUTATING = ['ec2:ModifyVpcEndpointServicePermissions', 'ec2:AcceptVpcEndpointConnections', 'ec2:RejectVpcEndpointConnections', 'ram:AssociateResourceShare', 'ram:DisassociateResourceShare'];
@@ -157,10 +179,10 @@ async function main(): Promise<void> {
     };
     report(result);
     mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, `${opts.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(opts.out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
     const title = `${accountIds.length} accounts x ${opts.vpcsPerAccount} VPCs, time scale ${opts.timeScale}: wall ${result.wallSeconds} s, floor ${result.floorSeconds} s`;
-    writeFileSync(join(opts.out, `${opts.name}.svg`), timelineSvg(timeline, endpointsWanted, floor.floorSeconds, title));
-    console.log(`wrote ${join(opts.out, `${opts.name}.json`)} and ${opts.name}.svg; npm run bench:readme puts it in the README`);
+    writeFileSync(join(opts.out, `${name}.svg`), timelineSvg(timeline, endpointsWanted, floor.floorSeconds, title));
+    console.log(`wrote ${join(opts.out, `${name}.json`)} and ${name}.svg; npm run bench:readme puts it in the README`);
     if (available < endpointsWanted || plan.errors.length > 0) process.exitCode = 1;
   } finally {
     cloud.stop();
@@ -232,7 +254,23 @@ function withoutSampler(counts: Record<string, number>, action: string, own: num
   return left > 0 ? { ...rest, [action]: left } : rest;
 }
 
-main().catch((err: unknown) => {
+async function fanOut(): Promise<void> {
+  const { runFanOutRollout } = await import('./rollout-fan-out');
+  const ok = await runFanOutRollout({
+    accounts: Math.round(opts.accounts),
+    vpcsPerAccount: Math.round(opts.vpcsPerAccount),
+    timeScale: opts.timeScale,
+    out: opts.out,
+    resultsName: opts.name ?? 'rollout-fanout',
+    ...(opts.reconcilerTimeout === undefined ? {} : { reconcilerTimeoutSeconds: opts.reconcilerTimeout }),
+    invocationsPerEnvironment: Math.round(opts.invocationsPerEnvironment),
+    endpointPendingSeconds: opts.endpointPendingSeconds,
+    steadyState: opts.steadyState,
+  });
+  if (!ok) process.exitCode = 1;
+}
+
+(opts.fanOut ? fanOut() : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

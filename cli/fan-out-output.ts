@@ -1,6 +1,6 @@
 import type { FanOutSummary } from '../functions/converge/fan-out';
 import { ERROR_COLUMNS } from './plan-output';
-import { renderTable } from './table';
+import { renderTable, wrapText } from './table';
 
 /** The summary as a short two-column table, the listed errors, then how to follow the accounts' work. */
 export function renderFanOutSummary(summary: FanOutSummary, width?: number): string {
@@ -18,6 +18,8 @@ export function renderFanOutSummary(summary: FanOutSummary, width?: number): str
     const listed = summary.errors.length < summary.errorCount ? `Errors (the first ${summary.errors.length}):` : 'Errors:';
     lines.push('', listed, renderTable(ERROR_COLUMNS, summary.errors, width));
   }
+  const warnings = summary.warnings ?? [];
+  if (warnings.length > 0) lines.push('', 'Warnings:', ...warnings.flatMap((w) => wrapText(`${w.step}: ${w.reason}`, width, '  ')));
   lines.push('', ...followUp(summary));
   return lines.join('\n');
 }

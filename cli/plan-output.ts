@@ -28,6 +28,8 @@ export function renderPlan(plan: ReconcilePlan, width?: number): string {
   if (plan.errors.length > 0) lines.push('', 'Errors:', renderTable(ERROR_COLUMNS, plan.errors, width));
   const outOfScope = plan.outOfScope ?? [];
   if (outOfScope.length > 0) lines.push('', 'Not in scope, left alone:', ...outOfScope.flatMap((a) => wrapText(`${a.accountId}: ${a.reason}`, width, '  ')));
+  const warnings = plan.warnings ?? [];
+  if (warnings.length > 0) lines.push('', 'Warnings:', ...warnings.flatMap((w) => wrapText(`${w.step}: ${w.reason}`, width, '  ')));
   const skipped = plan.skipped ?? [];
   if (skipped.length > 0) lines.push('', 'Skipped:', ...skipped.flatMap((s) => wrapText(`${s.step}: ${s.reason}`, width, '  ')));
   return lines.join('\n');

@@ -5,6 +5,7 @@ import { tagsToRecord } from '../functions/aws/spoke-vpc';
 import { hasTag } from '../functions/core/managed-tags';
 import { decideAccountScope, rootPrincipalArn } from '../functions/core/scope';
 import { mapSettled } from '../functions/converge/bounded';
+import { shareReachProblem } from '../functions/converge/share-reach';
 import type { Runtime } from '../functions/shared/runtime';
 import type { PolicyBundle } from '../squid-config/policy/documents';
 import { describeSource, resolvePolicies } from '../squid-config/policy/resolve';
@@ -54,11 +55,12 @@ export async function collectStatus(
   options: { accountIds?: readonly string[]; lastDecisions: LastDecisions; correlationId: string },
 ): Promise<StatusReport> {
   const { config } = runtime;
-  const [members, principals, connections, bundle] = await Promise.all([
+  const [members, principals, connections, bundle, shareProblem] = await Promise.all([
     listAllAccounts(runtime.organizations),
     listAllowedPrincipals(runtime.hubEc2, config.hubServiceId),
     listConnections(runtime.hubEc2, config.hubServiceId, { states: ALL_CONNECTION_STATES }),
     runtime.policyStore?.readBundle(),
+    shareReachProblem(runtime),
   ]);
   const byId = new Map(members.map((a) => [a.accountId, a]));
   // Owners of connections who are not members still appear: they are exactly what an operator must look at.
@@ -73,7 +75,7 @@ export async function collectStatus(
       accountId,
       inScope: scope.inScope,
       scopeReason: scope.reason,
-      allowedPrincipal: principals.has(rootPrincipalArn(accountId)),
+      allowedPrincipal: principals.has(rootPrincipalArn(accountId, config.partition)),
     };
     const accountRow = (error?: string): StatusRow => ({ ...base, lastDecision: lastDecision(accountId), ...(error === undefined ? {} : { error }) });
     if (!scope.inScope) {
@@ -110,9 +112,10 @@ export async function collectStatus(
     const accountId = accountIds[index] ?? 'unknown';
     const scope = decideAccountScope(accountId, byId.get(accountId), config.scope);
     const error = result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason);
-    return [{ accountId, inScope: scope.inScope, scopeReason: scope.reason, allowedPrincipal: principals.has(rootPrincipalArn(accountId)), lastDecision: lastDecision(accountId), error }];
+    return [{ accountId, inScope: scope.inScope, scopeReason: scope.reason, allowedPrincipal: principals.has(rootPrincipalArn(accountId, config.partition)), lastDecision: lastDecision(accountId), error }];
   });
   const notes = options.lastDecisions.available ? [] : [`last audit decision: n/a (${options.lastDecisions.reason})`];
+  if (shareProblem !== undefined) notes.push(`discovery share: ${shareProblem}`);
   if (runtime.policyStore === undefined) notes.push('policies: n/a (set --policy-bucket or POLICY_BUCKET to the policy store)');
   else if (bundle === undefined) notes.push('policies: no policy bundle is published yet (npm run policy:publish): the fleet applies its shipped baseline only');
   return { rows, notes };

@@ -56,13 +56,16 @@ export const CREATE_ACCOUNT_RESULT = 'CreateAccountResult';
 export type OrganizationEventName = (typeof MEMBERSHIP_EVENT_NAMES)[number] | typeof CREATE_ACCOUNT_RESULT;
 
 /**
- * Organization membership events. `$or` inside `detail` (supported by EventBridge and passed through
- * untouched by CDK) keeps this one rule: either a plain membership event, or a CreateAccountResult whose
- * state is SUCCEEDED (a FAILED creation has no account to onboard).
+ * Organization membership events, from the management account only: Organizations delivers them there, and
+ * EventBridge stamps `account` from the sender's credentials, so no member can make one match. `$or` inside `detail`
+ * (supported by EventBridge and passed through untouched by CDK) keeps this one rule: either a plain membership
+ * event, or a CreateAccountResult whose state is SUCCEEDED (a FAILED creation has no account to onboard).
  */
-export function organizationMembershipPattern(): EventPattern {
+export function organizationMembershipPattern(managementAccountId: string): EventPattern {
+  assertAccountId(managementAccountId, 'management account');
   return {
     source: [ORGANIZATIONS_SOURCE],
+    account: [managementAccountId],
     'detail-type': [CLOUDTRAIL_API_CALL, CLOUDTRAIL_SERVICE_EVENT],
     detail: {
       eventSource: [ORGANIZATIONS_EVENT_SOURCE],
@@ -96,36 +99,39 @@ export function vpcProxyTagChangePattern(proxyTagKey: string = DEFAULT_PROXY_TAG
   };
 }
 
+/**
+ * The control plane's own events (hand-offs, work items, continuations) match only when the hub account sent them.
+ * The bus policy already refuses them from anyone else; the `account` field keeps a widened policy from reopening
+ * the door, since EventBridge sets it from the caller's credentials ("rules with an account field do not match any
+ * events sent from other accounts", PutPermission's reference).
+ */
+function controlPlanePattern(detailType: string, hubAccountId: string): EventPattern {
+  assertAccountId(hubAccountId, 'hub account');
+  return { source: [CONTROL_PLANE_SOURCE], 'detail-type': [detailType], account: [hubAccountId] };
+}
+
 /** The hand-off from VPC onboarding to connection acceptance. */
-export function endpointCreatedPattern(): EventPattern {
-  return {
-    source: [CONTROL_PLANE_SOURCE],
-    'detail-type': [ENDPOINT_CREATED_DETAIL_TYPE],
-  };
+export function endpointCreatedPattern(hubAccountId: string): EventPattern {
+  return controlPlanePattern(ENDPOINT_CREATED_DETAIL_TYPE, hubAccountId);
 }
 
 /** The reconciler's per-account work items, to the account-reconcile queue. */
-export function accountReconcileRequestedPattern(): EventPattern {
-  return {
-    source: [CONTROL_PLANE_SOURCE],
-    'detail-type': [ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE],
-  };
+export function accountReconcileRequestedPattern(hubAccountId: string): EventPattern {
+  return controlPlanePattern(ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE, hubAccountId);
 }
 
 /** Account shards of the endpoint mapping changed: to the mapping publisher's queue. */
-export function endpointMappingChangedPattern(): EventPattern {
-  return {
-    source: [CONTROL_PLANE_SOURCE],
-    'detail-type': [ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE],
-  };
+export function endpointMappingChangedPattern(hubAccountId: string): EventPattern {
+  return controlPlanePattern(ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE, hubAccountId);
 }
 
 /** The reconciler's continuation, back to the reconciler itself. */
-export function reconcileContinuationRequestedPattern(): EventPattern {
-  return {
-    source: [CONTROL_PLANE_SOURCE],
-    'detail-type': [RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE],
-  };
+export function reconcileContinuationRequestedPattern(hubAccountId: string): EventPattern {
+  return controlPlanePattern(RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE, hubAccountId);
+}
+
+function assertAccountId(accountId: string, what: string): void {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`${what} id must be 12 digits, got ${JSON.stringify(accountId)}`);
 }
 
 /** EC2 tag keys: 1-128 characters, and `aws:` is reserved for AWS. */

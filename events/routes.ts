@@ -14,6 +14,7 @@ import {
   vpcProxyTagChangePattern,
 } from './patterns';
 import type { EventPattern } from './pattern-types';
+import { PIPED_EVENT_TEMPLATE } from './piped-event';
 
 /** The hub's custom event bus, which the management and spoke forwarding rules target. */
 export const HUB_BUS_NAME = 'egress-control-plane';
@@ -56,6 +57,36 @@ export interface QueueDefinition {
   readonly maxConcurrency: number;
   /** Subscribed (raw delivery off) to the endpoint service's connection-notification SNS topic. */
   readonly subscribesToConnectionNotifications: boolean;
+  /**
+   * Set for a FIFO queue whose message groups keep one sender to one batch in flight at a time (Lambda processes a
+   * message group's batches one after another). EventBridge rules cannot set a message group per event, so the rule
+   * targets a standard intake queue, and an EventBridge Pipe moves each message here with its group and
+   * deduplication ids read from the event (Pipes' dynamic path parameters on the SQS message's JSON body).
+   */
+  readonly messageGroups?: MessageGroups;
+}
+
+export interface MessageGroups {
+  /** JSON path of the message group id, e.g. `$.body.account`: the sender's account. */
+  readonly groupIdPath: string;
+  /**
+   * JSON path of the deduplication id, e.g. `$.body.id`: EventBridge's duplicates of one event count once. The queue
+   * deduplicates per message group (high-throughput FIFO), over SQS's five-minute interval.
+   */
+  readonly deduplicationIdPath: string;
+  /** The pipe's input template: what the FIFO message's body is (events/piped-event.ts). */
+  readonly inputTemplate: string;
+  /** The standard queue the rule delivers to and the pipe reads. */
+  readonly intake: IntakeDefinition;
+}
+
+export interface IntakeDefinition {
+  /** The pipe's SQS source BatchSize (no batching window: it only forwards). */
+  readonly batchSize: number;
+  /** The pipe only forwards, one SendMessage per record: a minute is ample. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message the pipe cannot deliver moves to the intake's dead-letter queue. */
+  readonly maxReceiveCount: number;
 }
 
 /**
@@ -80,15 +111,26 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     maxConcurrency: 2,
     subscribesToConnectionNotifications: false,
   },
+  // Fairness between spokes: one message group per account, so a member flooding tag changes holds at most one of
+  // the ten invocations (its own batches run one after another, paced by its own API buckets anyway) and every other
+  // account's events are picked up by the others. Groups cost no shared state of ours: SQS keeps them. Within a
+  // batch the handler coalesces each VPC's events into one convergence (level-triggered, so that is safe) and starts
+  // every account's first VPC before anyone's second. A FIFO batch is at most 10 messages, without a window.
   'vpc-onboarding': {
     name: 'vpc-onboarding',
-    batchSize: 5,
-    batchingWindowSeconds: 2,
+    batchSize: 10,
+    batchingWindowSeconds: 0,
     maxReceiveCount: 3,
     visibilityTimeoutSeconds: 6 * 120,
     functionTimeoutSeconds: 120,
     maxConcurrency: 10,
     subscribesToConnectionNotifications: false,
+    messageGroups: {
+      groupIdPath: '$.body.account',
+      deduplicationIdPath: '$.body.id',
+      inputTemplate: PIPED_EVENT_TEMPLATE,
+      intake: { batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 3 },
+    },
   },
   'connection-acceptance': {
     name: 'connection-acceptance',
@@ -151,22 +193,32 @@ export const MAPPING_PUBLISH_SCHEDULE: ScheduleDefinition = {
   expression: 'rate(5 minutes)',
 };
 
+/** The accounts whose events the hub rules take: each kind of event is matched only from the account it must come from. */
+export interface RouteAccounts {
+  /** The hub account: the only sender of the control plane's own events. */
+  readonly hub: string;
+  /** The management account: the only sender of Organizations events. */
+  readonly management: string;
+}
+
 export interface RouteOptions {
+  readonly accounts: RouteAccounts;
   /** The VPC tag key that asks for the proxy. @default 'egress-proxy' */
   readonly proxyTagKey?: string;
   /** The VPC tag key that chooses named egress policies. @default 'egress-proxy-policy' */
   readonly policyTagKey?: string;
 }
 
-export function buildRoutes(options: RouteOptions = {}): Route[] {
+export function buildRoutes(options: RouteOptions): Route[] {
   const proxyTagKey = options.proxyTagKey ?? DEFAULT_PROXY_TAG_KEY;
   const policyTagKey = options.policyTagKey ?? DEFAULT_POLICY_TAG_KEY;
+  const { hub, management } = options.accounts;
   return [
     {
       id: 'ForwardOrganizationMembershipEvents',
       bus: 'management-default',
       description: 'Forward organization membership changes from the management account to the hub bus',
-      pattern: organizationMembershipPattern(),
+      pattern: organizationMembershipPattern(management),
       target: { kind: 'hub-bus' },
     },
     {
@@ -180,7 +232,7 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
       id: 'OnboardAccounts',
       bus: 'hub',
       description: 'Organization membership changes to the account onboarding queue',
-      pattern: organizationMembershipPattern(),
+      pattern: organizationMembershipPattern(management),
       target: { kind: 'queue', queue: 'account-onboarding' },
     },
     {
@@ -194,28 +246,28 @@ export function buildRoutes(options: RouteOptions = {}): Route[] {
       id: 'AcceptCreatedEndpoints',
       bus: 'hub',
       description: 'Endpoints created by VPC onboarding to the connection acceptance queue',
-      pattern: endpointCreatedPattern(),
+      pattern: endpointCreatedPattern(hub),
       target: { kind: 'queue', queue: 'connection-acceptance' },
     },
     {
       id: 'ReconcileAccounts',
       bus: 'hub',
       description: "The reconciler's per-account work items to the account reconcile queue",
-      pattern: accountReconcileRequestedPattern(),
+      pattern: accountReconcileRequestedPattern(hub),
       target: { kind: 'queue', queue: 'account-reconcile' },
     },
     {
       id: 'PublishEndpointMapping',
       bus: 'hub',
       description: 'Account shards of the endpoint-to-policy mapping changed: recompile what the Squid fleet reads',
-      pattern: endpointMappingChangedPattern(),
+      pattern: endpointMappingChangedPattern(hub),
       target: { kind: 'queue', queue: 'mapping-publish' },
     },
     {
       id: 'ContinueReconcile',
       bus: 'hub',
       description: 'A fan-out reconcile that ran short of time hands the rest of the organization to a new reconciler invocation',
-      pattern: reconcileContinuationRequestedPattern(),
+      pattern: reconcileContinuationRequestedPattern(hub),
       target: { kind: 'function', function: 'reconciler' },
     },
   ];

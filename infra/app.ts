@@ -37,7 +37,7 @@ export function buildApp(options: BuildAppOptions = {}): EgressApp {
   const config = validateContext(app);
   const { hub, pipeline } = addHubStacks(app, config);
 
-  const controlPlane = addControlPlaneStacks(app, config, hub);
+  const controlPlane = addControlPlaneStacks(app, config, hub, pipeline);
 
   Tags.of(app).add('egress-proxy:deployment', config.deploymentName);
   addAwsSolutionsChecks(app);

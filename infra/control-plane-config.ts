@@ -1,6 +1,7 @@
+import { Aws } from 'aws-cdk-lib';
 import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY } from '../events/patterns';
 import { MANAGED_TAG_PREFIX } from '../functions/core/managed-tags';
-import { HUB_BUS_NAME } from '../events/routes';
+import { HUB_BUS_NAME, type RouteOptions } from '../events/routes';
 import type { ContextSource, HubConfig } from './config';
 import { ConfigError } from './validation/config-error';
 import { ProblemCollector } from './validation/problems';
@@ -30,6 +31,13 @@ export interface ControlPlaneConfig {
     readonly spoke: string;
     readonly organizationsRead: string;
   };
+  /**
+   * The hub's endpoint service name (the Hub stack's `EndpointServiceName` output), which the spoke role pins
+   * CreateVpcEndpoint to. Unknown before the Hub stack exists, and the spoke StackSet lives in another account, so
+   * it cannot be a stack reference: undefined until set, and the role then admits any service of the hub account in
+   * the hub region.
+   */
+  readonly hubEndpointServiceName: string | undefined;
 }
 
 /** Organizations events are delivered only in us-east-1, so the forwarder and the read role live there. */
@@ -52,6 +60,7 @@ export const CONTROL_PLANE_CONTEXT_DEFAULTS: Readonly<Record<ControlPlaneContext
   enableRamSharingWithOrganization: false,
   spokeRoleName: 'EgressProxySpokeRole',
   organizationsReadRoleName: 'EgressOrganizationsReadRole',
+  hubEndpointServiceName: '',
 };
 
 export const CONTROL_PLANE_CONTEXT_KEYS = [
@@ -67,6 +76,7 @@ export const CONTROL_PLANE_CONTEXT_KEYS = [
   'enableRamSharingWithOrganization',
   'spokeRoleName',
   'organizationsReadRoleName',
+  'hubEndpointServiceName',
 ] as const;
 
 export type ControlPlaneContextKey = (typeof CONTROL_PLANE_CONTEXT_KEYS)[number];
@@ -102,6 +112,7 @@ export function loadControlPlaneConfig(context: ContextSource, hub: HubConfig): 
       spoke: problems.check(() => roleName('spokeRoleName', read('spokeRoleName'))),
       organizationsRead: problems.check(() => roleName('organizationsReadRoleName', read('organizationsReadRoleName'))),
     },
+    hubEndpointServiceName: problems.check(() => endpointServiceName(read('hubEndpointServiceName'), hub.env?.region)),
   };
   problems.throwIfAny();
   // Every check passed, so no field is undefined.
@@ -130,8 +141,22 @@ export function controlPlaneRoleName(config: ControlPlaneConfig, fn: ControlPlan
   return `${config.hub.deploymentName}-cp-${fn}`;
 }
 
-export function controlPlaneRoleArn(config: ControlPlaneConfig, fn: ControlPlaneFunction): string {
-  return `arn:aws:iam::${config.hub.env.account}:role/${controlPlaneRoleName(config, fn)}`;
+/*
+ * ARNs of resources in other accounts of the organization, which one partition holds: by default the partition of
+ * the stack that uses them (AWS::Partition), so the templates also deploy in aws-cn and aws-us-gov.
+ */
+
+export function controlPlaneRoleArn(config: ControlPlaneConfig, fn: ControlPlaneFunction, partition: string = Aws.PARTITION): string {
+  return `arn:${partition}:iam::${config.hub.env.account}:role/${controlPlaneRoleName(config, fn)}`;
+}
+
+/** What events/routes.ts needs to build this deployment's rules: the tag keys and the accounts each event must come from. */
+export function routeOptions(config: ControlPlaneConfig): RouteOptions {
+  return {
+    proxyTagKey: config.proxyTag.key,
+    policyTagKey: config.policyTagKey,
+    accounts: { hub: config.hub.env.account, management: config.managementAccount },
+  };
 }
 
 /** Named per deployment, so two deployments in one hub account do not share a bus. */
@@ -139,12 +164,12 @@ export function hubBusName(config: ControlPlaneConfig): string {
   return `${config.hub.deploymentName}-${HUB_BUS_NAME}`;
 }
 
-export function hubBusArn(config: ControlPlaneConfig): string {
-  return `arn:aws:events:${config.hub.env.region}:${config.hub.env.account}:event-bus/${hubBusName(config)}`;
+export function hubBusArn(config: ControlPlaneConfig, partition: string = Aws.PARTITION): string {
+  return `arn:${partition}:events:${config.hub.env.region}:${config.hub.env.account}:event-bus/${hubBusName(config)}`;
 }
 
-export function organizationsReadRoleArn(config: ControlPlaneConfig): string {
-  return `arn:aws:iam::${config.managementAccount}:role/${config.roleNames.organizationsRead}`;
+export function organizationsReadRoleArn(config: ControlPlaneConfig, partition: string = Aws.PARTITION): string {
+  return `arn:${partition}:iam::${config.managementAccount}:role/${config.roleNames.organizationsRead}`;
 }
 
 function organizationId(raw: unknown): string {
@@ -189,6 +214,20 @@ function proxyTagValue(raw: unknown): string {
 function roleName(setting: string, raw: unknown): string {
   const value = validate.requireString(setting, raw);
   if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new ConfigError(setting, raw, 'must be an IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])');
+  return value;
+}
+
+/** `com.amazonaws.vpce.<hub region>.vpce-svc-<17 hex digits>`, or empty (not known yet). */
+function endpointServiceName(raw: unknown, hubRegion: string | undefined): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = validate.requireString('hubEndpointServiceName', raw);
+  const match = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]{17}$/.exec(value);
+  if (match === null) {
+    throw new ConfigError('hubEndpointServiceName', raw, 'must be an endpoint service name: com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>');
+  }
+  if (hubRegion !== undefined && match[1] !== hubRegion) {
+    throw new ConfigError('hubEndpointServiceName', raw, `names a service in ${match[1] ?? '?'}, but the hub is in ${hubRegion}`);
+  }
   return value;
 }
 

@@ -21,6 +21,7 @@ export const BUCKETS = {
   ec2Mutating: EC2_THROTTLE_BUCKETS.mutating,
   sts: requiredBucket('sts:default'),
   organizations: requiredBucket('organizations:default'),
+  events: requiredBucket('events:default'),
 } as const satisfies Record<string, BucketSpec>;
 
 function requiredBucket(key: string): BucketSpec {
@@ -30,6 +31,8 @@ function requiredBucket(key: string): BucketSpec {
 }
 
 export const ENDPOINT_IDS_PER_ACCEPT = 100;
+/** PutEvents takes at most 10 entries per call. */
+const ENTRIES_PER_PUT_EVENTS = 10;
 /** ListAccountsForParent answers at most 20 accounts per page. */
 const ACCOUNTS_PER_PAGE = 20;
 
@@ -67,4 +70,20 @@ export function rolloutFloor(input: FloorInput): Floor {
     floorSeconds: longest.seconds + input.endpointPendingSeconds,
     hubMutatingCallsMinimum: 1 + acceptCalls,
   };
+}
+
+/**
+ * The fan-out rollout's floor: the inline rollout's paths, plus the hub bus's PutEvents bucket, which the fan-out
+ * adds: the reconciler's work items (10 per call), and per account its endpoints' hand-off to acceptance and the
+ * notice that its mapping shard changed (one call each).
+ */
+export function fanOutFloor(input: FloorInput): Floor {
+  const inline = rolloutFloor(input);
+  const putEventsCalls = Math.ceil(input.accounts / ENTRIES_PER_PUT_EVENTS) + input.accounts * (Math.ceil(input.vpcsPerAccount / ENTRIES_PER_PUT_EVENTS) + 1);
+  const paths = {
+    ...inline.paths,
+    'hub events:PutEvents (work items, hand-offs, shard notices)': { calls: putEventsCalls, seconds: bucketSeconds(putEventsCalls, BUCKETS.events) },
+  };
+  const [criticalPath, longest] = Object.entries(paths).reduce((a, b) => (b[1].seconds > a[1].seconds ? b : a));
+  return { ...inline, paths, criticalPath, floorSeconds: longest.seconds + input.endpointPendingSeconds };
 }

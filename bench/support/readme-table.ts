@@ -12,6 +12,8 @@ export const TABLE_END = '<!-- bench:rollout:end -->';
 /** The fields of a rollout results file the table shows (bench/rollout.ts writes them). */
 export interface RolloutResult {
   readonly measuredAt?: string;
+  /** `fan-out`: the scheduled path as deployed (bench/rollout-fan-out.ts); absent: the inline rollout. */
+  readonly mode?: string;
   readonly accounts: number;
   readonly vpcsPerAccount: number;
   readonly timeScale: number;
@@ -44,7 +46,8 @@ export function renderRolloutTable(files: readonly ResultsFile[]): string {
   const header = '| run | floor | wall | ratio | throttling errors | hub-side writes (minimum) | calls per VPC | measured |';
   const rule = '|---|---|---|---|---|---|---|---|';
   const rows = files.map(({ file, result }) => {
-    const run = `${result.accounts.toLocaleString('en-US')} accounts x ${result.vpcsPerAccount} VPCs${result.timeScale === 1 ? '' : `, \`--time-scale ${result.timeScale}\``}`;
+    const path = result.mode === 'fan-out' ? ', fan-out' : '';
+    const run = `${result.accounts.toLocaleString('en-US')} accounts x ${result.vpcsPerAccount} VPCs${path}${result.timeScale === 1 ? '' : `, \`--time-scale ${result.timeScale}\``}`;
     const machine = `${result.machine.cores} cores, load ${result.machine.loadAverage[0]?.toFixed(1) ?? '?'}`;
     const when = result.measuredAt === undefined ? 'date not recorded' : result.measuredAt.slice(0, 10);
     return [
@@ -61,10 +64,15 @@ export function renderRolloutTable(files: readonly ResultsFile[]): string {
   return [header, rule, ...rows.map((row) => `| ${row} |`)].join('\n');
 }
 
-/** The README with its table replaced; throws when the markers are missing. */
+/** The README with its rollout table replaced; throws when the markers are missing. */
 export function withTable(readme: string, table: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${TABLE_START} ... ${TABLE_END} block`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+  return withBlock(readme, { start: TABLE_START, end: TABLE_END }, table);
+}
+
+/** The README with the text between two marker lines replaced; throws when the markers are missing. */
+export function withBlock(readme: string, markers: { readonly start: string; readonly end: string }, block: string): string {
+  const start = readme.indexOf(markers.start);
+  const end = readme.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${markers.start} ... ${markers.end} block`);
+  return `${readme.slice(0, start + markers.start.length)}\n${block}\n${readme.slice(end)}`;
 }

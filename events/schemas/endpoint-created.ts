@@ -2,10 +2,11 @@
  * The control plane's own hand-off: VPC onboarding puts "Endpoint Created" on the hub bus so that
  * connection acceptance runs without waiting for the endpoint service's notification.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_PLANE_SOURCE, ENDPOINT_CREATED_DETAIL_TYPE } from '../patterns';
 import {
   accountIdSchema,
+  ancestorIdsSchema,
   eventBridgeEnvelope,
   regionSchema,
   serviceIdSchema,
@@ -23,6 +24,18 @@ export const endpointCreatedDetailSchema = z.looseObject({
   vpcId: vpcIdSchema,
   vpcEndpointId: vpcEndpointIdSchema,
   serviceId: serviceIdSchema.optional(),
+  /**
+   * What the step that created the endpoint read moments before (account reconciler, VPC onboarding): the owner
+   * account in scope, with its parents, and the VPC carrying the proxy tag. Acceptance trusts it only on an event
+   * EventBridge stamped with the control plane's own account; from anyone else it is ignored and both are re-read.
+   */
+  decided: z
+    .looseObject({
+      ownerInScope: z.literal(true),
+      ownerAncestorIds: ancestorIdsSchema.optional(),
+      vpcTagged: z.literal(true),
+    })
+    .optional(),
 });
 export type EndpointCreatedDetail = z.output<typeof endpointCreatedDetailSchema>;
 
@@ -33,8 +46,20 @@ export const endpointCreatedEventSchema = eventBridgeEnvelope(endpointCreatedDet
 
 export function parseEndpointCreatedEvent(input: unknown): EndpointScope {
   const event = parseOrThrow(endpointCreatedEventSchema, input, 'Endpoint Created event');
-  const { accountId, region, vpcId, vpcEndpointId, serviceId } = event.detail;
-  return { kind: 'endpoint', accountId, region, vpcId, vpcEndpointId, eventId: event.id, ...(serviceId ? { serviceId } : {}) };
+  const { accountId, region, vpcId, vpcEndpointId, serviceId, decided } = event.detail;
+  return {
+    kind: 'endpoint',
+    accountId,
+    region,
+    vpcId,
+    vpcEndpointId,
+    eventId: event.id,
+    senderAccountId: event.account,
+    ...(serviceId ? { serviceId } : {}),
+    ...(decided === undefined
+      ? {}
+      : { decided: { ownerInScope: true, vpcTagged: true, ...(decided.ownerAncestorIds === undefined ? {} : { ownerAncestorIds: decided.ownerAncestorIds }) } }),
+  };
 }
 
 /** The hand-off's PutEvents entry; its resource is the endpoint's ARN, as AWS's own events name theirs. */

@@ -3,7 +3,7 @@
  * so the mapping publisher recompiles what the Squid fleet reads. It says only where to look; the publisher reads
  * every shard's ETag and fetches what changed, so any number of these in a batch is one compile.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_PLANE_SOURCE, ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE } from '../patterns';
 import { accountIdSchema, eventBridgeEnvelope } from './common';
 import { controlPlaneEntry, type ControlPlaneEventEntry } from './control-plane-entry';
@@ -20,9 +20,9 @@ export const endpointMappingChangedEventSchema = eventBridgeEnvelope(endpointMap
   'detail-type': z.literal(ENDPOINT_MAPPING_CHANGED_DETAIL_TYPE),
 });
 
-export function parseEndpointMappingChangedEvent(input: unknown): { eventId: string; accountId: string } {
+export function parseEndpointMappingChangedEvent(input: unknown): { eventId: string; accountId: string; senderAccountId: string } {
   const event = parseOrThrow(endpointMappingChangedEventSchema, input, 'Endpoint Mapping Changed event');
-  return { eventId: event.id, accountId: event.detail.accountId };
+  return { eventId: event.id, accountId: event.detail.accountId, senderAccountId: event.account };
 }
 
 export function endpointMappingChangedEntry(detail: EndpointMappingChangedDetail, eventBusName: string): ControlPlaneEventEntry {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * A message that can never be processed: wrong shape, missing the id the handler needs. Handlers let it

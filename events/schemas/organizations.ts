@@ -3,7 +3,7 @@
  * account's us-east-1, forwarded to the hub). API calls and service events share the CloudTrail record
  * shape; the account id sits in a different place for each event name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CREATE_ACCOUNT_RESULT,
   MEMBERSHIP_EVENT_NAMES,
@@ -86,7 +86,7 @@ export function parseOrganizationsEvent(input: unknown): AccountScope | IgnoredE
     }
   }
   const accountId = accountIdOf(trigger, event);
-  return { kind: 'account', accountId, eventId, trigger, claimedChange: JOINED.has(trigger) ? 'joined' : 'left' };
+  return { kind: 'account', accountId, eventId, senderAccountId: event.account, trigger, claimedChange: JOINED.has(trigger) ? 'joined' : 'left' };
 }
 
 function isOrganizationEventName(name: string): name is OrganizationEventName {

@@ -3,13 +3,13 @@
  * account-reconcile queue), and a "Reconcile Continuation Requested" when a run hands the rest of the organization to
  * a fresh invocation. Both only say where to look: the consumers re-read membership and the account's VPCs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ACCOUNT_RECONCILE_REQUESTED_DETAIL_TYPE,
   CONTROL_PLANE_SOURCE,
   RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE,
 } from '../patterns';
-import { accountIdSchema, eventBridgeEnvelope } from './common';
+import { accountIdSchema, ancestorIdsSchema, eventBridgeEnvelope } from './common';
 import { controlPlaneEntry, type ControlPlaneEventEntry } from './control-plane-entry';
 import { parseOrThrow } from './errors';
 import type { AccountReconcileScope } from './scope';
@@ -21,7 +21,7 @@ export const accountReconcileRequestedDetailSchema = z.looseObject({
   runId: runIdSchema,
   accountId: accountIdSchema,
   /** The account's parents (nearest first, up to the root) as the run read them: the per-OU policy defaults. */
-  ancestorIds: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'expected an OU or root id')).max(8).optional(),
+  ancestorIds: ancestorIdsSchema.optional(),
 });
 export type AccountReconcileRequestedDetail = z.output<typeof accountReconcileRequestedDetailSchema>;
 
@@ -29,6 +29,11 @@ export const reconcileContinuationDetailSchema = z.looseObject({
   runId: runIdSchema,
   /** The last account the run published: the continuation publishes only accounts with a greater id. */
   afterAccountId: accountIdSchema,
+  /**
+   * How many invocations in a row failed at this cursor before publishing anything (absent: none). A continuation
+   * that fails that way hands the same cursor on once more, up to MAX_CONTINUATION_ATTEMPTS (converge/fan-out.ts).
+   */
+  retries: z.number().int().min(1).max(20).optional(),
 });
 export type ReconcileContinuationDetail = z.output<typeof reconcileContinuationDetailSchema>;
 
@@ -56,7 +61,8 @@ export function parseAccountReconcileRequestedEvent(input: unknown): AccountReco
 
 export function parseReconcileContinuationEvent(input: unknown): { eventId: string; senderAccountId: string } & ReconcileContinuationDetail {
   const event = parseOrThrow(reconcileContinuationEventSchema, input, 'Reconcile Continuation Requested event');
-  return { eventId: event.id, senderAccountId: event.account, runId: event.detail.runId, afterAccountId: event.detail.afterAccountId };
+  const { runId, afterAccountId, retries } = event.detail;
+  return { eventId: event.id, senderAccountId: event.account, runId, afterAccountId, ...(retries === undefined ? {} : { retries }) };
 }
 
 export type { ControlPlaneEventEntry };

@@ -2,7 +2,7 @@
  * The reconciler's triggers: the EventBridge schedule, its own continuation event (from the hub bus), and a manual
  * invocation with options.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_PLANE_SOURCE, RECONCILE_CONTINUATION_REQUESTED_DETAIL_TYPE } from '../patterns';
 import { accountIdSchema, eventBridgeEnvelope } from './common';
 import { MalformedEventError, parseOrThrow } from './errors';
@@ -32,17 +32,18 @@ const KIND = 'reconciler input';
 export function parseReconcilerInput(input: unknown, invocationId: string): OrganizationScope {
   if (typeof input === 'object' && input !== null && (input as { source?: unknown }).source === 'aws.events') {
     const event = parseOrThrow(scheduledEventSchema, input, 'scheduled event');
-    return { kind: 'organization', trigger: 'schedule', dryRun: false, fanOut: true, eventId: event.id };
+    return { kind: 'organization', trigger: 'schedule', dryRun: false, fanOut: true, eventId: event.id, senderAccountId: event.account };
   }
   if (isContinuation(input)) {
-    const { eventId, runId, afterAccountId, senderAccountId } = parseReconcileContinuationEvent(input);
+    const { eventId, runId, afterAccountId, senderAccountId, retries } = parseReconcileContinuationEvent(input);
     return {
       kind: 'organization',
       trigger: 'continuation',
       dryRun: false,
       fanOut: true,
       eventId,
-      continuation: { runId, afterAccountId, senderAccountId },
+      continuation: { runId, afterAccountId, senderAccountId, ...(retries === undefined ? {} : { retries }) },
+      senderAccountId,
     };
   }
   const manual = parseOrThrow(manualReconcileInputSchema, input ?? {}, KIND);

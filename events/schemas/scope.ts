@@ -4,7 +4,13 @@
  */
 import type { OrganizationEventName } from '../patterns';
 
-export interface AccountScope {
+/** What every scope parsed from an EventBridge event knows of its trigger, for the audit trail. */
+interface EventSender {
+  /** The account that put the event on the bus (EventBridge sets `account` from the sender's credentials). */
+  senderAccountId: string;
+}
+
+export interface AccountScope extends EventSender {
   kind: 'account';
   accountId: string;
   /** The event id: the audit correlation id. */
@@ -14,7 +20,7 @@ export interface AccountScope {
   claimedChange: 'joined' | 'left';
 }
 
-export interface VpcScope {
+export interface VpcScope extends EventSender {
   kind: 'vpc';
   accountId: string;
   region: string;
@@ -23,7 +29,7 @@ export interface VpcScope {
   changedTagKeys: string[];
 }
 
-export interface EndpointScope {
+export interface EndpointScope extends EventSender {
   kind: 'endpoint';
   accountId: string;
   region: string;
@@ -31,6 +37,10 @@ export interface EndpointScope {
   vpcEndpointId: string;
   serviceId?: string;
   eventId: string;
+  /** The account that put the event on the bus (EventBridge sets `account` from the caller's credentials). */
+  senderAccountId: string;
+  /** What the creating step read (owner in scope, VPC tagged); only to be trusted from the control plane's account. */
+  decided?: { ownerInScope: true; vpcTagged: true; ownerAncestorIds?: string[] };
 }
 
 /** A connection notification: a trigger to re-read the service's pending connections. */
@@ -58,7 +68,9 @@ export interface OrganizationScope {
   accountIds?: string[];
   eventId: string;
   /** A continuation: the run it carries on and the last account that run published. */
-  continuation?: { runId: string; afterAccountId: string; senderAccountId: string };
+  continuation?: { runId: string; afterAccountId: string; senderAccountId: string; retries?: number };
+  /** The account that sent the triggering event (the schedule's, a continuation's); absent for a manual invocation. */
+  senderAccountId?: string;
 }
 
 /** One account of a fan-out run, to converge as the reconciler would (the account-reconcile queue). */

@@ -3,7 +3,7 @@
  * for the endpoint service's connection notifications. The inner message format is not documented, so
  * it is only mined for hints; the handler re-reads connections with DescribeVpcEndpointConnections.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseOrThrow } from './errors';
 import type { ConnectionsScope } from './scope';
 

@@ -2,7 +2,7 @@
  * "Tag Change on Resource" (source aws.tag): emitted in the resource's own account and region and
  * forwarded by the spoke rule to the hub bus, unchanged. Best effort: may be lost, duplicated, reordered.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY_TAG_KEY, DEFAULT_PROXY_TAG_KEY, TAG_CHANGE_DETAIL_TYPE, TAG_SOURCE } from '../patterns';
 import { eventBridgeEnvelope, vpcIdSchema } from './common';
 import { MalformedEventError, parseOrThrow } from './errors';
@@ -69,5 +69,5 @@ export function parseTagChangeEvent(input: unknown, options: TagChangeOptions = 
       parsedVpcId.error.issues[0]?.message ?? 'bad VPC id';
     throw new MalformedEventError(KIND, `resources[0]: ${message}`);
   }
-  return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, changedTagKeys };
+  return { kind: 'vpc', accountId, region, vpcId: parsedVpcId.data, eventId, senderAccountId: event.account, changedTagKeys };
 }

@@ -73,10 +73,21 @@ export async function listConnections(
 /** Endpoint ids EC2 reported in `Unsuccessful` (HTTP 200 with per-item failures), with the reason. */
 export type UnsuccessfulItems = Map<string, string>;
 
-export function acceptConnections(ec2: EC2Client, serviceId: string, endpointIds: readonly string[]): Promise<UnsuccessfulItems> {
-  return inChunks(endpointIds, (ids) =>
+/**
+ * Accepts the connections. An item EC2 refuses because the connection is no longer awaiting acceptance but is now
+ * `pending` or `available` was accepted by a concurrent run (the acceptance function and the reconciler both sweep):
+ * the desired state holds, so it is not a failure, as "already exists" is not for a create.
+ */
+export async function acceptConnections(ec2: EC2Client, serviceId: string, endpointIds: readonly string[]): Promise<UnsuccessfulItems> {
+  const failures = await inChunks(endpointIds, (ids) =>
     ec2.send(new AcceptVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: ids })),
   );
+  const refused = [...failures].filter(([, reason]) => reason.startsWith('InvalidState:')).map(([id]) => id);
+  if (refused.length === 0) return failures;
+  for (const accepted of await listConnections(ec2, serviceId, { states: ['pending', 'available'], endpointIds: refused })) {
+    failures.delete(accepted.endpointId);
+  }
+  return failures;
 }
 
 export function rejectConnections(ec2: EC2Client, serviceId: string, endpointIds: readonly string[]): Promise<UnsuccessfulItems> {

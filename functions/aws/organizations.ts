@@ -1,5 +1,6 @@
 import {
   DescribeAccountCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
@@ -74,4 +75,18 @@ export async function listAllAccounts(org: OrganizationsClient): Promise<OrgAcco
     }
   }
   return accounts;
+}
+
+/**
+ * The AWS services with trusted access in the organization (management account or delegated administrator only):
+ * `ram.amazonaws.com` is there once RAM sharing with the organization is enabled.
+ */
+export async function listEnabledServicePrincipals(org: OrganizationsClient): Promise<Set<string>> {
+  const principals = new Set<string>();
+  for await (const page of paginate((NextToken) =>
+    org.send(new ListAWSServiceAccessForOrganizationCommand({ MaxResults: ORGANIZATIONS_MAX_PAGE, NextToken })),
+  )) {
+    for (const enabled of page.EnabledServicePrincipals ?? []) if (enabled.ServicePrincipal !== undefined) principals.add(enabled.ServicePrincipal);
+  }
+  return principals;
 }

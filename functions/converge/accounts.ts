@@ -45,12 +45,12 @@ export async function convergeAccounts(runtime: Runtime, requests: readonly Acco
   const inScope = new Map([...decisions].map(([id, d]) => [id, d.inScope]));
 
   await applyStep(errors, [...decisions.keys()], cid, async () => {
-    const principals = [...decisions.keys()].map((id) => rootPrincipalArn(id));
+    const principals = [...decisions.keys()].map((id) => rootPrincipalArn(id, config.partition));
     const current = await listAllowedPrincipals(runtime.hubEc2, config.hubServiceId, principals);
-    const change = planPrincipalChanges(current, inScope);
+    const change = planPrincipalChanges(current, inScope, config.partition);
     await modifyAllowedPrincipals(runtime.hubEc2, config.hubServiceId, change);
     for (const [accountId, decision] of decisions) {
-      const principal = rootPrincipalArn(accountId);
+      const principal = rootPrincipalArn(accountId, config.partition);
       const changed = change.add.includes(principal) || change.remove.includes(principal);
       audit({
         action: 'endpoint-service.allowed-principal',

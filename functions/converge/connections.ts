@@ -28,11 +28,22 @@ const SPOKE_READ_CONCURRENCY = 8;
 export async function convergePendingConnections(
   runtime: Runtime,
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
-  options: { dryRun: boolean; correlationId: string },
+  options: {
+    dryRun: boolean;
+    correlationId: string;
+    /** Only these connections (those the trusted hand-offs named); absent means every pending connection. */
+    endpointIds?: readonly string[];
+    /** VPCs and tags already known (see `decideConnections`). */
+    knownVpcs?: ReadonlyMap<string, EndpointVpc>;
+  },
 ): Promise<ConnectionsResult> {
   const { hubServiceId } = runtime.config;
-  const pending = await listConnections(runtime.hubEc2, hubServiceId, { states: ['pendingAcceptance'] });
-  const { decisions, errors } = await decideConnections(runtime, pending, scopeOf, options.correlationId);
+  if (options.endpointIds?.length === 0) return { decisions: [], errors: new Map() };
+  const pending = await listConnections(runtime.hubEc2, hubServiceId, {
+    states: ['pendingAcceptance'],
+    ...(options.endpointIds === undefined ? {} : { endpointIds: options.endpointIds }),
+  });
+  const { decisions, errors } = await decideConnections(runtime, pending, scopeOf, options.correlationId, options.knownVpcs);
   const accept = decisions.filter((d) => d.verdict.verdict === 'accept').map((d) => d.connection.endpointId);
   const reject = decisions.filter((d) => d.verdict.verdict === 'reject').map((d) => d.connection.endpointId);
   const failures = options.dryRun

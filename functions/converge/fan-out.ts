@@ -6,12 +6,15 @@ import type { Runtime } from '../shared/runtime';
 import { toError } from './bounded';
 import { reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
+import { checkShareReachesMembers } from './share-reach';
 
 export interface FanOutOptions {
   /** The run's id: the correlation id of every audit record and work item of the run, continuations included. */
   readonly runId: string;
   /** Set on a continuation: publish only accounts with a greater id, and skip the hub steps the run already made. */
   readonly afterAccountId?: string;
+  /** On a continuation: how many invocations before it failed at the same cursor without publishing. @default 0 */
+  readonly retries?: number;
   /** Milliseconds left in this invocation (the Lambda context's clock). */
   readonly remainingMs: () => number;
   /** With less than this left, the rest of the organization goes to a continuation. */
@@ -27,11 +30,15 @@ export interface FanOutSummary {
   readonly published: number;
   /** Set when this invocation handed the accounts after this id to a continuation. */
   readonly continuedAfter?: string;
+  /** Set when this continuation failed before publishing and handed its own cursor on again (the retry's number). */
+  readonly retried?: number;
   /** Hub-side changes by action (principals, share, connections), counted. */
   readonly hubActions: Readonly<Record<string, number>>;
   readonly errorCount: number;
   /** The first few errors; the audit trail has all of them. */
   readonly errors: readonly { readonly scope: AuditScope; readonly error: string }[];
+  /** What keeps the applied state from taking effect (RAM sharing with the organization not enabled). */
+  readonly warnings?: readonly { readonly step: string; readonly reason: string }[];
 }
 
 /** Errors listed in the summary; a systemic failure would otherwise return thousands of lines. */
@@ -54,7 +61,14 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
     actions: [],
     errors: [],
   };
-  const members = await listAllAccounts(runtime.organizations);
+  let members: Awaited<ReturnType<typeof listAllAccounts>>;
+  try {
+    members = await listAllAccounts(runtime.organizations);
+  } catch (thrown) {
+    // The scheduled invocation has published nothing yet: it fails (alarm) and the next schedule runs again.
+    if (options.afterAccountId === undefined) throw thrown;
+    return retryContinuation(runtime, plan, { ...options, afterAccountId: options.afterAccountId }, toError(thrown));
+  }
   const decisions = new Map(members.map((a) => [a.accountId, decideAccountScope(a.accountId, a, runtime.config.scope)]));
   const inScopeIds = [...decisions].filter(([, d]) => d.inScope).map(([id]) => id).sort();
   Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
@@ -95,6 +109,62 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
     hubActions: countByAction(plan),
     errorCount: plan.errors.length,
     errors: plan.errors.slice(0, ERRORS_IN_SUMMARY),
+    ...(plan.warnings === undefined ? {} : { warnings: plan.warnings }),
+  };
+}
+
+/**
+ * Consecutive failed invocations at one cursor before the chain gives up (an alarm has fired for each; the next
+ * schedule starts a new run). Enough for throttling that outlasted the SDK's own retries, not for a broken role.
+ */
+export const MAX_CONTINUATION_RETRIES = 3;
+
+/**
+ * A continuation that failed before publishing anything (listing the organization: Organizations throttles every
+ * function's calls against one rate, and this is the one place a throttle that outlasted the SDK's retries used to
+ * end the run) hands its own cursor to a new continuation, then fails so the alarm still fires.
+ *
+ * Why this cannot fork the chain, where Lambda's asynchronous retries could (they stay off for the reconciler): an
+ * invocation publishes at most one continuation, either this one (having published no work items) or the next
+ * cursor's (as its last act), never both, so every link of the chain has exactly one successor. A Lambda retry would
+ * re-run an invocation that may already have published its successor. Duplicate work items would be harmless (they
+ * are level-triggered); a second chain would double every later PutEvents and Organizations walk of the run.
+ */
+async function retryContinuation(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  options: FanOutOptions & { afterAccountId: string },
+  error: Error,
+): Promise<FanOutSummary> {
+  const retries = (options.retries ?? 0) + 1;
+  const reason = `listing the organization failed (${error.name}: ${error.message})`;
+  plan.errors.push({ scope: { accountId: 'organization' }, error: `${error.name}: ${error.message}` });
+  let retried: number | undefined;
+  if (retries <= MAX_CONTINUATION_RETRIES) {
+    await step(plan, { accountId: 'organization' }, async () => {
+      await publishReconcileContinuation(runtime.events, runtime.config.hubEventBusName, { runId: options.runId, afterAccountId: options.afterAccountId, retries });
+      retried = retries;
+    });
+  }
+  audit({
+    action: 'reconcile.continue',
+    scope: { accountId: 'organization' },
+    decision: retried === undefined ? 'error' : 'noop',
+    reason: retried === undefined
+      ? `${reason}; the run stops after ${options.afterAccountId} (${retries - 1} retries spent): the next schedule repairs`
+      : `${reason}; accounts after ${options.afterAccountId} handed to a continuation again (retry ${retries} of ${MAX_CONTINUATION_RETRIES})`,
+    dryRun: false,
+    correlationId: options.runId,
+  });
+  return {
+    runId: options.runId,
+    fanOut: true,
+    accounts: plan.accounts,
+    published: 0,
+    ...(retried === undefined ? {} : { retried }),
+    hubActions: {},
+    errorCount: plan.errors.length,
+    errors: plan.errors.slice(0, ERRORS_IN_SUMMARY),
   };
 }
 
@@ -126,6 +196,8 @@ async function hubSteps(
   // Endpoints the consumers create meanwhile reach acceptance through their own hand-offs.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
+  // Last: a diagnosis, which must not delay the sweep of pending connections.
+  await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
 }
 
 /** One PutEvents call; a refused entry or a failed call is an error of that account, and the run goes on. */

@@ -34,8 +34,8 @@ export async function reconcilePrincipals(
   const current = await listAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId);
   const change: PrincipalChanges =
     options.accountIds === undefined
-      ? planAllPrincipals(current, [...decisions].filter(([, d]) => d.inScope).map(([id]) => id))
-      : planPrincipalChanges(current, new Map([...decisions].map(([id, d]) => [id, d.inScope])));
+      ? planAllPrincipals(current, [...decisions].filter(([, d]) => d.inScope).map(([id]) => id), runtime.config.partition)
+      : planPrincipalChanges(current, new Map([...decisions].map(([id, d]) => [id, d.inScope])), runtime.config.partition);
   // The call first: a change is recorded (plan line, audit record) only once it is made, or planned in a dry run.
   // A failed call throws to the step, which records the error instead of changes that did not happen.
   if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);

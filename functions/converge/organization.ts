@@ -10,6 +10,7 @@ import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-pla
 import { BatchingAcceptor } from './acceptor';
 import { acceptPendingBatch, type EndpointVpc } from './connections';
 import { auditRun, reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
+import { checkShareReachesMembers } from './share-reach';
 
 export type { PlannedAction, ReconcileOptions, ReconcilePlan };
 
@@ -74,6 +75,8 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   // Still runs: it catches what the batches left pending (rejects, undecidable, failed accepts) and offboarding.
   await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
   await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
+  // Last: a diagnosis, which must not delay the account steps or the sweep of pending connections.
+  await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
   return plan;
 }
 

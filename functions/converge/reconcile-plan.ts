@@ -16,6 +16,8 @@ export interface ReconcilePlan {
   readonly outOfScope?: { readonly accountId: string; readonly reason: string }[];
   /** Steps left out because a setting is missing (the resource share without RAM_SHARE_ARN), each with why. */
   readonly skipped?: { readonly step: string; readonly reason: string }[];
+  /** What keeps the desired state from taking effect although the run applied it (RAM sharing not enabled). */
+  readonly warnings?: { readonly step: string; readonly reason: string }[];
 }
 
 export interface ReconcileOptions {

@@ -62,7 +62,7 @@ export async function reconcileRequestedAccounts(runtime: Runtime, requests: rea
       reconcileAccount(runtime, plan, accountId, scopeOf, {
         dryRun: false,
         correlationId: runId,
-        // The hand-off carries only where to look: acceptance re-reads the owner's scope and the VPC's tags.
+        // The hand-off carries what this pass read (owner in scope, VPC tagged): acceptance trusts it from this account.
         onAwaitingAcceptance: ({ vpcTags: _tags, ...detail }) => awaitingAcceptance.push(detail),
       }),
     );

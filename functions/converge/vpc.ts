@@ -1,4 +1,5 @@
 import { decideAccountScope, type ScopeDecision } from '../core/scope';
+import { hasTag } from '../core/managed-tags';
 import { proxyUrl } from '../core/private-dns';
 import { successorClientToken } from '../core/client-token';
 import { withVpcDns } from '../core/account-snapshot';
@@ -50,29 +51,43 @@ export interface VpcOutcome {
   readonly awaitingAcceptance?: EndpointCreatedDetail;
 }
 
+/** What one read of Organizations says of an account: whether it belongs to the organization at all, and its scope. */
+export interface AccountStanding {
+  readonly member: boolean;
+  readonly scope: ScopeDecision;
+}
+
+/** Reads each account's standing once per batch however many of its VPCs the batch names. */
+export function accountStandingCache(runtime: Runtime): (accountId: string) => Promise<AccountStanding> {
+  const cache = new Map<string, Promise<AccountStanding>>();
+  return (accountId) => {
+    let standing = cache.get(accountId);
+    if (standing === undefined) {
+      standing = readAccount(runtime.organizations, accountId).then((account) => ({
+        member: account !== undefined,
+        scope: decideAccountScope(accountId, account, runtime.config.scope),
+      }));
+      cache.set(accountId, standing);
+    }
+    return standing;
+  };
+}
+
 /** Reads the account's scope once per batch however many of its VPCs the batch names. */
 export function accountScopeCache(runtime: Runtime): (accountId: string) => Promise<ScopeDecision> {
-  const cache = new Map<string, Promise<ScopeDecision>>();
-  return (accountId) => {
-    let decision = cache.get(accountId);
-    if (decision === undefined) {
-      decision = readAccount(runtime.organizations, accountId).then((account) =>
-        decideAccountScope(accountId, account, runtime.config.scope),
-      );
-      cache.set(accountId, decision);
-    }
-    return decision;
-  };
+  const standingOf = accountStandingCache(runtime);
+  return async (accountId) => (await standingOf(accountId)).scope;
 }
 
 /**
  * Converges one VPC to its desired state (level-triggered: the event only named it). Throws when it cannot, so the
- * triggering record is retried and, failing that, dead-lettered; the audit trail says why.
+ * triggering record is retried and, failing that, dead-lettered; the audit trail says why. An account outside the
+ * organization is not touched at all (see `outsideOrganization`).
  */
 export async function convergeVpc(
   runtime: Runtime,
   request: VpcRequest,
-  scopeOf: (accountId: string) => Promise<ScopeDecision>,
+  standingOf: (accountId: string) => Promise<AccountStanding>,
   options: {
     dryRun: boolean;
     ec2?: EC2Client;
@@ -86,7 +101,8 @@ export async function convergeVpc(
       audit({ ...base, action: 'vpc.converge', decision: 'noop', reason: `VPC is in ${request.region}; the service is in ${runtime.region}` });
       return { plan: undefined };
     }
-    const accountScope = await scopeOf(request.accountId);
+    const { member, scope: accountScope } = await standingOf(request.accountId);
+    if (!member) return outsideOrganization(runtime, request, accountScope, base);
     const ec2 = options.ec2 ?? (await runtime.spokes.ec2(request.accountId, request.region, request.correlationId));
     const snapshot = await readVpcSnapshot(ec2, { accountId: request.accountId, vpcId: request.vpcId }, {
       serviceName: runtime.config.hubServiceName,
@@ -103,6 +119,25 @@ export async function convergeVpc(
     });
     return { ...outcome, mappingActions };
   });
+}
+
+/**
+ * An account that is not (or no longer) a member: the control plane has no business in it, so it does not assume the
+ * spoke role there, even if the role still trusts it (an account that left keeps the StackSet's resources until
+ * someone deletes them). The hub side is account onboarding's (the principal, the rejected connections); what is left
+ * here is the account's shard of the endpoint mapping, removed without any spoke access.
+ */
+async function outsideOrganization(runtime: Runtime, request: VpcRequest, scope: ScopeDecision, base: AuditBase): Promise<VpcOutcome> {
+  audit({ ...base, action: 'vpc.converge', decision: 'noop', reason: `${scope.reason}: the spoke role is not assumed and nothing in the account is changed` });
+  const noSpokeAccess = () => Promise.reject(new Error(`no spoke access to ${request.accountId}: it is not a member of the organization`));
+  const mappingActions = await syncEndpointMapping(runtime, noSpokeAccess, {
+    accountId: request.accountId,
+    scope,
+    correlationId: request.correlationId,
+    dryRun: base.dryRun,
+    vpcId: request.vpcId,
+  });
+  return { plan: undefined, mappingActions };
 }
 
 /**
@@ -161,7 +196,7 @@ async function planAndApply(
       await applyAbsent(ec2, request, snapshot, plan, base);
       return { plan };
     case 'present':
-      return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base)) };
+      return { plan, ...(await applyPresent(runtime, ec2, request, snapshot, plan, base, accountScope)) };
   }
 }
 
@@ -216,6 +251,7 @@ async function applyPresent(
   snapshot: VpcSnapshot,
   plan: PresentPlan,
   base: AuditBase,
+  accountScope: ScopeDecision,
 ): Promise<Omit<VpcOutcome, 'plan'>> {
   const { dryRun } = base;
   const port = runtime.config.proxyPort;
@@ -260,7 +296,7 @@ async function applyPresent(
     });
     audit({ ...base, scope: { ...base.scope, endpointId: created.endpointId }, action: 'vpc.endpoint', decision: 'create', reason: 'endpoint created', after: created });
     await writeBack(runtime, ec2, request, snapshot, created, base);
-    return { awaitingAcceptance: handOff(request, created.endpointId, runtime.config.hubServiceId) };
+    return { awaitingAcceptance: handOff(runtime, request, created.endpointId, accountScope, snapshot) };
   }
 
   const current = endpointPlan.current;
@@ -273,7 +309,7 @@ async function applyPresent(
   }
   await writeBack(runtime, ec2, request, snapshot, current, base);
   return current.state.toLowerCase() === 'pendingacceptance'
-    ? { awaitingAcceptance: handOff(request, current.endpointId, runtime.config.hubServiceId) }
+    ? { awaitingAcceptance: handOff(runtime, request, current.endpointId, accountScope, snapshot) }
     : {};
 }
 
@@ -295,6 +331,16 @@ async function writeBack(
   if (!base.dryRun) await tagVpc(ec2, request.vpcId, tags);
 }
 
-function handOff(request: VpcRequest, vpcEndpointId: string, serviceId: string): EndpointCreatedDetail {
-  return { accountId: request.accountId, region: request.region, vpcId: request.vpcId, vpcEndpointId, serviceId };
+/**
+ * The hand-off to acceptance, with what this step read moments ago (the owner in scope, the VPC tagged): acceptance
+ * takes it on trust from the control plane's own account instead of re-reading membership (>= 2 Organizations calls
+ * per owner, against one organization-wide rate) and the VPC's tags (an AssumeRole and two describes). A VPC
+ * untagged in between loses its endpoint to the tag event's onboarding; an owner that left, to the next sweep.
+ */
+function handOff(runtime: Runtime, request: VpcRequest, vpcEndpointId: string, accountScope: ScopeDecision, snapshot: VpcSnapshot): EndpointCreatedDetail {
+  const detail = { accountId: request.accountId, region: request.region, vpcId: request.vpcId, vpcEndpointId, serviceId: runtime.config.hubServiceId };
+  const { key, value } = runtime.config.proxyTag;
+  if (!accountScope.inScope || !hasTag(snapshot.vpc?.tags ?? {}, key, value)) return detail;
+  const ancestors = accountScope.ancestorIds === undefined ? {} : { ownerAncestorIds: [...accountScope.ancestorIds] };
+  return { ...detail, decided: { ownerInScope: true, vpcTagged: true, ...ancestors } };
 }

@@ -12,11 +12,12 @@ export interface PrincipalChanges {
 export function planPrincipalChanges(
   currentPrincipals: ReadonlySet<string>,
   decisions: ReadonlyMap<string, boolean>,
+  partition = 'aws',
 ): PrincipalChanges {
   const add: string[] = [];
   const remove: string[] = [];
   for (const [accountId, inScope] of [...decisions].sort(([a], [b]) => a.localeCompare(b))) {
-    const principal = rootPrincipalArn(accountId);
+    const principal = rootPrincipalArn(accountId, partition);
     if (inScope && !currentPrincipals.has(principal)) add.push(principal);
     if (!inScope && currentPrincipals.has(principal)) remove.push(principal);
   }
@@ -27,8 +28,8 @@ export function planPrincipalChanges(
  * The organization-wide change: allowed principals must equal the in-scope accounts' root ARNs, so anything else
  * (including hand-added principals) is removed.
  */
-export function planAllPrincipals(currentPrincipals: ReadonlySet<string>, inScopeAccountIds: Iterable<string>): PrincipalChanges {
-  const desired = new Set([...inScopeAccountIds].map((id) => rootPrincipalArn(id)));
+export function planAllPrincipals(currentPrincipals: ReadonlySet<string>, inScopeAccountIds: Iterable<string>, partition = 'aws'): PrincipalChanges {
+  const desired = new Set([...inScopeAccountIds].map((id) => rootPrincipalArn(id, partition)));
   return {
     add: [...desired].filter((p) => !currentPrincipals.has(p)).sort(),
     remove: [...currentPrincipals].filter((p) => !desired.has(p)).sort(),

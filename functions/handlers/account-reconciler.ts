@@ -2,6 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { parseAccountReconcileMessage } from '../../events/schemas/queue-messages';
 import { reconcileRequestedAccounts, type AccountReconcileRequest } from '../converge/requested-accounts';
 import { withLambdaContext } from '../shared/middleware';
+import { withEventSenders } from '../shared/event-senders';
 import { ownAccountId } from '../shared/own-account';
 import type { Runtime } from '../shared/runtime';
 import { failuresByKey, processBatch } from '../shared/sqs-batch';
@@ -29,7 +30,9 @@ export function accountReconcilerHandler(runtime: Runtime) {
           if (known === undefined) requests.set(scope.accountId, { accountId: scope.accountId, runId: scope.runId, decidedInScopeByRun: fromRun, ...(fromRun ? ancestors : {}) });
           else if (fromRun && !known.decidedInScopeByRun) requests.set(scope.accountId, { ...known, decidedInScopeByRun: true, ...ancestors });
         }
-        const errors = await reconcileRequestedAccounts(runtime, [...requests.values()]);
+        // The pass is audited under its run id: the work items' sender is the sender of that run's records.
+        const runSenders = records.map(({ scope }) => [scope.runId, scope.senderAccountId] as const);
+        const errors = await withEventSenders(runSenders, () => reconcileRequestedAccounts(runtime, [...requests.values()]));
         return failuresByKey(records, (scope) => scope.accountId, errors);
       },
     ),

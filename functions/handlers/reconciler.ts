@@ -3,6 +3,7 @@ import { fanOutReconcile, FanOutFailedError, type FanOutSummary } from '../conve
 import { reconcileOrganization, type ReconcilePlan } from '../converge/organization';
 import { MalformedEventError } from '../../events/schemas/errors';
 import { logger } from '../shared/logger';
+import { withEventSenders } from '../shared/event-senders';
 import { ownAccountId } from '../shared/own-account';
 import { withLambdaContext } from '../shared/middleware';
 import type { Runtime } from '../shared/runtime';
@@ -39,12 +40,14 @@ export function reconcilerHandler(runtime: Runtime, options: ReconcilerHandlerOp
       }
       const runId = scope.continuation?.runId ?? scope.eventId;
       logger.appendKeys({ correlationId: runId });
-      const summary = await fanOutReconcile(runtime, {
-        runId,
-        ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId }),
-        remainingMs: () => context.getRemainingTimeInMillis(),
-        marginMs,
-      });
+      const summary = await withEventSenders([[runId, scope.senderAccountId]], () =>
+        fanOutReconcile(runtime, {
+          runId,
+          ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId, retries: scope.continuation.retries ?? 0 }),
+          remainingMs: () => context.getRemainingTimeInMillis(),
+          marginMs,
+        }),
+      );
       logger.info('reconcile fan-out', { trigger: scope.trigger, ...summary, errors: summary.errorCount });
       if (summary.errorCount > 0) throw new FanOutFailedError(summary);
       return summary;

@@ -3,7 +3,8 @@ import type { VpcScope } from '../../events/schemas/scope';
 import { parseVpcOnboardingMessage } from '../../events/schemas/queue-messages';
 import { publishEndpointCreated, type EndpointCreatedDetail } from '../aws/hub-bus';
 import { mapSettled, toError } from '../converge/bounded';
-import { accountScopeCache, convergeVpc } from '../converge/vpc';
+import { roundRobinByAccount } from '../converge/round-robin';
+import { accountStandingCache, convergeVpc } from '../converge/vpc';
 import { logger } from '../shared/logger';
 import { withLambdaContext } from '../shared/middleware';
 import type { Runtime } from '../shared/runtime';
@@ -14,7 +15,11 @@ const VPC_CONCURRENCY = 4;
 
 const vpcKey = (scope: Pick<VpcScope, 'accountId' | 'region' | 'vpcId'>) => `${scope.accountId}/${scope.region}/${scope.vpcId}`;
 
-/** Proxy tag changes on VPCs (spoke bus -> hub bus -> SQS): converge each named VPC, then hand off to acceptance. */
+/**
+ * Proxy tag changes on VPCs (spoke bus -> hub bus -> intake queue -> pipe -> FIFO queue grouped by account): converge
+ * each named VPC once however many of its events the batch holds (level-triggered: one convergence after them all
+ * answers every one), then hand off to acceptance.
+ */
 export function vpcOnboardingHandler(runtime: Runtime) {
   return withLambdaContext(async (event: SQSEvent, context) =>
     processBatch(
@@ -28,10 +33,12 @@ export function vpcOnboardingHandler(runtime: Runtime) {
           // Duplicates in one batch converge once; the first event's id is the correlation id.
           else if (!vpcs.has(vpcKey(scope))) vpcs.set(vpcKey(scope), scope);
         }
-        const scopeOf = accountScopeCache(runtime);
-        const targets = [...vpcs.values()];
+        const standingOf = accountStandingCache(runtime);
+        // Each account's first VPC starts before anyone's second: a batch mixing a busy member's VPCs with another
+        // member's is not served busy member first (the queue's message groups keep batches mostly one account's).
+        const targets = roundRobinByAccount([...vpcs.values()]);
         const outcomes = await mapSettled(targets, VPC_CONCURRENCY, (scope) =>
-          convergeVpc(runtime, { ...scope, correlationId: scope.eventId }, scopeOf, { dryRun: false }),
+          convergeVpc(runtime, { ...scope, correlationId: scope.eventId }, standingOf, { dryRun: false }),
         );
         const errors = new Map<string, Error>();
         const handOffs: { key: string; detail: EndpointCreatedDetail }[] = [];

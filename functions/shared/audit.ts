@@ -1,3 +1,4 @@
+import { senderOf } from './event-senders';
 import { logger } from './logger';
 
 export interface AuditScope {
@@ -20,6 +21,11 @@ export interface AuditRecord {
   readonly dryRun: boolean;
   /** The triggering event's id (EventBridge id, SNS MessageId) or the reconcile run's id. */
   readonly correlationId: string;
+  /**
+   * The account that put the triggering event on the bus (EventBridge's `account`); audit() fills it from the
+   * handler's registration (shared/event-senders.ts). Absent for manual invocations and SNS notifications.
+   */
+  readonly senderAccountId?: string;
 }
 
 /**
@@ -27,7 +33,8 @@ export interface AuditRecord {
  * (`filter message = "audit"`) read the whole trail.
  */
 export function audit(record: AuditRecord): void {
-  const payload = { audit: record };
+  const senderAccountId = record.senderAccountId ?? senderOf(record.correlationId);
+  const payload = { audit: senderAccountId === undefined ? record : { ...record, senderAccountId } };
   if (record.decision === 'error') logger.error('audit', payload);
   else if (record.decision === 'warning') logger.warn('audit', payload);
   else logger.info('audit', payload);

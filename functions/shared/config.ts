@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MANAGED_TAG_PREFIX } from '../core/managed-tags';
 
 /**
@@ -52,6 +52,8 @@ const environmentSchema = z.object({
   RECONCILE_CONCURRENCY: positiveInt(8, 64),
   SPOKE_CREDENTIALS_TTL_SECONDS: positiveInt(600, 3000),
   RECONCILE_CONTINUATION_MARGIN_SECONDS: positiveInt(60, 900),
+  // The partition the stack deploys in (AWS::Partition): aws, aws-cn, aws-us-gov... Every ARN the functions build uses it.
+  PARTITION: z.string().regex(/^aws(-[a-z]+)*$/, 'must be a partition such as aws, aws-cn or aws-us-gov').default('aws'),
 });
 
 export type ControlPlaneConfig = ReturnType<typeof toConfig>;
@@ -76,6 +78,8 @@ function toConfig(env: z.output<typeof environmentSchema>) {
     spokeCredentialsTtlSeconds: env.SPOKE_CREDENTIALS_TTL_SECONDS,
     /** A fan-out run with less time left than this hands the rest of the organization to a continuation. */
     continuationMarginSeconds: env.RECONCILE_CONTINUATION_MARGIN_SECONDS,
+    /** For the ARNs the functions build: the spoke role's, the accounts' root principals. */
+    partition: env.PARTITION,
   };
 }
 

@@ -7,7 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../aws/assume-role';
 import { nameForeignAnswers } from '../aws/foreign-answers';
 import { PolicyStore } from '../aws/policy-store';
-import { clientOptions } from '../aws/client-config';
+import { clientOptions, sharedRateClientOptions } from '../aws/client-config';
 import { addOrganizationsPacing, addPacing, addStsPacing } from '../aws/pacing-middleware';
 import { SpokeSessions } from '../aws/spoke-sessions';
 import type { ControlPlaneConfig } from './config';
@@ -30,13 +30,13 @@ export interface Runtime {
 
 export function buildRuntime(config: ControlPlaneConfig, region = process.env.AWS_REGION ?? 'us-east-1'): Runtime {
   const options = clientOptions(config.maxAttempts, region);
-  // Paced: a reconcile assumes a role in every account, many accounts at once.
-  const sts = nameForeignAnswers(addStsPacing(new STSClient(options)));
+  // Paced: a reconcile assumes a role in every account, many accounts at once. Adaptive retries: the rate is shared.
+  const sts = nameForeignAnswers(addStsPacing(new STSClient(sharedRateClientOptions(config.maxAttempts, region))));
   // Organizations is global and homed in us-east-1; the read role lives in the management account. Without a role
   // the hub is the management account (or a delegated administrator) and uses its own credentials. Paced: a reconcile
   // walks the whole OU tree, and every onboarding re-reads an account, against one low organization-wide rate.
   const organizations = nameForeignAnswers(addOrganizationsPacing(new OrganizationsClient({
-    ...clientOptions(config.maxAttempts, 'us-east-1'),
+    ...sharedRateClientOptions(config.maxAttempts, 'us-east-1'),
     ...(config.orgReadRoleArn === undefined
       ? {}
       : { credentials: assumeRoleCredentials(sts, config.orgReadRoleArn, 'egress-control-plane-org-read') }),
@@ -52,6 +52,7 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
     sts,
     spokes: new SpokeSessions(sts, {
       spokeRoleName: config.spokeRoleName,
+      partition: config.partition,
       maxAttempts: config.maxAttempts,
       ttlSeconds: config.spokeCredentialsTtlSeconds,
     }),

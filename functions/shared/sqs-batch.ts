@@ -1,11 +1,18 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { assertIsError } from './errors';
+import { withEventSenders } from './event-senders';
 import { logger } from './logger';
 
 export interface ParsedRecord<TScope> {
   readonly messageId: string;
   readonly scope: TScope;
+}
+
+/** What a parsed record must say of its trigger: the event id (the audit correlation id) and, for EventBridge events, who sent it. */
+export interface TriggeringEvent {
+  readonly eventId: string;
+  readonly senderAccountId?: string | undefined;
 }
 
 /** Per message id, the error that fails that record (and only that record). */
@@ -15,9 +22,10 @@ export type RecordFailures = Map<string, Error>;
  * The shape of every SQS-fed handler: parse every record first, then do the work for all well-formed records at
  * once (so hub-side calls are batched), then report per record through Powertools' partial batch response.
  * A record that cannot be parsed fails with its reason logged, so after its retries it lands in the dead-letter
- * queue; an error thrown by `work` itself fails the whole batch (every record is retried).
+ * queue; an error thrown by `work` itself fails the whole batch (every record is retried). The audit records `work`
+ * writes name the account that sent each record's event (shared/event-senders.ts).
  */
-export async function processBatch<TScope>(
+export async function processBatch<TScope extends TriggeringEvent>(
   event: SQSEvent,
   context: Context,
   parse: (record: SQSRecord) => TScope,
@@ -35,7 +43,8 @@ export async function processBatch<TScope>(
     }
   }
   if (parsed.length > 0) {
-    for (const [messageId, error] of await work(parsed)) failures.set(messageId, error);
+    const senders = parsed.map(({ scope }) => [scope.eventId, scope.senderAccountId] as const);
+    for (const [messageId, error] of await withEventSenders(senders, () => work(parsed))) failures.set(messageId, error);
   }
   for (const [messageId, error] of failures) {
     logger.warn('record failed', { messageId, error: error.message, errorName: error.name });

@@ -39,6 +39,8 @@ export interface ControlPlaneAlarmsProps {
 export class ControlPlaneAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Other constructs add their rows (the data plane's). */
+  readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: ControlPlaneAlarmsProps) {
     super(scope, id);
@@ -74,7 +76,7 @@ export class ControlPlaneAlarms extends Construct {
       );
     }
 
-    new cloudwatch.Dashboard(this, 'Dashboard', {
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       widgets: [
         [

@@ -6,14 +6,9 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ControlPlaneFunction as FunctionName } from '../control-plane-config';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../function-bundling';
 
 const REPO_ROOT = join(__dirname, '..', '..');
-
-/**
- * Middy and the Powertools logger ship as ESM, so the bundle is ESM; some of their (and the SDK's) dependencies
- * still call `require`, which ESM lacks: the banner defines it before any bundled code runs.
- */
-const ESM_REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface ControlPlaneFunctionProps {
   readonly name: FunctionName;
@@ -30,6 +25,11 @@ export interface ControlPlaneFunctionProps {
    * Retries of a failed asynchronous invocation (schedule, rule targets). @default Lambda's default (2)
    */
   readonly asyncRetryAttempts?: number;
+  /**
+   * Concurrency reserved for the function: both its guaranteed share of the account's pool and its ceiling.
+   * @default none (the function shares the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /** One control-plane Lambda: its own role (no managed policies), its own log group, bundled locally with esbuild. */
@@ -73,13 +73,15 @@ export class ControlPlaneFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       ...(props.asyncRetryAttempts === undefined ? {} : { retryAttempts: props.asyncRetryAttempts }),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      environment: { ...props.environment, NODE_OPTIONS: FUNCTION_NODE_OPTIONS },
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
+        target: FUNCTION_BUNDLING.target,
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
         // The pinned SDK from package-lock.json, not whatever version the runtime carries this month.
         bundleAwsSDK: true,
         forceDockerBundling: false,

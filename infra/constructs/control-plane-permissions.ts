@@ -1,3 +1,4 @@
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import type { ControlPlaneFunction } from '../control-plane-config';
@@ -5,7 +6,7 @@ import { acknowledgeIamWildcards } from '../nag-acknowledgements';
 
 /** The ARNs a function's permissions are scoped to. */
 export interface ControlPlaneResources {
-  /** arn:aws:ec2:REGION:ACCOUNT:vpc-endpoint-service/vpce-svc-... (the hub's own service). */
+  /** arn:<partition>:ec2:REGION:ACCOUNT:vpc-endpoint-service/vpce-svc-... (the hub's own service). */
   readonly endpointServiceArn: string;
   readonly hubBusArn: string;
   readonly resourceShareArn: string;
@@ -72,7 +73,7 @@ export function acknowledgeControlPlaneWildcards(role: IConstruct, fn: ControlPl
   if (fn !== 'account-onboarding') {
     acknowledgeIamWildcards(
       role,
-      [`Resource::arn:aws:iam::*:role/${resources.spokeRoleName}`],
+      [`Resource::arn:<AWS::Partition>:iam::*:role/${resources.spokeRoleName}`],
       'The spoke role exists in every member account (StackSet); aws:ResourceOrgID limits it to the organization',
     );
   }
@@ -132,7 +133,7 @@ function spokeRole(r: ControlPlaneResources): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'AssumeSpokeRoleInOrganization',
     actions: ['sts:AssumeRole'],
-    resources: [`arn:aws:iam::*:role/${r.spokeRoleName}`],
+    resources: [`arn:${Aws.PARTITION}:iam::*:role/${r.spokeRoleName}`],
     // The role name alone would match a look-alike role in any account; the org condition keeps it to members.
     conditions: { StringEquals: { 'aws:ResourceOrgID': r.organizationId } },
   });

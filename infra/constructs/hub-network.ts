@@ -16,6 +16,8 @@ export interface HubNetworkProps {
 export class HubNetwork extends Construct {
   readonly vpc: ec2.Vpc;
   readonly flowLogGroup: logs.LogGroup;
+  /** One per AZ, in the order of the public subnets (for their CloudWatch metrics). */
+  readonly natGateways: { readonly availabilityZone: string; readonly natGatewayId: string }[];
 
   constructor(scope: Construct, id: string, props: HubNetworkProps) {
     super(scope, id);
@@ -37,5 +39,10 @@ export class HubNetwork extends Construct {
         },
       },
     });
+    // The Vpc construct keeps its NAT gateways as the public subnets' `NATGateway` children.
+    this.natGateways = this.vpc.publicSubnets.map((subnet) => ({
+      availabilityZone: subnet.availabilityZone,
+      natGatewayId: (subnet.node.findChild('NATGateway') as ec2.CfnNatGateway).ref,
+    }));
   }
 }

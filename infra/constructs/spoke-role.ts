@@ -8,6 +8,11 @@ import { controlPlaneTrust } from './control-plane-trust';
 export interface SpokeRoleProps {
   readonly roleName: string;
   readonly hubAccount: string;
+  readonly hubRegion: string;
+  /** The hub's endpoint service name; undefined admits any service of the hub account in the hub region. */
+  readonly hubEndpointServiceName: string | undefined;
+  /** The hub service has a private DNS name: CreateVpcEndpoint with private DNS associates a Route 53 zone. */
+  readonly privateDns: boolean;
   readonly organizationId: string;
   /** The control plane execution roles that act in spokes. */
   readonly trustedRoleArns: readonly string[];
@@ -17,7 +22,9 @@ export interface SpokeRoleProps {
  * The role VPC onboarding assumes in a spoke account: exactly the EC2 calls of functions/aws/spoke-vpc.ts (reads)
  * and functions/aws/spoke-writer.ts (writes). Writes are bound by tags wherever EC2 evaluates them: the control
  * plane creates security groups and endpoints only with its managed-by tag, changes and deletes only resources that
- * carry it, and tags VPCs only under its own key prefix. Endpoints may only be created to a service the hub owns.
+ * carry it, and tags VPCs only under its own key prefix. Endpoints may only be created to the hub's endpoint
+ * service, and only with managed security groups. What IAM cannot bind (the ports of the ingress rules it adds to
+ * its own groups, the VPC's private hosted zone) is listed in infra/README.md, "The spoke role".
  */
 export class SpokeRole extends Construct {
   readonly role: iam.Role;
@@ -28,7 +35,7 @@ export class SpokeRole extends Construct {
       roleName: props.roleName,
       description: 'Lets the egress control plane create and remove the proxy endpoint in this account\'s VPCs',
       assumedBy: controlPlaneTrust({ hubAccount: props.hubAccount, roleArns: props.trustedRoleArns, organizationId: props.organizationId }),
-      inlinePolicies: { VpcOnboarding: new iam.PolicyDocument({ statements: spokeStatements(props.hubAccount) }) },
+      inlinePolicies: { VpcOnboarding: new iam.PolicyDocument({ statements: spokeStatements(props) }) },
     });
     acknowledgeIamWildcards(this.role, ['Resource::*'], 'Only on EC2 Describe* calls, which support no resource-level permissions');
     acknowledgeIamWildcards(
@@ -38,6 +45,13 @@ export class SpokeRole extends Construct {
       ),
       'Ids are unknown until onboarding runs; this account and region only, and every write is bound by the managed-by tag, the hub as service owner, or the managed tag key prefix',
     );
+    if (props.privateDns) {
+      acknowledgeIamWildcards(
+        this.role,
+        ['Resource::arn:<AWS::Partition>:route53:::hostedzone/*'],
+        'The private hosted zone of an interface endpoint is created and owned by AWS, its id unknown beforehand; only VPCs of this region may be associated',
+      );
+    }
   }
 }
 
@@ -45,7 +59,12 @@ const arn = (resource: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.
 const requestTagged = { StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value } };
 const resourceTagged = { StringEquals: { [`ec2:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value } };
 
-export function spokeStatements(hubAccount: string): iam.PolicyStatement[] {
+export function spokeStatements(props: Pick<SpokeRoleProps, 'hubAccount' | 'hubRegion' | 'hubEndpointServiceName' | 'privateDns'>): iam.PolicyStatement[] {
+  // ec2:VpceServiceName and ec2:VpceServiceOwner apply to the vpc-endpoint resource of CreateVpcEndpoint (Service
+  // Authorization Reference). Without the configured name, the hub account's services in the hub region.
+  const serviceName = props.hubEndpointServiceName === undefined
+    ? { StringLike: { 'ec2:VpceServiceName': `com.amazonaws.vpce.${props.hubRegion}.vpce-svc-*` } }
+    : undefined;
   return [
     new iam.PolicyStatement({
       sid: 'ReadVpcs',
@@ -74,13 +93,27 @@ export function spokeStatements(hubAccount: string): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       sid: 'CreateEndpointInVpc',
       actions: ['ec2:CreateVpcEndpoint'],
-      resources: [arn('vpc'), arn('subnet'), arn('security-group')],
+      resources: [arn('vpc'), arn('subnet')],
+    }),
+    new iam.PolicyStatement({
+      // The security-group resource of CreateVpcEndpoint takes ec2:ResourceTag: only groups the control plane made.
+      sid: 'CreateEndpointWithManagedSecurityGroup',
+      actions: ['ec2:CreateVpcEndpoint'],
+      resources: [arn('security-group')],
+      conditions: resourceTagged,
     }),
     new iam.PolicyStatement({
       sid: 'CreateManagedEndpointToHubService',
       actions: ['ec2:CreateVpcEndpoint'],
       resources: [arn('vpc-endpoint')],
-      conditions: { StringEquals: { ...requestTagged.StringEquals, 'ec2:VpceServiceOwner': hubAccount } },
+      conditions: {
+        StringEquals: {
+          ...requestTagged.StringEquals,
+          'ec2:VpceServiceOwner': props.hubAccount,
+          ...(props.hubEndpointServiceName === undefined ? {} : { 'ec2:VpceServiceName': props.hubEndpointServiceName }),
+        },
+        ...serviceName,
+      },
     }),
     new iam.PolicyStatement({
       sid: 'TagOnCreate',
@@ -101,9 +134,10 @@ export function spokeStatements(hubAccount: string): iam.PolicyStatement[] {
       conditions: resourceTagged,
     }),
     new iam.PolicyStatement({
+      // Subnets only: the control plane never changes an endpoint's security groups, so it may not.
       sid: 'AddEndpointSubnets',
       actions: ['ec2:ModifyVpcEndpoint'],
-      resources: [arn('subnet'), arn('security-group')],
+      resources: [arn('subnet')],
     }),
     new iam.PolicyStatement({
       sid: 'WriteBackVpcTags',
@@ -115,5 +149,20 @@ export function spokeStatements(hubAccount: string): iam.PolicyStatement[] {
         Null: { 'aws:TagKeys': 'false' },
       },
     }),
+    ...(props.privateDns ? [associatePrivateHostedZone()] : []),
   ];
+}
+
+/**
+ * CreateVpcEndpoint with PrivateDnsEnabled lists route53:AssociateVPCWithHostedZone as a dependent action: the caller
+ * associates the endpoint's AWS-owned private hosted zone with the VPC. The zone's id is unknown beforehand; the
+ * route53:VPCs key (format `VPCId=<id>,VPCRegion=<region>`) keeps it to VPCs of this account's region.
+ */
+function associatePrivateHostedZone(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AssociateEndpointPrivateHostedZone',
+    actions: ['route53:AssociateVPCWithHostedZone'],
+    resources: [`arn:${Aws.PARTITION}:route53:::hostedzone/*`],
+    conditions: { StringLike: { 'route53:VPCs': `VPCId=vpc-*,VPCRegion=${Aws.REGION}` } },
+  });
 }

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,12 +13,14 @@ import {
   controlPlaneRoleName,
   hubBusName,
   organizationsReadRoleArn,
+  routeOptions,
   type ControlPlaneConfig,
   type ControlPlaneFunction as FunctionName,
 } from '../control-plane-config';
 import { AuditQueryDefinitions } from '../constructs/audit-queries';
 import { ConnectionNotifications } from '../constructs/connection-notifications';
 import { ControlPlaneAlarms } from '../constructs/control-plane-alarms';
+import { DataPlaneAlarms, type DataPlaneResources } from '../constructs/data-plane-alarms';
 import { ControlPlaneFunction } from '../constructs/control-plane-function';
 import { acknowledgeControlPlaneWildcards, controlPlaneStatements } from '../constructs/control-plane-permissions';
 import { ControlPlaneQueue } from '../constructs/control-plane-queue';
@@ -29,25 +32,32 @@ import { acknowledgeIamWildcards } from '../nag-acknowledgements';
 import { policyStoreBucketName } from '../config';
 import type { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
 import { SQUID_CONTRACT } from '../squid-contract';
+import { functionSizing, QUEUE_CONSUMERS, queueOf } from '../function-sizing';
+
+// Where they used to be defined: the infra tests and any other reader keep importing them from the stack.
+export { QUEUE_CONSUMERS, queueOf };
 
 export interface ControlPlaneStackProps extends StackProps {
   readonly config: ControlPlaneConfig;
   /** The hub data plane's endpoint service: its id, name and discovery parameters. */
   readonly endpointService: ProxyEndpointService;
+  /** The Hub and HubPipeline stacks' resources whose alarms go to this stack's topic and dashboard. */
+  readonly dataPlane: DataPlaneResources;
+  readonly pipeline: codepipeline.IPipeline;
 }
 
-/** How long the reconciler may run: a whole-organization pass pages through every account and VPC. */
-const RECONCILER_TIMEOUT = Duration.minutes(15);
-
-/** Which function consumes each queue (the account-reconcile queue feeds the reconciler's fan-out consumer). */
-export const QUEUE_CONSUMERS: Readonly<Record<QueueName, FunctionName>> = {
-  'account-onboarding': 'account-onboarding',
-  'vpc-onboarding': 'vpc-onboarding',
-  'connection-acceptance': 'connection-acceptance',
-  'account-reconcile': 'account-reconciler',
-  'mapping-publish': 'mapping-publisher',
-};
-
+/**
+ * The reconciler's reserved concurrency. A run is one chain of invocations (each continuation starts after the
+ * previous one returned), so two at once cover a scheduled chain plus an operator's `plan`/`reconcile` or the next
+ * hour's schedule overlapping a long chain. As a ceiling it bounds what any burst of triggers can cost (two 1,024 MB
+ * invocations, whatever reaches the function); as a reservation the account reconcilers (up to 50 at once) and the
+ * onboarding functions cannot take the pool it needs. Asynchronous invocations over the ceiling (schedule,
+ * continuations) wait in Lambda's own queue and are retried until the function's maximum event age (6 hours by
+ * default), not lost; a synchronous one (the CLI's --function-name) gets TooManyRequestsException.
+ * Lambda refuses the deployment if it would leave the account fewer than its minimum unreserved executions (100 on
+ * an account with the default quota of 1,000; new accounts with a quota of 10 must ask for more first).
+ */
+const RECONCILER_RESERVED_CONCURRENCY = 2;
 /** Who writes what in the policy store: account shards by the converging functions, the mapping by its publisher. */
 const POLICY_STORE_ACCESS: Readonly<Record<FunctionName, 'shards' | 'publish' | undefined>> = {
   'account-onboarding': 'shards',
@@ -58,7 +68,6 @@ const POLICY_STORE_ACCESS: Readonly<Record<FunctionName, 'shards' | 'publish' | 
   'mapping-publisher': 'publish',
 };
 
-export const queueOf = (fn: FunctionName): QueueName | undefined => QUEUE_NAMES.find((name) => QUEUE_CONSUMERS[name] === fn);
 
 function policyStoreGrants(bucketName: string, fn: FunctionName) {
   const access = POLICY_STORE_ACCESS[fn];
@@ -84,7 +93,12 @@ export class ControlPlaneStack extends Stack {
     const policyBucket = policyStoreBucketName(config.hub);
     const logRetention: logs.RetentionDays = config.hub.logRetentionDays;
 
-    this.bus = new HubEventBus(this, 'HubBus', { eventBusName: hubBusName(config), organizationId: config.organizationId });
+    this.bus = new HubEventBus(this, 'HubBus', {
+      eventBusName: hubBusName(config),
+      organizationId: config.organizationId,
+      hubAccountId: config.hub.env.account,
+      managementAccountId: config.managementAccount,
+    });
     const share = new DiscoveryShare(this, 'DiscoveryShare', {
       name: `${config.hub.deploymentName}-egress-proxy-discovery`,
       parameterArns: Object.values(endpointService.parameters).map((parameter) => parameter.parameterArn),
@@ -112,6 +126,7 @@ export class ControlPlaneStack extends Stack {
       POLICY_TAG_KEY: config.policyTagKey,
       POLICY_BUCKET: policyBucket,
       PROXY_PORT: String(SQUID_CONTRACT.proxyPort),
+      PARTITION: Aws.PARTITION,
     };
     const resources = {
       endpointServiceArn,
@@ -131,20 +146,19 @@ export class ControlPlaneStack extends Stack {
     };
     this.functions = Object.fromEntries(
       CONTROL_PLANE_FUNCTIONS.map((name) => {
-        const queueName = queueOf(name);
-        const queue = queueName === undefined ? undefined : QUEUES[queueName];
+        const sizing = functionSizing(name);
         const fn = new ControlPlaneFunction(this, name, {
           name,
           roleName: controlPlaneRoleName(config, name),
           description: describe[name],
           environment,
-          timeout: queue === undefined ? RECONCILER_TIMEOUT : Duration.seconds(queue.functionTimeoutSeconds),
-          memorySize: name === 'reconciler' ? 1024 : 512,
+          timeout: Duration.seconds(sizing.timeoutSeconds),
+          memorySize: sizing.memoryMb,
           logRetention,
           statements: [...controlPlaneStatements(name, resources), ...policyStoreGrants(policyBucket, name)],
           // A failed fan-out invocation has already published work items (and maybe its continuation): a retry would
           // publish them again and fork the continuation chain. Its errors alarm; the next scheduled run repairs.
-          ...(name === 'reconciler' ? { asyncRetryAttempts: 0 } : {}),
+          ...(name === 'reconciler' ? { asyncRetryAttempts: 0, reservedConcurrency: RECONCILER_RESERVED_CONCURRENCY } : {}),
         });
         acknowledgeControlPlaneWildcards(fn.role, name, resources);
         if (POLICY_STORE_ACCESS[name] !== undefined) {
@@ -159,7 +173,8 @@ export class ControlPlaneStack extends Stack {
       this.functions[QUEUE_CONSUMERS[name]].function.addEventSource(
         new SqsEventSource(this.queues[name].queue, {
           batchSize: definition.batchSize,
-          maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds),
+          // A FIFO queue takes no batching window.
+          ...(definition.batchingWindowSeconds === 0 ? {} : { maxBatchingWindow: Duration.seconds(definition.batchingWindowSeconds) }),
           reportBatchItemFailures: true,
           maxConcurrency: definition.maxConcurrency,
         }),
@@ -186,7 +201,7 @@ export class ControlPlaneStack extends Stack {
       });
 
     this.rules = {};
-    for (const route of routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'hub')) {
+    for (const route of routesOn(buildRoutes(routeOptions(config)), 'hub')) {
       const { target } = route;
       if (target.kind === 'hub-bus') throw new Error(`hub route ${route.id} cannot forward to the hub bus itself`);
       const queue = target.kind === 'queue' ? this.queues[target.queue] : undefined;
@@ -195,7 +210,7 @@ export class ControlPlaneStack extends Stack {
         description: route.description,
         eventPattern: toCdkEventPattern(route.pattern),
         // Delivery failures (for example a queue policy problem) land next to processing failures.
-        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.queue, { deadLetterQueue: queue.deadLetterQueue })],
+        targets: [queue === undefined ? invokeReconciler() : new targets.SqsQueue(queue.ruleTarget.queue, { deadLetterQueue: queue.ruleTarget.deadLetterQueue })],
       });
     }
 
@@ -227,8 +242,21 @@ export class ControlPlaneStack extends Stack {
     const alarms = new ControlPlaneAlarms(this, 'Alarms', {
       functions: monitored,
       queues: QUEUE_NAMES.map((name) => ({ name, ...this.queues[name] })),
-      otherDeadLetterQueues: [{ name: 'reconciler-schedule', queue: reconcilerDeadLetters }],
+      otherDeadLetterQueues: [
+        { name: 'reconciler-schedule', queue: reconcilerDeadLetters },
+        ...QUEUE_NAMES.flatMap((name) => {
+          const intake = this.queues[name].intake;
+          return intake === undefined ? [] : [{ name: `${name}-intake`, queue: intake.deadLetterQueue }];
+        }),
+      ],
       dashboardName: `${config.hub.deploymentName}-control-plane`,
+    });
+    new DataPlaneAlarms(this, 'DataPlaneAlarms', {
+      dataPlane: props.dataPlane,
+      pipeline: props.pipeline,
+      topic: alarms.topic,
+      dashboard: alarms.dashboard,
+      deploymentName: config.hub.deploymentName,
     });
 
     const reconciler = this.functions.reconciler.function.functionName;

@@ -3,6 +3,7 @@ import type { HubConfig } from '../config';
 import { loadControlPlaneConfig, MANAGEMENT_REGION, type ControlPlaneConfig } from '../control-plane-config';
 import { ControlPlaneStack } from './control-plane-stack';
 import type { HubDataPlaneStack } from './hub-data-plane-stack';
+import type { HubPipelineStack } from './hub-pipeline-stack';
 import { ManagementForwarderStack } from './management-forwarder-stack';
 import { spokeBaselineTemplate, type SpokeBaselineStack } from './spoke-baseline-stack';
 import { SpokeBaselineStackSetStack } from './spoke-baseline-stackset-stack';
@@ -24,13 +25,15 @@ export interface ControlPlaneStacks {
  * (the dependencies below make `cdk deploy --all` follow it): hub data plane, control plane (the bus and the
  * execution roles exist before anything forwards to or trusts them), management forwarder, spoke StackSet.
  */
-export function addControlPlaneStacks(app: App, hubConfig: HubConfig, hub: HubDataPlaneStack): ControlPlaneStacks {
+export function addControlPlaneStacks(app: App, hubConfig: HubConfig, hub: HubDataPlaneStack, hubPipeline: HubPipelineStack): ControlPlaneStacks {
   const config = loadControlPlaneConfig((key) => app.node.tryGetContext(key), hubConfig);
   const prefix = hubConfig.deploymentName;
   const controlPlane = new ControlPlaneStack(app, `${prefix}-ControlPlane`, {
     env: hubConfig.env,
     config,
     endpointService: hub.endpointService,
+    dataPlane: hub.monitored,
+    pipeline: hubPipeline.pipeline.pipeline,
     description: 'Egress proxy control plane: hub bus, rules, queues, onboarding functions, reconciler and alarms',
   });
   const management = new ManagementForwarderStack(app, `${prefix}-Management`, {

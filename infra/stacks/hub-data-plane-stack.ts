@@ -12,6 +12,7 @@ import { ProxyEndpointService } from '../constructs/proxy-endpoint-service';
 import { SquidFleet } from '../constructs/squid-fleet';
 import { SquidImageRepository } from '../constructs/squid-image-repository';
 import { SQUID_CONTRACT } from '../squid-contract';
+import type { DataPlaneResources } from '../constructs/data-plane-alarms';
 
 export interface HubDataPlaneStackProps extends StackProps {
   readonly config: HubConfig;
@@ -24,6 +25,8 @@ export class HubDataPlaneStack extends Stack {
   readonly endpointService: ProxyEndpointService;
   /** Per-spoke egress policy: the bundle (pipeline), the mapping (control plane), read by every task. */
   readonly policyStore: PolicyStore;
+  /** What the data plane's alarms watch (they live in the ControlPlane stack, next to the alarm topic). */
+  readonly monitored: DataPlaneResources;
 
   constructor(scope: Construct, id: string, props: HubDataPlaneStackProps) {
     super(scope, id, props);
@@ -47,6 +50,14 @@ export class HubDataPlaneStack extends Stack {
       logRetention,
     });
     this.service = fleet.service;
+    this.monitored = {
+      service: fleet.service,
+      loadBalancer: fleet.loadBalancer,
+      targetGroup: fleet.targetGroup,
+      accessLog: fleet.logGroup,
+      natGateways: network.natGateways,
+      minTasks: config.fleet.minTasks,
+    };
     new FleetQueryDefinitions(this, 'AccessLogQueries', { logGroup: fleet.logGroup, folder: config.deploymentName });
     // The service starts from `squidImageTag`, so that image must exist before the service is created.
     const bootstrap = new BootstrapImageBuild(this, 'BootstrapImage', {

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
@@ -20,6 +20,10 @@ export class HubPipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: HubPipelineStackProps) {
     super(scope, id, props);
+    // Strong references (exports) to the Hub stack, whatever the app's default: both stacks share account and region,
+    // and a weak reference (Fn::GetStackOutput) inside the Fn::Split that CDK builds the repository URI with is
+    // cfn-lint E1022. The exports also keep the Hub stack from dropping the repository or the service under the pipeline.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     this.pipeline = new SquidPipeline(this, 'SquidConfig', {
       source: props.config.pipelineSource,
       repository: props.repository,

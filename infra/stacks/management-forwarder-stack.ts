@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildRoutes, routesOn } from '../../events/routes';
-import { CONTROL_PLANE_FUNCTIONS, controlPlaneRoleArn, hubBusArn, type ControlPlaneConfig } from '../control-plane-config';
+import { CONTROL_PLANE_FUNCTIONS, controlPlaneRoleArn, hubBusArn, routeOptions, type ControlPlaneConfig } from '../control-plane-config';
 import { ForwardToHubBus } from '../constructs/forward-to-hub-bus';
 import { OrganizationsReadRole } from '../constructs/organizations-read-role';
 import { RamOrganizationSharing } from '../constructs/ram-organization-sharing';
@@ -22,8 +22,8 @@ export class ManagementForwarderStack extends Stack {
   constructor(scope: Construct, id: string, props: ManagementForwarderStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'management-default').map(
-      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
+    this.forwarders = routesOn(buildRoutes(routeOptions(config)), 'management-default').map(
+      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config), deploymentName: config.hub.deploymentName }),
     );
     this.readRole = new OrganizationsReadRole(this, 'OrganizationsRead', {
       roleName: config.roleNames.organizationsRead,

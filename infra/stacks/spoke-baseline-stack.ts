@@ -1,7 +1,7 @@
 import { BootstraplessSynthesizer, Stack, Stage, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { buildRoutes, routesOn } from '../../events/routes';
-import { controlPlaneRoleArn, hubBusArn, SPOKE_ACTING_FUNCTIONS, type ControlPlaneConfig } from '../control-plane-config';
+import { controlPlaneRoleArn, hubBusArn, routeOptions, SPOKE_ACTING_FUNCTIONS, type ControlPlaneConfig } from '../control-plane-config';
 import { ForwardToHubBus } from '../constructs/forward-to-hub-bus';
 import { SpokeRole } from '../constructs/spoke-role';
 
@@ -24,11 +24,14 @@ export class SpokeBaselineStack extends Stack {
     this.spokeRole = new SpokeRole(this, 'SpokeRole', {
       roleName: config.roleNames.spoke,
       hubAccount: config.hub.env.account,
+      hubRegion: config.hub.env.region,
+      hubEndpointServiceName: config.hubEndpointServiceName,
+      privateDns: config.hub.privateDnsName !== undefined,
       organizationId: config.organizationId,
       trustedRoleArns: SPOKE_ACTING_FUNCTIONS.map((fn) => controlPlaneRoleArn(config, fn)),
     });
-    this.forwarders = routesOn(buildRoutes({ proxyTagKey: config.proxyTag.key, policyTagKey: config.policyTagKey }), 'spoke-default').map(
-      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config) }),
+    this.forwarders = routesOn(buildRoutes(routeOptions(config)), 'spoke-default').map(
+      (route) => new ForwardToHubBus(this, route.id, { route, hubBusArn: hubBusArn(config), deploymentName: config.hub.deploymentName }),
     );
   }
 }

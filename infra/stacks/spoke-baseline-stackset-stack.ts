@@ -1,4 +1,4 @@
-import { Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import type { Construct } from 'constructs';
 import type { ControlPlaneConfig } from '../control-plane-config';
@@ -22,6 +22,13 @@ export class SpokeBaselineStackSetStack extends Stack {
   constructor(scope: Construct, id: string, props: SpokeBaselineStackSetStackProps) {
     super(scope, id, props);
     const { config, template } = props;
+    if (config.hubEndpointServiceName === undefined) {
+      Annotations.of(this).addWarningV2(
+        'egress:spoke-role-service-not-pinned',
+        'The spoke role may create endpoints to any endpoint service of the hub account in the hub region: set ' +
+          'hubEndpointServiceName to the Hub stack\'s EndpointServiceName output and deploy this stack again to pin it to the one service',
+      );
+    }
     this.stackSet = new cloudformation.CfnStackSet(this, 'SpokeBaseline', {
       stackSetName: `${config.hub.deploymentName}-spoke-baseline`,
       description: 'Egress proxy spoke baseline: the control plane role and the VPC tag forwarding rule',

@@ -7,7 +7,7 @@ export {
   type LocalEventBusOptions,
   type ScheduledFunction,
 } from './local-event-bus';
-export type { ConsumerOptions, DeadLetter, QueueSettings, QueueStats, SqsConsumer } from './local-queue';
+export type { ConsumerOptions, DeadLetter, LocalQueue, QueueSettings, QueueStats, SqsConsumer } from './local-queue';
 export { compilePattern, InvalidEventPatternError, matchesPattern, type CompiledPattern } from './pattern-matcher';
 export { scheduleIntervalSeconds } from './schedule-expression';
 export { scaledTimers, type Timers } from './timers';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { LOCAL_DEFAULTS, type CloudEvent, type LocalCloudSinks } from '../cloud/api';
+import { LOCAL_DEFAULTS, type CloudEvent, type LocalCloudSinks, type RuleDeliveryAuthority } from '../cloud/api';
 import {
   buildRoutes,
   HUB_BUS_NAME,
@@ -15,12 +15,14 @@ import {
   QUEUES,
   RECONCILER_SCHEDULE,
   type BusRole,
+  type IntakeDefinition,
   type QueueName,
   type Route,
   type ScheduleDefinition,
 } from '../../events/routes';
 import { createLambdaContext } from './lambda-context';
 import { LocalQueue, type ConsumerOptions, type DeadLetter, type QueueActivity, type QueueSettings, type QueueStats, type SqsConsumer } from './local-queue';
+import { groupingPipe } from './local-pipe';
 import { compilePattern, type CompiledPattern } from './pattern-matcher';
 import { scheduleIntervalSeconds } from './schedule-expression';
 import { SENDER_IDS, snsEnvelopeBody } from './sqs-shapes';
@@ -35,6 +37,8 @@ export interface BusLocation {
 export type BusActivity =
   | { type: 'event'; bus: BusLocation; eventId: string; source: string; detailType: string; matchedRules: string[] }
   | { type: 'forward'; rule: string; from: BusLocation; to: BusLocation; eventId: string }
+  /** EventBridge would not deliver the event to the target bus: its policy does not admit the rule's account. */
+  | { type: 'refused'; rule: string; from: BusLocation; to: BusLocation; eventId: string; reason: string }
   | { type: 'enqueue'; rule: string; queue: QueueName; eventId: string; messageId: string }
   | { type: 'notification'; topicArn: string; queues: QueueName[] }
   | { type: 'schedule'; scheduleId: string; trigger: 'schedule' | 'manual'; outcome: 'succeeded' | 'failed'; error?: string }
@@ -54,7 +58,7 @@ export interface LocalEventBusOptions {
   organizationsRegion?: string;
   /** @default HUB_BUS_NAME */
   hubBusName?: string;
-  /** @default buildRoutes({ proxyTagKey, policyTagKey }) */
+  /** @default buildRoutes({ proxyTagKey, policyTagKey, accounts: { hub: hubAccountId, management: managementAccountId } }) */
   routes?: Route[];
   /** @default 'egress-proxy' */
   proxyTagKey?: string;
@@ -77,14 +81,22 @@ export interface LocalEventBusOptions {
   connectionNotificationTopicArns?: string[];
   /** @default RECONCILER_SCHEDULE */
   schedule?: ScheduleDefinition;
+  /**
+   * Decides each bus-to-bus forward as EventBridge would (the target bus's policy, for the rule's account): the local
+   * cloud's `ruleDelivery`. @default every forward is delivered (a bus without a local cloud has no policies to ask)
+   */
+  ruleDelivery?: RuleDeliveryAuthority;
 }
 
 export interface BusStats {
-  events: { received: number; matched: number; unmatched: number; forwarded: number };
+  /** `refused`: forwards the target bus's policy did not admit (EventBridge counts them as failed invocations). */
+  events: { received: number; matched: number; unmatched: number; forwarded: number; refused: number };
   notifications: { received: number; unrouted: number };
   /** Matches per rule id. */
   rules: Record<string, number>;
   queues: Record<QueueName, QueueStats>;
+  /** The standard intake queues in front of grouped (FIFO) queues, by the queue they feed through their pipe. */
+  intakes: Partial<Record<QueueName, QueueStats>>;
   schedule: { invocations: number; failures: number };
   /** Asynchronous invocations by rules that target a function (the reconciler's continuation). */
   functionTargets: { invocations: number; failures: number };
@@ -110,10 +122,13 @@ export class LocalEventBus implements LocalCloudSinks {
   private readonly organizationsRegion: string;
   private readonly hubBusName: string;
   private readonly isSpokeAccount: (accountId: string) => boolean;
+  private readonly ruleDelivery: RuleDeliveryAuthority | undefined;
   private readonly schedule: ScheduleDefinition;
   private readonly timers: Timers;
   private readonly rules: Record<BusRole, CompiledRoute[]>;
   private readonly queues: Record<QueueName, LocalQueue>;
+  /** A grouped queue's intake, which its rules deliver to and its pipe reads (events/routes.ts, `messageGroups`). */
+  private readonly intakes: Partial<Record<QueueName, LocalQueue>> = {};
   private readonly topicSubscriptions = new Map<string, Set<QueueName>>();
   private readonly listeners = new Set<(activity: BusActivity) => void>();
   private readonly idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -121,8 +136,8 @@ export class LocalEventBus implements LocalCloudSinks {
   private scheduledTarget: ScheduledTarget | undefined;
   private scheduledInFlight = 0;
   private stopSchedule: (() => void) | undefined;
-  private readonly counters: Omit<BusStats, 'queues' | 'rules'> = {
-    events: { received: 0, matched: 0, unmatched: 0, forwarded: 0 },
+  private readonly counters: Omit<BusStats, 'queues' | 'intakes' | 'rules'> = {
+    events: { received: 0, matched: 0, unmatched: 0, forwarded: 0, refused: 0 },
     notifications: { received: 0, unrouted: 0 },
     schedule: { invocations: 0, failures: 0 },
     functionTargets: { invocations: 0, failures: 0 },
@@ -138,12 +153,14 @@ export class LocalEventBus implements LocalCloudSinks {
     this.isSpokeAccount = options.isSpokeAccount ?? ((accountId) => accountId !== this.managementAccountId);
     this.schedule = options.schedule ?? RECONCILER_SCHEDULE;
     this.timers = options.timers ?? scaledTimers(options.timeScale ?? 1);
+    this.ruleDelivery = options.ruleDelivery;
 
     const routes =
       options.routes ??
       buildRoutes({
         ...(options.proxyTagKey ? { proxyTagKey: options.proxyTagKey } : {}),
         ...(options.policyTagKey ? { policyTagKey: options.policyTagKey } : {}),
+        accounts: { hub: this.hubAccountId, management: this.managementAccountId },
       });
     this.rules = { 'management-default': [], 'spoke-default': [], hub: [] };
     for (const route of routes) {
@@ -161,10 +178,17 @@ export class LocalEventBus implements LocalCloudSinks {
         this.checkIdle();
       },
     };
-    const address = (name: QueueName) => ({ name, accountId: this.hubAccountId, region: this.hubRegion });
+    const address = (name: string) => ({ name, accountId: this.hubAccountId, region: this.hubRegion });
     this.queues = Object.fromEntries(
       QUEUE_NAMES.map((name) => [name, new LocalQueue(address(name), { ...QUEUES[name], ...options.queueSettings?.[name] }, runtime)]),
     ) as Record<QueueName, LocalQueue>;
+    for (const name of QUEUE_NAMES) {
+      const groups = this.queues[name].settings.messageGroups;
+      if (groups === undefined) continue;
+      const intake = new LocalQueue(address(`${name}-intake`), intakeSettings(groups.intake), runtime);
+      intake.setConsumer(groupingPipe(this.queues[name], groups), { functionName: `egress-${name}-pipe` });
+      this.intakes[name] = intake;
+    }
     for (const topicArn of options.connectionNotificationTopicArns ?? []) this.subscribeToConnectionNotifications(topicArn);
   }
 
@@ -177,6 +201,15 @@ export class LocalEventBus implements LocalCloudSinks {
 
   onEvent(event: CloudEvent, busName: string): void {
     this.deliver(structuredClone(event), this.resolveBus(event, busName));
+  }
+
+  /**
+   * Puts `event` on the hub bus as a forwarding rule on its own account's default bus (in its region) would: the hub
+   * bus's policy decides, for that account. Returns why the delivery was refused, or undefined once delivered.
+   */
+  forwardToHubBus(event: CloudEvent, ruleId = 'ForwardToHubBus'): string | undefined {
+    const from = { accountId: event.account, region: event.region, name: 'default' };
+    return this.forwardByRule(ruleId, structuredClone(event), from);
   }
 
   onNotification(topicArn: string, message: string): void {
@@ -267,12 +300,19 @@ export class LocalEventBus implements LocalCloudSinks {
 
   stats(): BusStats {
     const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, this.queues[name].stats()])) as Record<QueueName, QueueStats>;
-    return structuredClone({ ...this.counters, rules: this.ruleMatches, queues });
+    const intakes = Object.fromEntries(this.intakeNames().map((name) => [name, this.intakes[name]?.stats()]));
+    return structuredClone({ ...this.counters, rules: this.ruleMatches, queues, intakes });
   }
 
+  /** The standard intake in front of a grouped queue (its rules deliver there, its pipe reads it); undefined for others. */
+  intake(name: QueueName): LocalQueue | undefined {
+    return this.intakes[name];
+  }
+
+  /** A queue's dead letters, then its intake's (`queue` of each letter says which: `vpc-onboarding-intake`). */
   deadLetters(queue?: QueueName): DeadLetter[] {
     const names = queue ? [queue] : QUEUE_NAMES;
-    return names.flatMap((name) => this.queues[name].deadLetters());
+    return names.flatMap((name) => [...this.queues[name].deadLetters(), ...(this.intakes[name]?.deadLetters() ?? [])]);
   }
 
   /** One hub queue, for what SQS lets clients do to it (the local cloud's SQS API: depth, dead letters, redrive). */
@@ -285,6 +325,11 @@ export class LocalEventBus implements LocalCloudSinks {
     this.stopSchedule?.();
     this.stopSchedule = undefined;
     for (const name of QUEUE_NAMES) this.queues[name].close();
+    for (const name of this.intakeNames()) this.intakes[name]?.close();
+  }
+
+  private intakeNames(): QueueName[] {
+    return QUEUE_NAMES.filter((name) => this.intakes[name] !== undefined);
   }
 
   // ---- routing ----
@@ -306,7 +351,8 @@ export class LocalEventBus implements LocalCloudSinks {
     return isHub ? this.rules.hub : [];
   }
 
-  private deliver(event: CloudEvent, bus: BusLocation): void {
+  /** @param byRule the event came from another bus through a rule: EventBridge does not forward it a second time. */
+  private deliver(event: CloudEvent, bus: BusLocation, byRule = false): void {
     this.counters.events.received++;
     const matched = this.rulesOn(bus).filter((rule) => rule.matches(event));
     this.emit({
@@ -325,18 +371,34 @@ export class LocalEventBus implements LocalCloudSinks {
     for (const { route } of matched) {
       this.ruleMatches[route.id] = (this.ruleMatches[route.id] ?? 0) + 1;
       if (route.target.kind === 'hub-bus') {
-        const hub = { accountId: this.hubAccountId, region: this.hubRegion, name: this.hubBusName };
-        this.counters.events.forwarded++;
-        this.emit({ type: 'forward', rule: route.id, from: bus, to: hub, eventId: event.id });
-        // Bus-to-bus delivery keeps the event as it is: same id, account, region.
-        this.deliver(structuredClone(event), hub);
+        // "If a receiver account sets up a rule that sends events received from a sender account on to a third
+        // account, these events are not sent" (EventBridge user guide): one hop only.
+        if (!byRule) this.forwardByRule(route.id, structuredClone(event), bus);
       } else if (route.target.kind === 'queue') {
-        const messageId = this.queues[route.target.queue].send(JSON.stringify(event), SENDER_IDS.eventBridge);
+        // A grouped queue's rule delivers to its intake; the pipe moves the message on.
+        const queue = this.intakes[route.target.queue] ?? this.queues[route.target.queue];
+        const messageId = queue.send(JSON.stringify(event), SENDER_IDS.eventBridge);
         this.emit({ type: 'enqueue', rule: route.id, queue: route.target.queue, eventId: event.id, messageId });
       } else {
         this.invokeFromRule(route.id, event);
       }
     }
+  }
+
+  /** EventBridge's own bus-to-bus delivery: the event keeps its id, account and region, if the target bus admits it. */
+  private forwardByRule(ruleId: string, event: CloudEvent, from: BusLocation): string | undefined {
+    const hub = { accountId: this.hubAccountId, region: this.hubRegion, name: this.hubBusName };
+    const reason = this.ruleDelivery?.ruleDeliveryRefusal(event, { accountId: from.accountId, region: from.region, name: ruleId }, this.hubBusArn);
+    if (reason !== undefined) {
+      this.counters.events.refused++;
+      this.emit({ type: 'refused', rule: ruleId, from, to: hub, eventId: event.id, reason });
+      this.checkIdle();
+      return reason;
+    }
+    this.counters.events.forwarded++;
+    this.emit({ type: 'forward', rule: ruleId, from, to: hub, eventId: event.id });
+    this.deliver(event, hub, true);
+    return undefined;
   }
 
   /** A fresh invocation context for the reconciler, which runs in the hub account and region. */
@@ -422,7 +484,27 @@ export class LocalEventBus implements LocalCloudSinks {
       for (const waiter of this.idleWaiters.splice(0)) waiter.reject(error);
       return;
     }
-    const settled = this.scheduledInFlight === 0 && QUEUE_NAMES.every((name) => this.queues[name].isSettled());
+    const settled =
+      this.scheduledInFlight === 0 &&
+      QUEUE_NAMES.every((name) => this.queues[name].isSettled() && (this.intakes[name]?.isSettled() ?? true));
     if (settled) for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
   }
+}
+
+/**
+ * The intake as the pipe reads it: batches of the definition's size at once, no window. Pipes scales its SQS pollers
+ * itself (there is no setting); the local pipe runs up to this many batches at once, which it never needs, since it
+ * only forwards.
+ */
+const PIPE_POLLERS = 5;
+
+function intakeSettings(intake: IntakeDefinition): QueueSettings {
+  return {
+    batchSize: intake.batchSize,
+    batchingWindowSeconds: 0,
+    maxReceiveCount: intake.maxReceiveCount,
+    visibilityTimeoutSeconds: intake.visibilityTimeoutSeconds,
+    functionTimeoutSeconds: intake.visibilityTimeoutSeconds,
+    maxConcurrency: PIPE_POLLERS,
+  };
 }

@@ -5,6 +5,13 @@
  * the dead-letter list with the last error. Partial batch responses are honoured as Lambda does
  * (ReportBatchItemFailures): only the listed items are retried; an unknown identifier fails the batch.
  * Order is not guaranteed (standard queue): with a random source, batches are drawn in random order.
+ *
+ * With `messageGroups` it is a FIFO queue: each message carries a group id, a message group with a message in
+ * flight (or waiting out its visibility timeout after a failure) gives nothing more until that message is done,
+ * so a group's batches run one after another in order while other groups run beside it; a batch takes as many
+ * messages of one group as it can, then others' (as SQS's ReceiveMessage does); a deduplication id seen in its group
+ * in the last five minutes is accepted and dropped (high-throughput FIFO deduplicates per group). Batches keep queue
+ * order (the random source is not used). A FIFO batch holds at most 10 messages and takes no window, as Lambda asks.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -17,8 +24,17 @@ export type SqsConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatc
 
 export type QueueSettings = Pick<
   QueueDefinition,
-  'batchSize' | 'batchingWindowSeconds' | 'maxReceiveCount' | 'visibilityTimeoutSeconds' | 'functionTimeoutSeconds' | 'maxConcurrency'
+  'batchSize' | 'batchingWindowSeconds' | 'maxReceiveCount' | 'visibilityTimeoutSeconds' | 'functionTimeoutSeconds' | 'maxConcurrency' | 'messageGroups'
 >;
+
+/** What a FIFO queue's sender sets on each message. */
+export interface FifoFields {
+  readonly groupId: string;
+  readonly deduplicationId: string;
+}
+
+/** SQS FIFO: a deduplication id is remembered for five minutes. */
+const DEDUPLICATION_INTERVAL_SECONDS = 5 * 60;
 
 export interface ConsumerOptions {
   /** @default `egress-<queue name>` */
@@ -39,11 +55,18 @@ export interface DeadLetter {
   /** One entry per failed attempt, oldest first. */
   errors: string[];
   deadLetteredAt: string;
+  /**
+   * A FIFO queue's dead letter, as its FIFO dead-letter queue holds it: same group; SQS replaces the deduplication id
+   * with the message id (so two messages that shared one both fit) and gives it that queue's next sequence number.
+   */
+  fifo?: { groupId: string; deduplicationId: string; sequenceNumber: number };
 }
 
 export interface QueueStats {
   /** Messages sent to the queue. */
   sent: number;
+  /** FIFO: messages accepted but dropped as duplicates of one sent within five minutes (counted in `sent`). */
+  deduplicated: number;
   /** Messages handed to the consumer, counting redeliveries. */
   delivered: number;
   invocations: number;
@@ -92,7 +115,14 @@ export class LocalQueue {
   private inFlightMessages = 0;
   private cancelWindow: (() => void) | undefined;
   private windowElapsed = false;
-  private readonly counters = { sent: 0, delivered: 0, invocations: 0, succeeded: 0, retried: 0, deadLettered: 0, largestBatch: 0 };
+  private readonly counters = { sent: 0, deduplicated: 0, delivered: 0, invocations: 0, succeeded: 0, retried: 0, deadLettered: 0, largestBatch: 0 };
+  /** FIFO: group and deduplication ids of the last five minutes. */
+  private readonly recentDeduplicationIds = new Set<string>();
+  /** FIFO: per group, its messages in flight or waiting out a visibility timeout; such a group gives nothing more. */
+  private readonly heldGroups = new Map<string, number>();
+  private nextSequenceNumber = 1;
+  /** FIFO: the dead-letter queue numbers its messages itself. */
+  private nextDeadLetterSequenceNumber = 1;
 
   constructor(
     readonly address: QueueAddress,
@@ -101,6 +131,10 @@ export class LocalQueue {
   ) {
     if (settings.batchSize < 1 || settings.maxConcurrency < 1 || settings.maxReceiveCount < 1) {
       throw new Error(`queue ${address.name}: batchSize, maxConcurrency and maxReceiveCount must be at least 1`);
+    }
+    // What Lambda refuses for an event source mapping on a FIFO queue.
+    if (settings.messageGroups !== undefined && (settings.batchSize > 10 || settings.batchingWindowSeconds > 0)) {
+      throw new Error(`queue ${address.name} is FIFO: a batch holds at most 10 messages and takes no batching window`);
     }
     this.functionName = `egress-${address.name}`;
   }
@@ -116,10 +150,26 @@ export class LocalQueue {
     return this.consumer !== undefined;
   }
 
-  send(body: string, senderId: string): string {
+  get isFifo(): boolean {
+    return this.settings.messageGroups !== undefined;
+  }
+
+  send(body: string, senderId: string, fifo?: FifoFields): string {
     const messageId = randomUUID();
-    this.visible.push({ messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [] });
     this.counters.sent++;
+    if (this.isFifo) {
+      if (fifo === undefined) throw new Error(`queue ${this.address.name} is FIFO: a message needs a group and a deduplication id`);
+      // High-throughput FIFO (the CDK app's setting): deduplication is per message group.
+      const deduplicationKey = JSON.stringify([fifo.groupId, fifo.deduplicationId]);
+      if (this.recentDeduplicationIds.has(deduplicationKey)) {
+        this.counters.deduplicated++;
+        this.runtime.onChange();
+        return messageId;
+      }
+      this.rememberDeduplicationId(deduplicationKey);
+    }
+    const sequenced = fifo === undefined ? {} : { fifo: { ...fifo, sequenceNumber: this.nextSequenceNumber++ } };
+    this.visible.push({ messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [], ...sequenced });
     this.pump();
     this.runtime.onChange();
     return messageId;
@@ -160,6 +210,8 @@ export class LocalQueue {
       message.receiveCount = 0;
       message.errors = [];
       delete message.firstReceiveTimestamp;
+      // Back at the end of its FIFO queue, with that queue's next sequence number and the id the dead-letter queue gave it.
+      if (message.fifo !== undefined) message.fifo = { groupId: message.fifo.groupId, deduplicationId: messageId, sequenceNumber: this.nextSequenceNumber++ };
       this.visible.push(message);
       moved++;
     }
@@ -182,6 +234,19 @@ export class LocalQueue {
     this.cancelWindow = undefined;
     for (const cancel of this.pendingRetries) cancel();
     this.pendingRetries.clear();
+    for (const cancel of this.deduplicationTimers) cancel();
+    this.deduplicationTimers.clear();
+  }
+
+  private readonly deduplicationTimers = new Set<() => void>();
+
+  private rememberDeduplicationId(id: string): void {
+    this.recentDeduplicationIds.add(id);
+    const forget = this.runtime.timers.after(DEDUPLICATION_INTERVAL_SECONDS, () => {
+      this.deduplicationTimers.delete(forget);
+      this.recentDeduplicationIds.delete(id);
+    });
+    this.deduplicationTimers.add(forget);
   }
 
   private pump(): void {
@@ -192,8 +257,11 @@ export class LocalQueue {
         this.startWindow();
         return;
       }
+      const batch = this.take(batchSize);
+      // A FIFO queue whose visible messages all belong to busy groups has nothing to give yet.
+      if (batch.length === 0) break;
       this.windowElapsed = false;
-      this.startBatch(this.take(batchSize), this.consumer);
+      this.startBatch(batch, this.consumer);
     }
     if (this.visible.length === 0) {
       this.cancelWindow?.();
@@ -212,6 +280,7 @@ export class LocalQueue {
   }
 
   private take(count: number): TrackedMessage[] {
+    if (this.isFifo) return this.takeFromGroups(count);
     const random = this.runtime.random;
     if (!random) return this.visible.splice(0, count);
     const batch: TrackedMessage[] = [];
@@ -220,6 +289,36 @@ export class LocalQueue {
       if (message) batch.push(message);
     }
     return batch;
+  }
+
+  /** SQS FIFO: as many messages of the oldest free group as fit, then of the other free groups, each group in order. */
+  private takeFromGroups(count: number): TrackedMessage[] {
+    const free = (message: TrackedMessage) => !this.heldGroups.has(groupOf(message));
+    const first = this.visible.find(free);
+    if (first === undefined) return [];
+    const firstGroup = groupOf(first);
+    const sameGroup = this.visible.filter((message) => groupOf(message) === firstGroup);
+    const others = this.visible.filter((message) => groupOf(message) !== firstGroup && free(message));
+    const batch = [...sameGroup, ...others].slice(0, count);
+    const taken = new Set(batch);
+    this.visible.splice(0, this.visible.length, ...this.visible.filter((message) => !taken.has(message)));
+    for (const message of batch) this.holdGroup(message, +1);
+    return batch;
+  }
+
+  private holdGroup(message: TrackedMessage, change: 1 | -1): void {
+    if (message.fifo === undefined) return;
+    const held = (this.heldGroups.get(message.fifo.groupId) ?? 0) + change;
+    if (held > 0) this.heldGroups.set(message.fifo.groupId, held);
+    else this.heldGroups.delete(message.fifo.groupId);
+  }
+
+  /** A message back from a failure: a FIFO message returns to its place in its group, ahead of later ones. */
+  private makeVisible(message: TrackedMessage): void {
+    const sequence = message.fifo?.sequenceNumber;
+    const at = sequence === undefined ? -1 : this.visible.findIndex((other) => (other.fifo?.sequenceNumber ?? 0) > sequence);
+    if (at < 0) this.visible.push(message);
+    else this.visible.splice(at, 0, message);
   }
 
   private startBatch(batch: TrackedMessage[], consumer: SqsConsumer): void {
@@ -269,6 +368,7 @@ export class LocalQueue {
       const reason = failures.get(message.messageId);
       if (reason === undefined) {
         this.counters.succeeded++;
+        this.holdGroup(message, -1);
       } else {
         this.fail(message, reason);
       }
@@ -291,15 +391,21 @@ export class LocalQueue {
         reason,
         errors: [...message.errors],
         deadLetteredAt: new Date().toISOString(),
+        ...(message.fifo === undefined
+          ? {}
+          : { fifo: { groupId: message.fifo.groupId, deduplicationId: message.messageId, sequenceNumber: this.nextDeadLetterSequenceNumber++ } }),
       });
       this.runtime.onActivity({ type: 'dead-letter', queue: name, messageId: message.messageId, receiveCount: message.receiveCount, reason });
+      this.holdGroup(message, -1);
       return;
     }
     this.counters.retried++;
     this.runtime.onActivity({ type: 'retry', queue: name, messageId: message.messageId, receiveCount: message.receiveCount, reason });
+    // A FIFO group stays held while its failed message waits: the group's later messages must not overtake it.
     const cancel = this.runtime.timers.after(this.settings.visibilityTimeoutSeconds, () => {
       this.pendingRetries.delete(cancel);
-      this.visible.push(message);
+      this.holdGroup(message, -1);
+      this.makeVisible(message);
       this.pump();
       this.runtime.onChange();
     });
@@ -329,3 +435,5 @@ function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return `non-Error thrown: ${JSON.stringify(error)}`;
 }
+
+const groupOf = (message: TrackedMessage): string => message.fifo?.groupId ?? '';

@@ -20,6 +20,8 @@ export interface StoredMessage {
   sentTimestamp: number;
   receiveCount: number;
   firstReceiveTimestamp?: number;
+  /** FIFO queues only: the message's group and deduplication ids and its place in the queue. */
+  fifo?: { groupId: string; deduplicationId: string; sequenceNumber: number };
 }
 
 export function toSqsRecord(message: StoredMessage, queue: QueueAddress): SQSRecord {
@@ -32,6 +34,13 @@ export function toSqsRecord(message: StoredMessage, queue: QueueAddress): SQSRec
       SentTimestamp: String(message.sentTimestamp),
       SenderId: message.senderId,
       ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp ?? message.sentTimestamp),
+      ...(message.fifo === undefined
+        ? {}
+        : {
+            MessageGroupId: message.fifo.groupId,
+            MessageDeduplicationId: message.fifo.deduplicationId,
+            SequenceNumber: String(message.fifo.sequenceNumber).padStart(20, '0'),
+          }),
     },
     messageAttributes: {},
     md5OfBody: createHash('md5').update(message.body).digest('hex'),
@@ -65,4 +74,6 @@ export function snsEnvelopeBody(topicArn: string, message: string, timestamp: Da
 export const SENDER_IDS = {
   eventBridge: 'AIDAEVENTBRIDGELOCAL1',
   sns: 'AIDAIT2UOQQY3AUEKVGXU',
+  /** The pipe sends as its execution role's session (role id : session name). */
+  pipe: 'AROAEGRESSPIPELOCAL01:pipe-session',
 } as const;

@@ -32,6 +32,24 @@ export interface LocalCloudSinks {
   onNotification(topicArn: string, message: string): void;
 }
 
+/** A rule, by its bus's account and region and its own name: what EventBridge knows of a delivery's sender. */
+export interface RuleAddress {
+  readonly accountId: string;
+  readonly region: string;
+  /** The rule's name (its ARN is built from it, for `aws:SourceArn`). */
+  readonly name: string;
+}
+
+/**
+ * EventBridge's own deliveries between buses, which the local event bus makes: a rule whose target is another bus
+ * puts the event there on behalf of the rule's account, so the target bus must exist and its resource policy must
+ * admit that account for this event (a source beginning `aws.` is fine here: it is not a customer's PutEvents).
+ */
+export interface RuleDeliveryAuthority {
+  /** Why EventBridge would not deliver `event` from `rule` to the bus `targetBusArn`, or undefined if it delivers. */
+  ruleDeliveryRefusal(event: CloudEvent, rule: RuleAddress, targetBusArn: string): string | undefined;
+}
+
 /**
  * A Lambda function the local cloud's `lambda` service runs in process when it is invoked over HTTP (Lambda
  * `Invoke`): the same `(event, context) => Promise<result>` shape as a Node.js Lambda handler.
@@ -75,6 +93,8 @@ export interface HostedDeadLetter {
   readonly sentTimestamp: number;
   /** How often the source queue delivered it before it was dead-lettered. */
   readonly receiveCount: number;
+  /** A FIFO dead-letter queue's message: its group, deduplication id and sequence number there. */
+  readonly fifo?: { readonly groupId: string; readonly deduplicationId: string; readonly sequenceNumber: number };
 }
 
 /**
@@ -84,6 +104,8 @@ export interface HostedDeadLetter {
  */
 export interface HostedQueue {
   readonly maxReceiveCount: number;
+  /** A FIFO queue (its dead-letter queue is FIFO too): `.fifo` names, FIFO attributes, one message group at a time. */
+  readonly fifo?: boolean;
   /** Messages waiting (ApproximateNumberOfMessages), and being handled or waiting to be retried (...NotVisible). */
   depth(): { readonly visible: number; readonly notVisible: number };
   deadLetters(): readonly HostedDeadLetter[];

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
-import { LOCAL_DEFAULTS, type HostedQueueDefinition, type LocalCloudSinks, type LocalFunction } from './api';
+import { LOCAL_DEFAULTS, type HostedQueueDefinition, type LocalCloudSinks, type LocalFunction, type RuleDeliveryAuthority } from './api';
 import type { ServiceModule } from './framework';
 import { handleAdmin } from './core/admin';
 import { createScaledClock } from './core/clock';
@@ -22,6 +22,7 @@ import { createEventsService } from './events';
 import { createLambdaService } from './lambda';
 import { createLogsService } from './logs';
 import { createOrganizationsService } from './organizations';
+import { RAM_SERVICE_PRINCIPAL } from './organizations/model';
 import type { OrganizationModel } from './organizations/model';
 import { resolveOptions } from './options';
 import type { LocalCloudOptions } from './options';
@@ -44,6 +45,8 @@ export interface LocalCloud {
   readonly ec2: Ec2ServiceModule;
   /** The S3 module (its store holds the buckets and objects, for tests that inspect bytes directly). */
   readonly s3: S3ServiceModule;
+  /** EventBridge's judgement of bus-to-bus deliveries: the local event bus asks it before a rule forwards an event. */
+  readonly ruleDelivery: RuleDeliveryAuthority;
   /** Replace where events and notifications go (the local event bus subscribes here). */
   setSinks(sinks: LocalCloudSinks | undefined): void;
   /**
@@ -94,6 +97,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const organizations = createOrganizationsService(world, settings.organizations);
   const organizationView = {
     isMember: (accountId: string) => organizations.model.members.has(accountId),
+    organizationIdOf: (accountId: string) => (organizations.model.members.has(accountId) ? organizations.model.id : undefined),
     containersOf: (accountId: string) => {
       const member = organizations.model.members.get(accountId);
       if (!member) return [];
@@ -103,9 +107,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
       return containers;
     },
+    isManagementAccount: (accountId: string) => accountId === world.managementAccountId,
+    enableRamTrustedAccess: () => {
+      const enabled = organizations.model.enabledServicePrincipals;
+      if (!enabled.has(RAM_SERVICE_PRINCIPAL)) enabled.set(RAM_SERVICE_PRINCIPAL, clock.now());
+    },
   };
   const ec2 = createEc2Service(world, settings.ec2);
   const lambda = createLambdaService(world);
+  const events = createEventsService(world, organizationView);
   const sqs = createSqsService(world);
   const logs = createLogsService();
   // `bucket.localhost:4566` is how the SDK addresses a bucket at http://localhost:4566 (virtual-hosted style);
@@ -115,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     createStsService(world),
     organizations,
     createRamService(world, organizationView),
-    createEventsService(world),
+    events,
     ec2,
     lambda,
     s3,
@@ -157,6 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     organization: organizations.model,
     ec2,
     s3,
+    ruleDelivery: events.ruleDelivery,
     setSinks: (sinks) => delivery.setSinks(sinks),
     setFunctions: (functions) => lambda.setFunctions(functions),
     setQueues: (queues) => sqs.setQueues(queues),

@@ -16,7 +16,7 @@ const DECISION_MARK: Record<string, string> = {
 
 export function narrate(records: readonly CapturedAudit[], print: (line: string) => void): void {
   if (records.length === 0) {
-    print('    (no decisions recorded)');
+    print('    (the control plane made no decisions in this step)');
     return;
   }
   for (const record of records) {

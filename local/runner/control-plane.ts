@@ -8,13 +8,22 @@
  * read it at cold start exactly as in Lambda.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
 import { LOCAL_DEFAULTS } from '../cloud/api';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../cloud';
 import { HUB_BUS_NAME, QUEUE_NAMES } from '../../events/routes';
-import { DEFAULT_DEPLOYMENT_NAME, deadLetterQueuePhysicalName, queuePhysicalName } from '../../events/queue-names';
+import {
+  DEFAULT_DEPLOYMENT_NAME,
+  deadLetterQueuePhysicalName,
+  intakeDeadLetterQueuePhysicalName,
+  intakeQueuePhysicalName,
+  queuePhysicalName,
+} from '../../events/queue-names';
 import type { HostedQueue, HostedQueueDefinition } from '../cloud/api';
-import { LocalEventBus, type LocalEventBusOptions } from '../bus';
+import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
+import { functionSizing, QUEUE_CONSUMERS } from '../../infra/function-sizing';
+import { LocalEventBus, type LocalEventBusOptions, type LocalQueue, type ScheduledFunction, type SqsConsumer } from '../bus';
+import type { FunctionProcessStats } from './function-processes';
+import { inProcessHandlers, localFunctionName, processHandlers, type FunctionProcessSettings } from './function-handlers';
 import { bootstrapHub, type Credentials, type HubResources } from './hub-bootstrap';
 import { copyHandlerLogsTo, functionLogGroup } from './handler-logs';
 
@@ -22,7 +31,7 @@ export { functionLogGroup };
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
-  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns'>;
+  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns' | 'ruleDelivery'>;
   /** Extra control plane settings (IN_SCOPE_OU_IDS, EXCLUDED_ACCOUNT_IDS, PROXY_TAG_KEY, ...). */
   settings?: Record<string, string>;
   /** Run the reconciler on its schedule (off by default: tests and the demo invoke it explicitly). */
@@ -32,6 +41,12 @@ export interface LocalControlPlaneOptions {
    * deploying (OUs, accounts to exclude). The settings it returns are merged over `settings`.
    */
   beforeHandlers?: (cloud: LocalCloud, hub: HubResources) => Promise<Record<string, string> | void>;
+  /**
+   * Run each function in its own execution environments (child processes: one invocation each at a time, the
+   * function's timeout in emulated time, cold starts and peak memory measured) instead of importing the handlers
+   * into this process. The benchmarks use it; tests and the demo keep the handlers in process.
+   */
+  functionProcesses?: FunctionProcessSettings;
 }
 
 export interface LocalControlPlane {
@@ -48,11 +63,10 @@ export interface LocalControlPlane {
   reconcile(input?: { dryRun?: boolean; accountIds?: string[]; fanOut?: boolean }): Promise<unknown>;
   /** Resolves once every queue is drained and no handler runs. */
   idle(): Promise<void>;
+  /** Invocations, timeouts, durations and peak memory per function, when they run in their own processes. */
+  functionStats(): Readonly<Record<ControlPlaneFunction, FunctionProcessStats>> | undefined;
   stop(): Promise<void>;
 }
-
-type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
-type ScheduledHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export async function startLocalControlPlane(options: LocalControlPlaneOptions = {}): Promise<LocalControlPlane> {
   const cloud = await startLocalCloud(options.cloud ?? {});
@@ -79,11 +93,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       POWERTOOLS_SERVICE_NAME: 'egress-control-plane',
       ...settings,
     };
-    Object.assign(process.env, environment, {
-      AWS_ACCESS_KEY_ID: roleCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: roleCredentials.secretAccessKey,
-      AWS_SESSION_TOKEN: roleCredentials.sessionToken ?? '',
-    });
+    Object.assign(process.env, environment, sessionVariables(roleCredentials));
 
     const bus = new LocalEventBus({
       ...options.bus,
@@ -93,23 +103,23 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       ...(settings.PROXY_TAG_KEY ? { proxyTagKey: settings.PROXY_TAG_KEY } : {}),
       ...(settings.POLICY_TAG_KEY ? { policyTagKey: settings.POLICY_TAG_KEY } : {}),
       connectionNotificationTopicArns: [hub.notificationTopicArn],
+      // Forwards to the hub bus are judged by its policy, as EventBridge judges them.
+      ruleDelivery: cloud.ruleDelivery,
     });
     cloud.setSinks(bus);
     const stopCopyingLogs = copyHandlerLogsTo(cloud);
 
-    // Imported here, not at the top: their cold start reads the environment set above.
-    const accountOnboarding = (await import('../../functions/account-onboarding')).handler as SqsHandler;
-    const vpcOnboarding = (await import('../../functions/vpc-onboarding')).handler as SqsHandler;
-    const connectionAcceptance = (await import('../../functions/connection-acceptance')).handler as SqsHandler;
-    const reconciler = (await import('../../functions/reconciler')).handler as ScheduledHandler;
-    const accountReconciler = (await import('../../functions/account-reconciler')).handler as SqsHandler;
-    const mappingPublisher = (await import('../../functions/mapping-publisher')).handler as SqsHandler;
-    bus.setConsumer('account-onboarding', accountOnboarding, { functionName: 'egress-account-onboarding' });
-    bus.setConsumer('vpc-onboarding', vpcOnboarding, { functionName: 'egress-vpc-onboarding' });
-    bus.setConsumer('connection-acceptance', connectionAcceptance, { functionName: 'egress-connection-acceptance' });
-    bus.setConsumer('account-reconcile', accountReconciler, { functionName: 'egress-account-reconciler' });
-    bus.setConsumer('mapping-publish', mappingPublisher, { functionName: 'egress-mapping-publisher' });
-    bus.setScheduledFunction(reconciler, { functionName: 'egress-reconciler', timeoutSeconds: 900 });
+    // In process, imported only now: their cold start reads the environment set above. In their own processes, that
+    // environment (with the role's credentials) is theirs.
+    const functions = options.functionProcesses
+      ? await processHandlers(options.functionProcesses, { accountId: hubAccountId, region }, { ...environment, ...sessionVariables(roleCredentials), ...passedThrough() })
+      : await inProcessHandlers();
+    for (const queue of QUEUE_NAMES) {
+      const fn = QUEUE_CONSUMERS[queue];
+      bus.setConsumer(queue, functions.handlers[fn] as SqsConsumer, { functionName: localFunctionName(fn), memoryMb: functionSizing(fn).memoryMb });
+    }
+    const reconciler: ScheduledFunction = functions.handlers.reconciler;
+    bus.setScheduledFunction(reconciler, { functionName: localFunctionName('reconciler'), timeoutSeconds: functionSizing('reconciler').timeoutSeconds });
     // Lambda Invoke on the local cloud reaches the same handler through the bus's function runner, so
     // `npx egress plan --function-name egress-reconciler` works against `npm run local`.
     cloud.setFunctions({ 'egress-reconciler': { handler: (event) => bus.invokeScheduledFunction(event), timeoutSeconds: 900 } });
@@ -125,9 +135,11 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       environment,
       reconcile: (input = {}) => bus.invokeScheduledFunction(input),
       idle: () => bus.idle(),
+      functionStats: () => functions.stats(),
       stop: async () => {
         stopCopyingLogs();
         bus.close();
+        await functions.close();
         cloud.setSinks(undefined);
         cloud.setFunctions(undefined);
         cloud.setQueues(undefined);
@@ -141,33 +153,50 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
 }
 
 /** The functions the runner registers, named as the local bus and the Lambda contexts name them. */
-export const FUNCTION_NAMES = [
-  'egress-account-onboarding',
-  'egress-vpc-onboarding',
-  'egress-connection-acceptance',
-  'egress-account-reconciler',
-  'egress-mapping-publisher',
-  'egress-reconciler',
-];
+export const FUNCTION_NAMES = CONTROL_PLANE_FUNCTIONS.map(localFunctionName);
 
-/** Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name. */
+/**
+ * Each hub queue of the bus as the SQS API serves it, named as in AWS for the default deployment name: the grouped
+ * (FIFO) queue with its `.fifo` names, and its standard intake with the intake's own dead-letter queue.
+ */
 function hostedQueues(bus: LocalEventBus): Record<string, HostedQueueDefinition> {
-  return Object.fromEntries(
-    QUEUE_NAMES.map((name) => {
-      const queue = bus.queue(name);
-      const hosted: HostedQueue = {
-        maxReceiveCount: queue.settings.maxReceiveCount,
-        depth: () => {
-          const stats = queue.stats();
-          return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
-        },
-        deadLetters: () => queue.deadLetters(),
-        deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
-        redrive: (messageIds) => queue.redrive(messageIds),
-      };
-      return [queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name), { queue: hosted, deadLetterQueueName: deadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) }];
-    }),
-  );
+  const hosted: [string, HostedQueueDefinition][] = QUEUE_NAMES.flatMap((name) => {
+    const intake = bus.intake(name);
+    const queue: [string, HostedQueueDefinition] = [
+      queuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name),
+      { queue: hostedQueue(bus.queue(name)), deadLetterQueueName: deadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) },
+    ];
+    if (intake === undefined) return [queue];
+    return [
+      queue,
+      [intakeQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name), { queue: hostedQueue(intake), deadLetterQueueName: intakeDeadLetterQueuePhysicalName(DEFAULT_DEPLOYMENT_NAME, name) }],
+    ];
+  });
+  return Object.fromEntries(hosted);
+}
+
+function hostedQueue(queue: LocalQueue): HostedQueue {
+  return {
+    maxReceiveCount: queue.settings.maxReceiveCount,
+    fifo: queue.isFifo,
+    depth: () => {
+      const stats = queue.stats();
+      return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed };
+    },
+    deadLetters: () => queue.deadLetters(),
+    deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
+    redrive: (messageIds) => queue.redrive(messageIds),
+  };
+}
+
+function sessionVariables(credentials: Credentials): Record<string, string> {
+  return { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken ?? '' };
+}
+
+/** What this process's caller set for the functions' logs (the benchmarks silence the audit trail). */
+function passedThrough(): Record<string, string> {
+  const level = process.env.POWERTOOLS_LOG_LEVEL;
+  return level === undefined ? {} : { POWERTOOLS_LOG_LEVEL: level };
 }
 
 /** Lambda runs as its execution role: get that role's session, as the Lambda service would. */

@@ -1,13 +1,16 @@
 /**
  * What the hub's CDK stacks create, done with the SDK against the local cloud: the endpoint service in
- * front of the (not emulated) NLB, its connection notification topic, the control plane's event bus and
- * the RAM share of the discovery parameters. Runs as the hub account, exactly as CloudFormation would.
+ * front of the (not emulated) NLB, its connection notification topic, the control plane's event bus with the policy
+ * the stack deploys (events/hub-bus-policy.ts), and the RAM share of the discovery parameters. Runs as the hub
+ * account, exactly as CloudFormation would.
  */
 import {
   CreateVpcEndpointConnectionNotificationCommand,
   CreateVpcEndpointServiceConfigurationCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { CreateEventBusCommand, EventBridgeClient, PutPermissionCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateResourceShareCommand, RAMClient } from '@aws-sdk/client-ram';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
@@ -15,6 +18,8 @@ import { checkPolicyFiles, formatPolicyProblems } from '../../squid-config/polic
 import { policyBundleSchema } from '../../squid-config/policy/documents';
 import { readPolicyFiles } from '../../squid-config/policy/repository';
 import { BUNDLE_KEY, writeObject } from '../../squid-config/policy/store';
+import { hubBusPolicyDocument } from '../../events/hub-bus-policy';
+import { HUB_BUS_NAME } from '../../events/routes';
 /** Static credentials as the SDK takes them. */
 export interface Credentials {
   accessKeyId: string;
@@ -31,6 +36,8 @@ export interface HubResources {
   discoveryShareArn: string;
   /** The policy store: the bundle (published here from squid-config/, as the pipeline would) and the mapping. */
   policyBucket: string;
+  /** The control plane's bus, which spokes and the management account forward to. */
+  hubBusArn: string;
 }
 
 export interface HubBootstrapInput {
@@ -40,6 +47,8 @@ export interface HubBootstrapInput {
   credentials: Credentials;
   /** The squid-config directory whose policies to publish. @default the repository's */
   policyConfigDir?: string;
+  /** @default HUB_BUS_NAME */
+  hubBusName?: string;
 }
 
 export async function bootstrapHub(input: HubBootstrapInput): Promise<HubResources> {
@@ -81,11 +90,33 @@ export async function bootstrapHub(input: HubBootstrapInput): Promise<HubResourc
     const discoveryShareArn = share.resourceShare?.resourceShareArn;
     if (!discoveryShareArn) throw new Error('CreateResourceShare returned no share ARN');
     const policyBucket = await createPolicyStore(s3, input);
-    return { serviceId, serviceName, notificationTopicArn, discoveryShareArn, policyBucket };
+    const hubBusArn = await createHubBus(clientConfig, input.hubAccountId, input.hubBusName ?? HUB_BUS_NAME);
+    return { serviceId, serviceName, notificationTopicArn, discoveryShareArn, policyBucket, hubBusArn };
   } finally {
     ec2.destroy();
     ram.destroy();
     s3.destroy();
+  }
+}
+
+/**
+ * The bus and its policy, as the ControlPlane stack deploys them. The organization's id and management account come
+ * from Organizations (any member may describe its organization), where the stack reads them from its settings.
+ */
+async function createHubBus(clientConfig: { endpoint: string; region: string; credentials: Credentials }, hubAccountId: string, name: string): Promise<string> {
+  const organizations = new OrganizationsClient({ ...clientConfig, region: 'us-east-1' });
+  const events = new EventBridgeClient(clientConfig);
+  try {
+    const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
+    if (!Organization?.Id || !Organization.MasterAccountId) throw new Error('DescribeOrganization returned no organization id or management account');
+    const { EventBusArn } = await events.send(new CreateEventBusCommand({ Name: name }));
+    if (!EventBusArn) throw new Error('CreateEventBus returned no ARN');
+    const policy = hubBusPolicyDocument({ busArn: EventBusArn, organizationId: Organization.Id, hubAccountId, managementAccountId: Organization.MasterAccountId });
+    await events.send(new PutPermissionCommand({ EventBusName: name, Policy: JSON.stringify(policy) }));
+    return EventBusArn;
+  } finally {
+    organizations.destroy();
+    events.destroy();
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { endpointMappingSchema, parsePolicyDocument, policyBundleSchema, type EndpointMapping, type PolicyBundle } from '../policy/documents';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;

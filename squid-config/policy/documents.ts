@@ -11,7 +11,7 @@
  * Each is parsed with its schema before use: a malformed document is refused with a message naming the field, and
  * the fleet keeps the last good one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { POLICY_NAME } from './policy-tag';
 
 export const POLICY_SCHEMA_VERSION = 1;

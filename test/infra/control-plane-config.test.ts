@@ -24,8 +24,9 @@ describe('control plane configuration from CDK context', () => {
       enableRamSharingWithOrganization: false,
       roleNames: { spoke: 'EgressProxySpokeRole', organizationsRead: 'EgressOrganizationsReadRole' },
     });
-    expect(hubBusArn(config)).toBe('arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane');
-    expect(organizationsReadRoleArn(config)).toBe('arn:aws:iam::111111111111:role/EgressOrganizationsReadRole');
+    expect(config.hubEndpointServiceName).toBeUndefined();
+    expect(hubBusArn(config, 'aws')).toBe('arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane');
+    expect(organizationsReadRoleArn(config, 'aws')).toBe('arn:aws:iam::111111111111:role/EgressOrganizationsReadRole');
   });
 
   it('reads command-line strings: lists, booleans and a delegated administrator', () => {
@@ -37,9 +38,11 @@ describe('control plane configuration from CDK context', () => {
       enableRamSharingWithOrganization: 'true',
       stackSetCallAs: 'DELEGATED_ADMIN',
       stackSetAccount: '666666666666',
+      hubEndpointServiceName: 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0',
     });
     // Assess
     expect(config).toMatchObject({
+      hubEndpointServiceName: 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0',
       organizationId: 'o-a1b2c3d4e5',
       spokeOrganizationalUnitIds: ['ou-ab12-cdef3456', 'r-ab12'],
       excludedAccountIds: ['333333333333'],
@@ -61,6 +64,8 @@ describe('control plane configuration from CDK context', () => {
     ['stackSetCallAs', 'SOMEONE', /stackSetCallAs/],
     ['enableRamSharingWithOrganization', 'yes', /enableRamSharingWithOrganization/],
     ['spokeRoleName', 'has space', /spokeRoleName/],
+    ['hubEndpointServiceName', 'vpce-svc-0123456789abcdef0', /hubEndpointServiceName.*com\.amazonaws\.vpce/],
+    ['hubEndpointServiceName', 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0', /hubEndpointServiceName.*hub is in eu-west-2/],
   ])('rejects %s = %j with a message naming the setting', (setting, value, message) => {
     expect(() => load({ [setting]: value })).toThrow(InvalidConfiguration);
     expect(() => load({ [setting]: value })).toThrow(message);

@@ -1,6 +1,8 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "template.*"] }] */
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { hubBusPolicyStatements } from '../../events/hub-bus-policy';
+import { deadLetterQueuePhysicalName, queuePhysicalName } from '../../events/queue-names';
 import { QUEUES, QUEUE_NAMES } from '../../events/routes';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS, type ControlPlaneFunction } from '../../infra/control-plane-config';
@@ -65,8 +67,10 @@ const EXPECTED_ACTIONS: Record<ControlPlaneFunction, string[]> = {
   'mapping-publisher': ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
 };
 
-const SPOKE_ROLE_ARN = 'arn:aws:iam::*:role/EgressProxySpokeRole';
-const ORG_READ_ROLE_ARN = 'arn:aws:iam::111111111111:role/EgressOrganizationsReadRole';
+const SPOKE_ROLE_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/EgressProxySpokeRole']] };
+const ORG_READ_ROLE_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/EgressOrganizationsReadRole']] };
+/** The ARNs above are CloudFormation expressions: compare them by value. */
+const sameArn = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 describe('control plane stack', () => {
   let egress: EgressApp;
@@ -89,18 +93,33 @@ describe('control plane stack', () => {
   });
 
   describe('hub event bus', () => {
-    it('accepts PutEvents only from principals of the organization', () => {
-      template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+    it('deploys exactly the policy of events/hub-bus-policy.ts, one EventBusPolicy per statement', () => {
+      // Prepare: the statements as the local hub bootstrap puts them, for the bus CDK creates.
+      const busArn = { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] };
+      const expected = hubBusPolicyStatements({ busArn: 'BUS_ARN', organizationId: TEST_ORG_ID, hubAccountId: '222222222222', managementAccountId: '111111111111' });
+
+      // Act
+      const policies = Object.values(template.findResources('AWS::Events::EventBusPolicy')) as { Properties: { EventBusName: unknown; StatementId: string; Statement: { Sid: string } } }[];
+
+      // Assess: CDK prefixes each Sid with "cdk-" and names the bus by its ARN attribute.
       template.hasResourceProperties('AWS::Events::EventBus', { Name: 'EgressProxy-egress-control-plane' });
-      template.hasResourceProperties('AWS::Events::EventBusPolicy', {
-        EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
-        Statement: {
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: 'events:PutEvents',
-          Resource: { 'Fn::GetAtt': [logicalIdOf(stack.bus.bus), 'Arn'] },
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID } },
-        },
+      expect(policies.map((policy) => policy.Properties.EventBusName)).toEqual(expected.map(() => ({ Ref: logicalIdOf(stack.bus.bus) })));
+      expect(policies.map((policy) => policy.Properties.Statement)).toEqual(
+        expected.map((statement) => ({ ...statement, Sid: `cdk-${statement.Sid}`, Resource: busArn })),
+      );
+      expect(policies.map((policy) => policy.Properties.StatementId)).toEqual(expected.map((statement) => `cdk-${statement.Sid}`));
+    });
+
+    it('admits no one by organization alone: every Allow names the source it admits, and the control plane source is denied to all but the hub', () => {
+      const statements = hubBusPolicyStatements({ busArn: 'BUS_ARN', organizationId: TEST_ORG_ID, hubAccountId: '222222222222', managementAccountId: '111111111111' });
+
+      expect(statements.filter((statement) => statement.Effect === 'Allow').map((statement) => statement.Condition.StringEquals?.['events:source'])).toEqual([
+        'aws.tag',
+        'aws.organizations',
+      ]);
+      expect(statements.find((statement) => statement.Effect === 'Deny')?.Condition).toEqual({
+        StringEquals: { 'events:source': 'egress-control-plane' },
+        StringNotEquals: { 'aws:PrincipalAccount': '222222222222' },
       });
     });
   });
@@ -128,24 +147,30 @@ describe('control plane stack', () => {
       });
     });
 
+    it('is named after the deployment, as `egress dead-letters` and the local cloud find it', () => {
+      const { queue, deadLetterQueue } = stack.queues[name];
+      expect(resourceOf(template, queue).Properties.QueueName).toBe(queuePhysicalName('EgressProxy', name));
+      expect(resourceOf(template, deadLetterQueue).Properties.QueueName).toBe(deadLetterQueuePhysicalName('EgressProxy', name));
+    });
+
     it('feeds its function with the batch size, window, concurrency bound and partial batch responses', () => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].queue), 'Arn'] },
         FunctionName: { Ref: logicalIdOf(stack.functions[QUEUE_CONSUMERS[name]].function) },
         BatchSize: definition.batchSize,
-        MaximumBatchingWindowInSeconds: definition.batchingWindowSeconds,
+        // A FIFO queue takes no batching window at all.
+        MaximumBatchingWindowInSeconds: definition.batchingWindowSeconds === 0 ? Match.absent() : definition.batchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: definition.maxConcurrency },
       });
     });
 
-    it('admits messages from EventBridge only for its own rule', () => {
-      const rule = Object.values(stack.rules).find((r) =>
-        JSON.stringify(resourceOf(template, r).Properties.Targets).includes(logicalIdOf(stack.queues[name].queue)),
-      );
+    it('admits messages from EventBridge only for its own rule (at its intake, if grouped)', () => {
+      const target = stack.queues[name].ruleTarget.queue;
+      const rule = Object.values(stack.rules).find((r) => JSON.stringify(resourceOf(template, r).Properties.Targets).includes(logicalIdOf(target)));
       expect(rule).toBeDefined();
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalIdOf(stack.queues[name].queue) }],
+        Queues: [{ Ref: logicalIdOf(target) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
@@ -156,6 +181,55 @@ describe('control plane stack', () => {
           ]),
         },
       });
+    });
+  });
+
+  describe('the vpc-onboarding queue, grouped by sending account', () => {
+    it('is a high-throughput FIFO queue with a FIFO dead-letter queue, both named .fifo, behind an intake named after it', () => {
+      const { queue, deadLetterQueue, intake } = stack.queues['vpc-onboarding'];
+      expect(resourceOf(template, queue).Properties).toMatchObject({
+        QueueName: 'EgressProxy-vpc-onboarding.fifo',
+        FifoQueue: true,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      expect(resourceOf(template, deadLetterQueue).Properties).toMatchObject({ QueueName: 'EgressProxy-vpc-onboarding-dead-letters.fifo', FifoQueue: true });
+      expect(resourceOf(template, intake!.queue).Properties).toMatchObject({ QueueName: 'EgressProxy-vpc-onboarding-intake', VisibilityTimeout: 60 });
+      expect(resourceOf(template, intake!.deadLetterQueue).Properties.QueueName).toBe('EgressProxy-vpc-onboarding-intake-dead-letters');
+      expect(resourceOf(template, intake!.pipe).Properties.Name).toBe('EgressProxy-vpc-onboarding-intake');
+    });
+
+    it('is fed by a pipe from its intake queue that sets the group to the event account, deduplicates on the event id and sends the event whole', () => {
+      const { queue, intake } = stack.queues['vpc-onboarding'];
+      expect(intake).toBeDefined();
+      expect(resourceOf(template, intake!.queue).Properties).not.toHaveProperty('FifoQueue');
+      expect(resourceOf(template, intake!.pipe).Properties).toMatchObject({
+        Source: { 'Fn::GetAtt': [logicalIdOf(intake!.queue), 'Arn'] },
+        SourceParameters: { SqsQueueParameters: { BatchSize: 10 } },
+        Target: { 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] },
+        TargetParameters: {
+          // Without a template the target would get the intake's whole SQS record, the event an escaped string in it.
+          InputTemplate: '{"event": <$.body>}',
+          SqsQueueParameters: { MessageGroupId: '$.body.account', MessageDeduplicationId: '$.body.id' },
+        },
+      });
+      expect(resourceOf(template, stack.rules.OnboardVpcs!).Properties).toMatchObject({
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalIdOf(intake!.queue), 'Arn'] } })],
+      });
+    });
+
+    it("trusts the pipes service only on this account's behalf, to read the intake and send to the grouped queue, nothing more", () => {
+      const { queue, intake } = stack.queues['vpc-onboarding'];
+      const role = resourceOf(template, intake!.role) as unknown as { Properties: { AssumeRolePolicyDocument: { Statement: unknown[] } } };
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'pipes.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } }),
+      ]);
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown[]; PolicyDocument: { Statement: PolicyStatementJson[] } } }[];
+      const grants = policies.filter((policy) => JSON.stringify(policy.Properties.Roles).includes(logicalIdOf(intake!.role))).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      expect(grants).toEqual([
+        expect.objectContaining({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: { 'Fn::GetAtt': [logicalIdOf(intake!.queue), 'Arn'] } }),
+        expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] } }),
+      ]);
     });
   });
 
@@ -177,6 +251,7 @@ describe('control plane stack', () => {
             PROXY_TAG_KEY: 'egress-proxy',
             PROXY_TAG_VALUE: 'enabled',
             PROXY_PORT: '3128',
+            PARTITION: { Ref: 'AWS::Partition' },
             NODE_OPTIONS: '--enable-source-maps',
           }) as unknown,
         },
@@ -225,7 +300,7 @@ describe('control plane stack', () => {
 
     it('assumes the spoke role only by its name and only inside the organization', () => {
       for (const name of ['vpc-onboarding', 'connection-acceptance', 'reconciler', 'account-reconciler'] as const) {
-        const spoke = grantsOf(statements[name], 'sts:AssumeRole').filter((s) => resourcesOf(s).includes(SPOKE_ROLE_ARN));
+        const spoke = grantsOf(statements[name], 'sts:AssumeRole').filter((s) => resourcesOf(s).some((arn) => sameArn(arn, SPOKE_ROLE_ARN)));
         expect(spoke).toEqual([
           expect.objectContaining({ Resource: SPOKE_ROLE_ARN, Condition: { StringEquals: { 'aws:ResourceOrgID': TEST_ORG_ID } } }),
         ]);
@@ -236,8 +311,8 @@ describe('control plane stack', () => {
     it('assumes nothing else than the spoke role and the Organizations read role (the mapping publisher nothing at all)', () => {
       const assumed = (name: ControlPlaneFunction) => grantsOf(statements[name], 'sts:AssumeRole').flatMap(resourcesOf);
       for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'mapping-publisher')) {
-        expect(assumed(name).every((arn) => arn === SPOKE_ROLE_ARN || arn === ORG_READ_ROLE_ARN)).toBe(true);
-        expect(assumed(name)).toContain(ORG_READ_ROLE_ARN);
+        expect(assumed(name).every((arn) => sameArn(arn, SPOKE_ROLE_ARN) || sameArn(arn, ORG_READ_ROLE_ARN))).toBe(true);
+        expect(assumed(name)).toContainEqual(ORG_READ_ROLE_ARN);
       }
       expect(assumed('mapping-publisher')).toEqual([]);
     });
@@ -346,6 +421,13 @@ describe('control plane stack', () => {
       });
     });
 
+    it('has reserved concurrency: at most two runs at once, and those two always available; no other function reserves any', () => {
+      expect(resourceOf(template, stack.functions.reconciler.function).Properties).toMatchObject({ ReservedConcurrentExecutions: 2 });
+      for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'reconciler')) {
+        expect(resourceOf(template, stack.functions[name].function).Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+      }
+    });
+
     it("fans out to the account reconciler, whose 15-minute passes fit the queue's visibility timeout", () => {
       expect(resourceOf(template, stack.functions['account-reconciler'].function).Properties).toMatchObject({ Timeout: 900 });
       expect(resourceOf(template, stack.queues['account-reconcile'].queue).Properties).toMatchObject({ VisibilityTimeout: 5400 });
@@ -393,7 +475,8 @@ describe('control plane stack', () => {
     it('alarms on audit errors, on every function error and on any message in a dead-letter queue', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuditErrors', Namespace: 'EgressControlPlane', Threshold: 1 });
       template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, CONTROL_PLANE_FUNCTIONS.length);
-      // The input queues' dead-letter queues and the reconciler's (schedule and continuation).
+      // The input queues' dead-letter queues, the grouped queue's intake's and the reconciler's (schedule and continuation).
+      const intakes = QUEUE_NAMES.flatMap((name) => stack.queues[name].intake ?? []);
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
         {
@@ -403,12 +486,12 @@ describe('control plane stack', () => {
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
         },
-        QUEUE_NAMES.length + 1,
+        QUEUE_NAMES.length + intakes.length + 1,
       );
-      for (const name of QUEUE_NAMES) {
+      for (const deadLetterQueue of [...QUEUE_NAMES.map((name) => stack.queues[name].deadLetterQueue), ...intakes.map((intake) => intake.deadLetterQueue)]) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack.queues[name].deadLetterQueue), 'QueueName'] } }],
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(deadLetterQueue), 'QueueName'] } }],
         });
       }
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

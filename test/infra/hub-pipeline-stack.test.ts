@@ -12,6 +12,13 @@ interface PipelineStage {
   Actions: { Name: string; ActionTypeId: { Provider: string }; Configuration: Record<string, unknown> }[];
 }
 
+/** Where in the template an intrinsic function appears, as slash-separated paths. */
+function pathsOf(node: unknown, intrinsic: string, path = ''): string[] {
+  if (Array.isArray(node)) return node.flatMap((item, index) => pathsOf(item, intrinsic, `${path}/${index}`));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => [...(key === intrinsic ? [path] : []), ...pathsOf(value, intrinsic, `${path}/${key}`)]);
+}
+
 function pipelineStages(template: Template): PipelineStage[] {
   const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as {
     Properties: { Stages: PipelineStage[] };
@@ -129,6 +136,15 @@ describe('hub pipeline stack with the CodeCommit source (cdk.json default)', () 
         ]),
       },
     });
+  });
+
+  it('refers to the Hub stack by strong references (Fn::ImportValue), never Fn::GetStackOutput (cfn-lint E1022 inside Fn::Split)', () => {
+    const json = template.toJSON() as Record<string, unknown>;
+    expect(pathsOf(json, 'Fn::GetStackOutput')).toEqual([]);
+    // The repository, the cluster and the service all come from the Hub stack: through its exports.
+    expect(pathsOf(json, 'Fn::ImportValue').length).toBeGreaterThan(0);
+    const exports = Object.values((Template.fromStack(egress.hub).toJSON() as { Outputs?: Record<string, { Export?: unknown }> }).Outputs ?? {});
+    expect(exports.filter((output) => output.Export !== undefined).length).toBeGreaterThan(0);
   });
 
   it('keeps artifacts in a KMS-encrypted, private bucket that refuses plain HTTP', () => {

@@ -3,10 +3,11 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { EgressApp } from '../../infra/app';
 import { CONTROL_PLANE_FUNCTIONS } from '../../infra/control-plane-config';
-import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
+import { forwarderRuleName } from '../../infra/constructs/forward-to-hub-bus';
+import { actionsOf, buildControlPlaneTestApp, logicalIdOf, resourceOf, resourcesOf, statementsOf, TEST_ORG_ID } from './control-plane-app';
 import { unacknowledgedFindings } from './support/nag';
 
-const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+const HUB_BUS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane']] };
 
 describe('management forwarder stack', () => {
   let egress: EgressApp;
@@ -33,6 +34,24 @@ describe('management forwarder stack', () => {
     ]);
   });
 
+  it('lets EventBridge assume the forwarder role only for its own rule in the management account (confused deputy)', () => {
+    const forwarder = egress.controlPlane.management.forwarders[0]!;
+    expect(resourceOf(template, forwarder.rule).Properties.Name).toBe('EgressProxy-ForwardOrganizationMembershipEvents');
+    expect(resourceOf(template, forwarder.role).Properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': '999999999999',
+              'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:999999999999:rule/EgressProxy-ForwardOrganizationMembershipEvents']] },
+            },
+          },
+        },
+      ],
+    });
+  });
+
   it('gives the control plane a read-only Organizations role that only its execution roles can assume', () => {
     const role = egress.controlPlane.management.readRole.role;
     expect(resourceOf(template, role).Properties).toMatchObject({
@@ -44,7 +63,7 @@ describe('management forwarder stack', () => {
             Effect: 'Allow',
             Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } },
             Condition: {
-              ArnEquals: { 'aws:PrincipalArn': CONTROL_PLANE_FUNCTIONS.map((fn) => `arn:aws:iam::222222222222:role/EgressProxy-cp-${fn}`) },
+              ArnEquals: { 'aws:PrincipalArn': CONTROL_PLANE_FUNCTIONS.map((fn) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::222222222222:role/EgressProxy-cp-${fn}`]] })) },
               StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID },
             },
           },
@@ -54,11 +73,24 @@ describe('management forwarder stack', () => {
     // Exactly the calls of functions/aws/organizations.ts; nothing that writes.
     expect(statementsOf(template, role).flatMap(actionsOf).sort()).toEqual([
       'organizations:DescribeAccount',
+      'organizations:ListAWSServiceAccessForOrganization',
       'organizations:ListAccountsForParent',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListParents',
       'organizations:ListRoots',
     ]);
+  });
+
+  it('scopes every Organizations read but ListRoots and ListAWSServiceAccessForOrganization to the organization\'s own account, OU and root ARNs', () => {
+    const statements = statementsOf(template, egress.controlPlane.management.readRole.role);
+    const orgArn = (type: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::999999999999:${type}/${TEST_ORG_ID}/*`]] });
+    const resourcesFor = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).flatMap(resourcesOf);
+    expect(resourcesFor('organizations:ListRoots')).toEqual(['*']);
+    expect(resourcesFor('organizations:ListAWSServiceAccessForOrganization')).toEqual(['*']);
+    expect(resourcesFor('organizations:DescribeAccount')).toEqual([orgArn('account')]);
+    expect(resourcesFor('organizations:ListParents')).toEqual([orgArn('account'), orgArn('ou')]);
+    expect(resourcesFor('organizations:ListAccountsForParent')).toEqual([orgArn('ou'), orgArn('root')]);
+    expect(resourcesFor('organizations:ListOrganizationalUnitsForParent')).toEqual([orgArn('ou'), orgArn('root')]);
   });
 
   it('enables RAM sharing with the organization when configured, with cdk-nag findings acknowledged', () => {
@@ -73,5 +105,15 @@ describe('management forwarder stack', () => {
     const defaults = buildControlPlaneTestApp();
     // Assess
     Template.fromStack(defaults.controlPlane.management).resourceCountIs('Custom::AWS', 0);
+  });
+});
+
+describe('forwarder rule names', () => {
+  it('fit EventBridge\'s 64 characters, and long ones stay distinct', () => {
+    const long = 'A'.repeat(30);
+    const names = ['ForwardOrganizationMembershipEvents', 'ForwardOrganizationMembershipEventz'].map((id) => forwarderRuleName(long, id));
+    for (const name of names) expect(name).toMatch(/^[\w.-]{1,64}$/);
+    expect(new Set(names).size).toBe(2);
+    expect(forwarderRuleName('EgressProxy', 'ForwardVpcProxyTagChanges')).toBe('EgressProxy-ForwardVpcProxyTagChanges');
   });
 });

@@ -8,7 +8,9 @@ import type { EgressApp } from '../../infra/app';
 import { buildControlPlaneTestApp, logicalIdOf, resourceOf } from './control-plane-app';
 
 const PROXY_TAG_KEY = 'team-egress';
-const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+const HUB_BUS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane']] };
+/** The hub and management accounts of cdk.json, which the test app deploys with. */
+const ACCOUNTS = { hub: '222222222222', management: '111111111111' };
 
 interface RuleJson {
   readonly EventPattern: unknown;
@@ -26,7 +28,7 @@ function rulesOf(template: Template): RuleJson[] {
 describe('routes parity: CDK rules = events/routes.ts', () => {
   let egress: EgressApp;
   // A non-default tag key proves the configured key reaches both the CDK rules and the routes.
-  const routes = buildRoutes({ proxyTagKey: PROXY_TAG_KEY });
+  const routes = buildRoutes({ proxyTagKey: PROXY_TAG_KEY, accounts: ACCOUNTS });
 
   beforeAll(() => {
     egress = buildControlPlaneTestApp({ proxyTagKey: PROXY_TAG_KEY });
@@ -45,14 +47,15 @@ describe('routes parity: CDK rules = events/routes.ts', () => {
     const expected = hubRoutes.map((route: Route) => {
       const { target } = route;
       if (target.kind === 'hub-bus') throw new Error(`${route.id} should target a queue or a function`);
-      const targetConstruct = target.kind === 'queue' ? stack.queues[target.queue].queue : stack.functions[target.function].function;
+      const targetConstruct = target.kind === 'queue' ? stack.queues[target.queue].ruleTarget.queue : stack.functions[target.function].function;
       return {
         EventPattern: route.pattern,
         EventBusName: { Ref: logicalIdOf(stack.bus.bus) },
         Targets: [{ Arn: { 'Fn::GetAtt': [logicalIdOf(targetConstruct), 'Arn'] } }],
       };
     });
-    const actual = rulesOf(template).map((rule) => ({
+    // Rules on the account's default bus (the data plane's pipeline alarm) are not routes.
+    const actual = rulesOf(template).filter((rule) => rule.EventBusName !== undefined).map((rule) => ({
       EventPattern: rule.EventPattern,
       EventBusName: rule.EventBusName,
       Targets: rule.Targets.map((t) => ({ Arn: t.Arn })),

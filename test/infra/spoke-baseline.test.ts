@@ -1,6 +1,6 @@
 /* Template assertions (template.hasResourceProperties and friends) throw on mismatch. */
 /* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "stackSetTemplate.*", "spokeTemplate.*"] }] */
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MANAGED_BY_TAG } from '../../functions/core/managed-tags';
 import type { EgressApp } from '../../infra/app';
 import {
@@ -15,7 +15,8 @@ import {
   type PolicyStatementJson,
 } from './control-plane-app';
 
-const HUB_BUS_ARN = 'arn:aws:events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane';
+const HUB_BUS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-2:222222222222:event-bus/EgressProxy-egress-control-plane']] };
+const HUB_SERVICE_NAME = 'com.amazonaws.vpce.eu-west-2.vpce-svc-0123456789abcdef0';
 const MANAGED_TAG_CONDITION = `aws:RequestTag/${MANAGED_BY_TAG.key}`;
 const MANAGED_RESOURCE_CONDITION = `ec2:ResourceTag/${MANAGED_BY_TAG.key}`;
 
@@ -49,6 +50,7 @@ describe('spoke baseline', () => {
       spokeOrganizationalUnitIds: 'ou-ab12-cdef3456,r-ab12',
       stackSetCallAs: 'DELEGATED_ADMIN',
       stackSetAccount: '666666666666',
+      hubEndpointServiceName: HUB_SERVICE_NAME,
     });
     stackSetTemplate = Template.fromStack(egress.controlPlane.stackSet);
     spokeTemplate = Template.fromStack(egress.controlPlane.spokeTemplate);
@@ -89,10 +91,10 @@ describe('spoke baseline', () => {
               Condition: {
                 ArnEquals: {
                   'aws:PrincipalArn': [
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-vpc-onboarding',
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-connection-acceptance',
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-reconciler',
-                    'arn:aws:iam::222222222222:role/EgressProxy-cp-account-reconciler',
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-vpc-onboarding']] },
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-connection-acceptance']] },
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-reconciler']] },
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/EgressProxy-cp-account-reconciler']] },
                   ],
                 },
                 StringEquals: { 'aws:PrincipalOrgID': TEST_ORG_ID },
@@ -112,13 +114,32 @@ describe('spoke baseline', () => {
       expect(wildcard.every((action) => action.startsWith('ec2:Describe'))).toBe(true);
     });
 
-    it('creates endpoints only with the managed tag and only to a service the hub owns', () => {
+    it('creates endpoints only with the managed tag, to the hub\'s one endpoint service', () => {
       const onEndpoint = grantsOf(spokeRole, 'ec2:CreateVpcEndpoint').filter((s) => JSON.stringify(s.Resource).includes(':vpc-endpoint/'));
       expect(onEndpoint).toEqual([
         expect.objectContaining({
-          Condition: { StringEquals: { [MANAGED_TAG_CONDITION]: MANAGED_BY_TAG.value, 'ec2:VpceServiceOwner': '222222222222' } },
+          Condition: {
+            StringEquals: {
+              [MANAGED_TAG_CONDITION]: MANAGED_BY_TAG.value,
+              'ec2:VpceServiceOwner': '222222222222',
+              'ec2:VpceServiceName': HUB_SERVICE_NAME,
+            },
+          },
         }),
       ]);
+    });
+
+    it('attaches only managed security groups to endpoints, on create and on modify', () => {
+      const onGroups = [...grantsOf(spokeRole, 'ec2:CreateVpcEndpoint'), ...grantsOf(spokeRole, 'ec2:ModifyVpcEndpoint')].filter((s) =>
+        JSON.stringify(s.Resource).includes(':security-group/'),
+      );
+      expect(onGroups).toEqual([
+        expect.objectContaining({ Action: 'ec2:CreateVpcEndpoint', Condition: { StringEquals: { [MANAGED_RESOURCE_CONDITION]: MANAGED_BY_TAG.value } } }),
+      ]);
+    });
+
+    it('has no Route 53 permission while the service has no private DNS name', () => {
+      expect(grantsOf(spokeRole, 'route53:AssociateVPCWithHostedZone')).toEqual([]);
     });
 
     it('creates security groups only with the managed tag', () => {
@@ -172,5 +193,74 @@ describe('spoke baseline', () => {
         AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' } }] },
       });
     });
+
+    it('lets EventBridge assume the forwarder role only for its own rule in its own account (confused deputy)', () => {
+      const forwarder = egress.controlPlane.spokeTemplate.forwarders[0]!;
+      const ruleName = resourceOf(spokeTemplate, forwarder.rule).Properties.Name;
+      expect(ruleName).toBe('EgressProxy-ForwardVpcProxyTagChanges');
+      expect(resourceOf(spokeTemplate, forwarder.role).Properties.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/EgressProxy-ForwardVpcProxyTagChanges']],
+                },
+              },
+            },
+          },
+        ],
+      });
+    });
+  });
+});
+
+describe('spoke role before the hub\'s service name is configured', () => {
+  let egress: EgressApp;
+  let spokeRole: PolicyStatementJson[];
+
+  beforeAll(() => {
+    egress = buildControlPlaneTestApp({ hubEndpointServiceName: '' });
+    spokeRole = statementsOf(Template.fromStack(egress.controlPlane.spokeTemplate), egress.controlPlane.spokeTemplate.spokeRole.role);
+  });
+
+  it('creates endpoints only to services the hub account owns in the hub region', () => {
+    const onEndpoint = grantsOf(spokeRole, 'ec2:CreateVpcEndpoint').filter((s) => JSON.stringify(s.Resource).includes(':vpc-endpoint/'));
+    expect(onEndpoint).toEqual([
+      expect.objectContaining({
+        Condition: {
+          StringEquals: { [MANAGED_TAG_CONDITION]: MANAGED_BY_TAG.value, 'ec2:VpceServiceOwner': '222222222222' },
+          StringLike: { 'ec2:VpceServiceName': 'com.amazonaws.vpce.eu-west-2.vpce-svc-*' },
+        },
+      }),
+    ]);
+  });
+
+  it('warns at synth that the role is not pinned to the one service yet', () => {
+    const warnings = Annotations.fromStack(egress.controlPlane.stackSet).findWarning('*', Match.stringLikeRegexp('hubEndpointServiceName'));
+    expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('spoke role with a private DNS name on the hub service', () => {
+  let spokeRole: PolicyStatementJson[];
+
+  beforeAll(() => {
+    const egress = buildControlPlaneTestApp({ privateDnsName: 'proxy.egress.example.com', hubEndpointServiceName: HUB_SERVICE_NAME });
+    spokeRole = statementsOf(Template.fromStack(egress.controlPlane.spokeTemplate), egress.controlPlane.spokeTemplate.spokeRole.role);
+  });
+
+  it('may associate the endpoint\'s private hosted zone with VPCs of its own region only (CreateVpcEndpoint\'s dependent action)', () => {
+    expect(grantsOf(spokeRole, 'route53:AssociateVPCWithHostedZone')).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':route53:::hostedzone/*']] },
+        Condition: { StringLike: { 'route53:VPCs': { 'Fn::Join': ['', ['VPCId=vpc-*,VPCRegion=', { Ref: 'AWS::Region' }]] } } },
+      }),
+    ]);
   });
 });

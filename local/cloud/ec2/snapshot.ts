@@ -28,6 +28,8 @@ export function snapshotOf(state: Ec2State, now: number) {
         vpcId: e.vpcId,
         serviceName: e.service.name,
         state: endpointState(e, now),
+        // Emulated epoch ms at which an accepted endpoint is (or was) available: benchmarks time onboarding by it.
+        ...(e.availableAt > 0 ? { availableAt: e.availableAt } : {}),
         subnetIds: e.subnets.map((s) => s.id),
         privateDnsEnabled: e.privateDnsEnabled,
         tags: tagsOf(e),

@@ -38,6 +38,15 @@ export function createOrganizationsService(world: LocalWorld, options: Organizat
   const createDelay = options.createAccountDelayMs ?? 2000;
   const closeDelay = options.closeAccountDelayMs ?? 2000;
 
+  /** Organizations' ServicePrincipal: 1-128 of [\w+=,.@-]. */
+  const servicePrincipal = (body: JsonObject): string => {
+    const value = required(body, 'ServicePrincipal');
+    if (!/^[\w+=,.@-]{1,128}$/.test(value)) {
+      throw orgErrors.invalidInput('INVALID_PATTERN', `ServicePrincipal ${value} does not match the pattern [\\w+=,.@-]*.`);
+    }
+    return value;
+  };
+
   const required = (body: JsonObject, name: string): string => {
     const value = optionalString(body, name);
     if (!value) throw orgErrors.invalidInput('INPUT_REQUIRED', `You must specify a value for ${name}.`);
@@ -207,6 +216,23 @@ export function createOrganizationsService(world: LocalWorld, options: Organizat
       events.apiCall('RemoveAccountFromOrganization', ctx, { accountId }, null);
       return {};
     },
+    ListAWSServiceAccessForOrganization: (body) => {
+      const enabled = [...org.enabledServicePrincipals].sort(([a], [b]) => a.localeCompare(b));
+      const { items, nextToken } = page(body, enabled, 'service-access');
+      return { EnabledServicePrincipals: items.map(([principal, at]) => ({ ServicePrincipal: principal, DateEnabled: epochSeconds(at) })), NextToken: nextToken };
+    },
+    EnableAWSServiceAccess: (body, ctx) => {
+      const principal = servicePrincipal(body);
+      if (!org.enabledServicePrincipals.has(principal)) org.enabledServicePrincipals.set(principal, world.clock.now());
+      events.apiCall('EnableAWSServiceAccess', ctx, { servicePrincipal: principal }, null);
+      return {};
+    },
+    DisableAWSServiceAccess: (body, ctx) => {
+      const principal = servicePrincipal(body);
+      org.enabledServicePrincipals.delete(principal);
+      events.apiCall('DisableAWSServiceAccess', ctx, { servicePrincipal: principal }, null);
+      return {};
+    },
     CloseAccount: (body, ctx) => {
       const accountId = required(body, 'AccountId');
       const member = org.startClose(accountId);
@@ -249,6 +275,7 @@ export function createOrganizationsService(world: LocalWorld, options: Organizat
       members: [...org.members.values()].map(accountJson),
       organizationalUnits: [...org.units.keys()].map(unitJson),
       createAccountRequests: [...org.createRequests.values()].map(statusJson),
+      enabledServicePrincipals: [...org.enabledServicePrincipals.keys()].sort(),
     }),
   };
   return service;

@@ -30,12 +30,19 @@ export interface CreateAccountStatus {
   failureReason?: string;
 }
 
+export const RAM_SERVICE_PRINCIPAL = 'ram.amazonaws.com';
+
 export class OrganizationModel {
   readonly id: string;
   readonly rootId: string;
   readonly members = new Map<string, Member>();
   readonly units = new Map<string, OrganizationalUnit>();
   readonly createRequests = new Map<string, CreateAccountStatus>();
+  /**
+   * Services with trusted access (EnableAWSServiceAccess), with when it was enabled. RAM's is on from the start: the
+   * local RAM associates members directly, as RAM does once sharing with the organization is enabled.
+   */
+  readonly enabledServicePrincipals = new Map<string, number>();
 
   constructor(private readonly world: LocalWorld) {
     this.id = `o-${randomLowerAlnum(() => world.random(), 10)}`;
@@ -43,6 +50,7 @@ export class OrganizationModel {
     const now = world.clock.now();
     this.join(world.managementAccountId, 'CREATED', now);
     this.join(world.hubAccountId, 'INVITED', now);
+    this.enabledServicePrincipals.set(RAM_SERVICE_PRINCIPAL, now);
   }
 
   get managementAccountId(): string {

@@ -11,6 +11,8 @@ export const ramErrors = {
   invalidMaxResults: () => new AwsError('InvalidMaxResultsException', 'The specified value for MaxResults is not valid.'),
   externalNotAllowed: (principal: string) =>
     new AwsError('OperationNotPermittedException', `Principal ${principal} is not in your organization and the resource share does not allow external principals.`),
+  notManagementAccount: () =>
+    new AwsError('OperationNotPermittedException', 'Sharing with your organization can be enabled only from its management account.'),
   idempotentMismatch: () =>
     new AwsError('IdempotentParameterMismatchException', 'The client token input parameter was matched with a different set of parameters.'),
 };

@@ -18,6 +18,7 @@ const ACTIONS: Record<string, string> = {
   '/associateresourceshare': 'AssociateResourceShare',
   '/disassociateresourceshare': 'DisassociateResourceShare',
   '/getresourceshareassociations': 'GetResourceShareAssociations',
+  '/enablesharingwithawsorganization': 'EnableSharingWithAwsOrganization',
 };
 
 const shareJson = (s: ResourceShare) => ({
@@ -112,6 +113,13 @@ export function createRamService(world: LocalWorld, org: OrganizationView) {
       const share = model.ownShare(required(body, 'resourceShareArn'), ctx.accountId, ctx.region);
       const touched = model.disassociate(share, optionalStringList(body, 'resourceArns') ?? [], optionalStringList(body, 'principals') ?? []);
       return { resourceShareAssociations: touched.map(associationJson), clientToken: optionalString(body, 'clientToken') };
+    },
+    // Management account only; RAM enables its trusted access in Organizations (and, in AWS, creates its
+    // service-linked role, which the local cloud does not model).
+    EnableSharingWithAwsOrganization: (_body, ctx) => {
+      if (!org.isManagementAccount(ctx.accountId)) throw ramErrors.notManagementAccount();
+      org.enableRamTrustedAccess();
+      return { returnValue: true };
     },
     GetResourceShareAssociations: (body, ctx) => {
       const type = required(body, 'associationType');

@@ -36,6 +36,9 @@ export interface OrganizationView {
   isMember(accountId: string): boolean;
   /** Organization and OU ARNs that contain the account (empty for non-members). */
   containersOf(accountId: string): string[];
+  isManagementAccount(accountId: string): boolean;
+  /** Turns on RAM's trusted access in the organization (what EnableSharingWithAwsOrganization does there). */
+  enableRamTrustedAccess(): void;
 }
 
 export class RamModel {

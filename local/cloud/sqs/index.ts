@@ -5,10 +5,13 @@
  *
  * GetQueueUrl, ListQueues, GetQueueAttributes and ListDeadLetterSourceQueues on both; ReceiveMessage and
  * DeleteMessage on dead-letter queues (a hosted queue's consumer is the bus, which a second receiver would starve);
- * StartMessageMoveTask and ListMessageMoveTasks to redrive a dead-letter queue into its source queue.
+ * StartMessageMoveTask and ListMessageMoveTasks to redrive a dead-letter queue into its source queue. A FIFO queue
+ * (the grouped VPC onboarding queue) and its dead-letter queue say so in their attributes; a FIFO dead-letter queue's
+ * messages carry their group, deduplication id and sequence number, and a group with a message being read (not yet
+ * visible again) gives no other message of that group, as in SQS.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { HostedQueueDefinition } from '../api';
+import type { HostedDeadLetter, HostedQueueDefinition } from '../api';
 import type { CallContext, RawRequest, RawResponse, ServiceModule } from '../framework';
 import { jsonBody, optionalNumber, optionalString, optionalStringList, targetAction, type JsonObject } from '../core/json-protocol';
 import type { LocalWorld } from '../core/world';
@@ -30,12 +33,18 @@ const ATTRIBUTE_NAMES = [
   'VisibilityTimeout',
   'RedrivePolicy',
   'RedriveAllowPolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
 ] as const;
 
 interface Receipt {
   readonly queueArn: string;
   readonly messageId: string;
 }
+
+const isFifo = (queue: ServedQueue) => (queue.kind === 'source' ? queue.hosted : queue.source.hosted).fifo === true;
 
 export function createSqsService(world: LocalWorld): SqsServiceModule {
   let queues: ServedQueue[] = [];
@@ -74,6 +83,9 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
     const unknown = wanted.find((name) => !(ATTRIBUTE_NAMES as readonly string[]).includes(name));
     if (unknown !== undefined) throw sqsErrors.invalidAttribute(unknown);
     const depth = queue.kind === 'source' ? queue.hosted.depth() : deadLetterDepth(queue);
+    const fifo = isFifo(queue);
+    // The CDK app makes the grouped queue high-throughput FIFO (per message group); its dead-letter queue keeps SQS's defaults.
+    const perGroup = fifo && queue.kind === 'source';
     const values: Record<(typeof ATTRIBUTE_NAMES)[number], string | undefined> = {
       QueueArn: queue.arn,
       ApproximateNumberOfMessages: String(depth.visible),
@@ -83,6 +95,10 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
       RedrivePolicy:
         queue.kind === 'source' ? JSON.stringify({ deadLetterTargetArn: queue.deadLetterQueue.arn, maxReceiveCount: queue.hosted.maxReceiveCount }) : undefined,
       RedriveAllowPolicy: queue.kind === 'dead-letter' ? JSON.stringify({ redrivePermission: 'allowAll' }) : undefined,
+      FifoQueue: fifo ? 'true' : undefined,
+      ContentBasedDeduplication: fifo ? 'false' : undefined,
+      DeduplicationScope: fifo ? (perGroup ? 'messageGroup' : 'queue') : undefined,
+      FifoThroughputLimit: fifo ? (perGroup ? 'perMessageGroupId' : 'perQueue') : undefined,
     };
     return Object.fromEntries(wanted.flatMap((name) => {
       const value = values[name as (typeof ATTRIBUTE_NAMES)[number]];
@@ -111,7 +127,11 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
     }
     const wantedAttributes = [...(optionalStringList(body, 'AttributeNames') ?? []), ...(optionalStringList(body, 'MessageSystemAttributeNames') ?? [])];
     const now = world.clock.now();
-    const ready = queue.source.hosted.deadLetters().filter((letter) => (invisibleUntil.get(letter.messageId) ?? 0) <= now).slice(0, max);
+    const letters = queue.source.hosted.deadLetters();
+    const hidden = (letter: HostedDeadLetter) => (invisibleUntil.get(letter.messageId) ?? 0) > now;
+    // FIFO: while one message of a group is being read, the group gives nothing more.
+    const busyGroups = new Set(letters.filter(hidden).flatMap((letter) => (letter.fifo === undefined ? [] : [letter.fifo.groupId])));
+    const ready = letters.filter((letter) => !hidden(letter) && !(letter.fifo !== undefined && busyGroups.has(letter.fifo.groupId))).slice(0, max);
     const messages = ready.map((letter) => {
       invisibleUntil.set(letter.messageId, now + visibility * 1000);
       const reads = (deadLetterReceives.get(letter.messageId) ?? 0) + 1;
@@ -124,6 +144,13 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
         SentTimestamp: String(letter.sentTimestamp),
         SenderId: letter.senderId,
         DeadLetterQueueSourceArn: queue.source.arn,
+        ...(letter.fifo === undefined
+          ? {}
+          : {
+              MessageGroupId: letter.fifo.groupId,
+              MessageDeduplicationId: letter.fifo.deduplicationId,
+              SequenceNumber: String(letter.fifo.sequenceNumber).padStart(20, '0'),
+            }),
       };
       const shown = wantedAttributes.includes('All') ? system : Object.fromEntries(Object.entries(system).filter(([name]) => wantedAttributes.includes(name)));
       return {

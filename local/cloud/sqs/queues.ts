@@ -45,7 +45,8 @@ export function buildQueues(definitions: Readonly<Record<string, HostedQueueDefi
  */
 export function parseQueueUrl(url: string): { accountId: string; name: string } | undefined {
   if (!URL.canParse(url)) return undefined;
-  const match = /^\/(\d{12})\/([\w-]{1,80})\/?$/.exec(new URL(url).pathname);
+  // SQS's names: letters, digits, hyphens and underscores, at most 80 characters with a FIFO queue's `.fifo`.
+  const match = /^\/(\d{12})\/([\w-]{1,80}|[\w-]{1,75}\.fifo)\/?$/.exec(new URL(url).pathname);
   return match?.[1] && match[2] ? { accountId: match[1], name: match[2] } : undefined;
 }
 

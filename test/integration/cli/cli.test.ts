@@ -10,6 +10,7 @@ import { startControlPlaneFixture, SUPPORTED_AZ_IDS, UNSUPPORTED_AZ_ID, type Con
 import { isAllowedPrincipal, removePrincipalByHand } from '../support/hub-views';
 import { createVpc, deleteEndpointByHand, liveEndpointsOf, tagVpc, type SpokeVpc } from '../support/spoke';
 import { egress, runEgress } from '../../support/egress-cli';
+import { DisableAWSServiceAccessCommand, EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 
 let fx: ControlPlaneFixture;
 
@@ -183,6 +184,28 @@ describe('egress plan and reconcile', () => {
     // A second plan finds nothing left to do for the VPC.
     const after = JSON.parse((await egress('plan', '--json', ...accountFlags(member, other))).stdout) as ReconcilePlan;
     expect(after.actions.filter((a) => a.action.startsWith('vpc.') || a.action.startsWith('endpoint-service.'))).toEqual([]);
+  });
+
+  it('warns in plan and status when RAM sharing with the organization is off, so the discovery share reaches no one', async () => {
+    // Prepare: the management account turns RAM's trusted access off.
+    const member = await onboardedMember(fx, 'ram-off');
+    await fx.organizations.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    try {
+      // Act
+      const plan = await egress('plan', ...accountFlags(member));
+      const status = await egress('status', ...accountFlags(member));
+
+      // Assess
+      expect(plan.exitCode).toBe(0);
+      expect(plan.stdout).toContain('Warnings:\n  resource share: RAM sharing with AWS Organizations is not enabled');
+      expect(plan.stdout).toContain('aws ram enable-sharing-with-aws-organization');
+      expect(status.exitCode).toBe(0);
+      expect(status.stderr).toContain('discovery share: RAM sharing with AWS Organizations is not enabled');
+    } finally {
+      await fx.organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    }
+    // With it on again, no warning.
+    expect((await egress('plan', ...accountFlags(member))).stdout).not.toContain('Warnings:');
   });
 
   it('says why a plan for an account outside the organization is empty', async () => {

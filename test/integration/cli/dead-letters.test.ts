@@ -5,11 +5,15 @@
  */
 import type { DeadLettersReport } from '../../../cli/dead-letters-command';
 import type { DeadLetterCounts } from '../../../cli/status-command';
+import { createMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { sampleEvent } from '../support/events';
 import { egress, runEgress } from '../../support/egress-cli';
 
 let fx: ControlPlaneFixture;
+let sender: Promise<Member> | undefined;
+/** One member sends every malformed tag change: its dead letters are one message group of the FIFO queue. */
+const malformedSender = () => (sender ??= createMember(fx, 'malformed-sender'));
 
 beforeAll(async () => {
   fx = await startControlPlaneFixture();
@@ -21,7 +25,9 @@ afterAll(async () => {
 
 async function deadLetteredTagEvent(): Promise<string> {
   const event = sampleEvent('tags/malformed-vpc-tag-no-resources');
-  fx.putOnHubBus(event);
+  // The hub bus admits tag changes from members only.
+  event.account = (await malformedSender()).accountId;
+  expect(fx.putOnHubBus(event)).toBeUndefined();
   await fx.until('the malformed event is dead-lettered', () => fx.cp.bus.deadLetters('vpc-onboarding').some((letter) => letter.body.includes(event.id)));
   return fx.cp.bus.deadLetters('vpc-onboarding').find((letter) => letter.body.includes(event.id))?.messageId ?? '';
 }
@@ -40,6 +46,8 @@ describe('egress dead-letters', () => {
       ['connection-acceptance', 0],
       ['mapping-publish', 0],
       ['vpc-onboarding', 0],
+      // The grouped VPC onboarding queue's intake (a message its pipe could not move ends there).
+      ['vpc-onboarding-intake', 0],
     ]);
   });
 
@@ -72,7 +80,8 @@ describe('egress dead-letters', () => {
     // Assess
     expect(run.stderr).not.toContain('reasons: n/a');
     const [sample] = (JSON.parse(run.stdout) as DeadLettersReport).queues[0]?.samples ?? [];
-    expect(sample?.reason).toMatch(/^malformed record: .*resources: expected the ARN of the changed resource/);
+    // Whichever of the handler's log lines about the refused record the CLI picks, it names the cause.
+    expect(sample?.reason).toMatch(/malformed (record: .*|tag change event: )resources: expected the ARN of the changed resource/);
   });
 
   it('status counts the dead letters', async () => {
@@ -96,6 +105,20 @@ describe('egress dead-letters', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('vpc-onboarding: completed, 1 of 1 message(s) moved back');
     await fx.until('the redriven message is delivered again', () => fx.cp.bus.stats().queues['vpc-onboarding'].delivered > deliveredBefore);
+  });
+
+  it("shows the intake's dead letters too: what the grouped queue's pipe could not move", async () => {
+    // Prepare: nothing on the hub bus sends such a body; a message put on the intake by hand does.
+    fx.cp.bus.intake('vpc-onboarding')?.send('not an event', 'AIDAHANDMADE');
+    await fx.until('the pipe gives up on it', () => fx.cp.bus.deadLetters('vpc-onboarding').some((letter) => letter.queue === 'vpc-onboarding-intake'));
+
+    // Act
+    const run = await egress('dead-letters', '--json', '--queue', 'vpc-onboarding-intake');
+
+    // Assess
+    expect(run.exitCode).toBe(1);
+    const [queue] = (JSON.parse(run.stdout) as DeadLettersReport).queues;
+    expect(queue).toMatchObject({ queue: 'vpc-onboarding-intake', messages: 1, samples: [expect.objectContaining({ body: 'not an event' })] });
   });
 
   it('names --deployment-name when no dead-letter queue has that prefix', async () => {

@@ -3,6 +3,7 @@
  * with the same core decisions as the event handlers, returns it, and applies it unless dry run. Runs are
  * restricted to the test's own accounts so tests sharing the control plane cannot see each other's drift.
  */
+import { DisableAWSServiceAccessCommand, EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import type { ReconcilePlan } from '../../../functions/converge/organization';
 import { onboardedMember, setSpokeRole, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
@@ -37,6 +38,29 @@ async function onboardedVpc(label: string): Promise<{ member: Member; vpc: Spoke
 }
 
 describe('the reconciler', () => {
+  it('warns in its plan and the audit trail when RAM sharing with the organization is off, and still applies the share', async () => {
+    // Prepare
+    const member = await onboardedMember(fx, 'ram-sharing-off');
+    await fx.organizations.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    let plan: ReconcilePlan;
+    try {
+      // Act
+      plan = await reconcile({ dryRun: false, accountIds: [member.accountId] });
+    } finally {
+      await fx.organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    }
+
+    // Assess
+    expect(plan.errors).toEqual([]);
+    expect(plan.warnings).toEqual([{ step: 'resource share', reason: expect.stringContaining('RAM sharing with AWS Organizations is not enabled') as string }]);
+    const warnings = fx.logs.audits({ correlationId: plan.correlationId }).filter((record) => record.decision === 'warning');
+    expect(warnings).toEqual([
+      expect.objectContaining({ action: 'resource-share.organization-sharing', scope: { accountId: 'organization' }, reason: plan.warnings?.[0]?.reason }),
+    ]);
+    // Once it is on again, the next run has nothing to say.
+    expect((await reconcile({ dryRun: true, accountIds: [member.accountId] })).warnings).toBeUndefined();
+  });
+
   it('returns the plan of a dry run and changes nothing', async () => {
     // Prepare: drift on both sides, made by hand, in two accounts (one account with both kinds: see the next test).
     const { member, vpc, endpointId } = await onboardedVpc('dry-run');

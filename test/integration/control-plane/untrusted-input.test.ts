@@ -3,10 +3,13 @@
  * made by hand are judged like any other connection, and malformed events end in the dead-letter list with
  * their reason instead of harming anything.
  */
+import { randomUUID } from 'node:crypto';
 import { CreateVpcEndpointCommand } from '@aws-sdk/client-ec2';
+import type { CloudEvent } from '../../../local/cloud/api';
+import { CONTROL_PLANE_SOURCE, ENDPOINT_CREATED_DETAIL_TYPE } from '../../../events/patterns';
 import type { QueueName } from '../../../events/routes';
 import { sample, type SampleName } from '../../../events/samples';
-import { createOutsideAccount, onboardedMember } from '../support/accounts';
+import { createMember, createOutsideAccount, onboardedMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { sampleEvent, vpcTagChangeEvent } from '../support/events';
 import { connectionsOf } from '../support/hub-views';
@@ -94,7 +97,54 @@ describe('an endpoint created by hand', () => {
   });
 });
 
+describe('a forged Endpoint Created hand-off', () => {
+  it("from a member account, claiming its untagged VPC's endpoint is in scope and tagged, is not trusted", async () => {
+    // Prepare: an endpoint made by hand in an untagged VPC, awaiting acceptance.
+    const member = await onboardedMember(fx, 'forged-hand-off');
+    const vpc = await createVpc(member.ec2, { name: 'forged-hand-off', azIds: SUPPORTED_AZ_IDS });
+    const { endpointId } = await createEndpointByHand(member.ec2, vpc, fx.cp.hub.serviceName, [vpc.subnets[0]?.subnetId ?? '']);
+
+    // Act: the member puts a hand-off on the hub bus (which admits the organization) carrying the claims the control
+    // plane's own hand-offs carry; EventBridge stamps the member's account on it. Put at once, it usually shares a
+    // batch with the service's Connect notification, where a trusted claim would have decided the connection.
+    const forged: CloudEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': ENDPOINT_CREATED_DETAIL_TYPE,
+      source: CONTROL_PLANE_SOURCE,
+      account: member.accountId,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: fx.cp.region,
+      resources: [],
+      detail: {
+        accountId: member.accountId,
+        region: fx.cp.region,
+        vpcId: vpc.vpcId,
+        vpcEndpointId: endpointId,
+        serviceId: fx.cp.hub.serviceId,
+        decided: { ownerInScope: true, vpcTagged: true },
+      },
+    };
+    fx.putOnHubBus(forged);
+    await fx.until('the connection is decided', async () =>
+      (await connectionsOf(fx.hubEc2, fx.cp.hub.serviceId, member.accountId)).some((c) => c.state !== 'pendingAcceptance'),
+    );
+    await fx.cp.idle();
+
+    // Assess: the VPC's tags were read, not taken from the event, and the connection rejected.
+    expect(await connectionsOf(fx.hubEc2, fx.cp.hub.serviceId, member.accountId)).toEqual([
+      { endpointId, ownerAccountId: member.accountId, state: 'rejected' },
+    ]);
+    expect(fx.logs.audits({ endpointId, action: 'connection.accept' })).toEqual([]);
+    expect(fx.logs.audits({ endpointId, action: 'connection.reject' })[0]?.reason).toContain('is not tagged egress-proxy=enabled');
+    expect(fx.cp.bus.deadLetters('connection-acceptance').filter((letter) => letter.body.includes(forged.id))).toEqual([]);
+  });
+});
+
 describe('malformed events', () => {
+  let member: Promise<Member> | undefined;
+  const sender = () => (member ??= createMember(fx, 'malformed-sender'));
+
   // The SNS sample (an envelope without TopicArn) cannot travel the bus: SNS itself always sets the topic.
   const cases: [SampleName, QueueName, RegExp][] = [
     ['organizations/malformed-account-joined-organization-no-account', 'account-onboarding', /AccountJoinedOrganization carries no 12-digit account id/],
@@ -106,9 +156,12 @@ describe('malformed events', () => {
   ];
 
   it.each(cases)('%s is dead-lettered from %s with its reason logged', async (name, queue, reason) => {
-    // Act
+    // Prepare: tag changes come from a member (the hub bus admits no one else); the others from their own senders.
     const event = sampleEvent(name);
-    fx.putOnHubBus(event);
+    if (event.source === 'aws.tag') event.account = (await sender()).accountId;
+
+    // Act
+    expect(fx.putOnHubBus(event)).toBeUndefined();
     await fx.until(`${name} is dead-lettered`, () => fx.cp.bus.deadLetters(queue).some((letter) => letter.body.includes(event.id)));
 
     // Assess: every attempt failed on parsing, and the log names the reason for that very message.

@@ -3,7 +3,7 @@
  * injected faults reproducible by seed, event delivery faults, PutEvents, and the /_local endpoints.
  */
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { GetResourceSharesCommand } from '@aws-sdk/client-ram';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -15,6 +15,13 @@ const harnesses: CloudHarness[] = [];
 async function harness(options: LocalCloudOptions = {}): Promise<CloudHarness> {
   const h = await startHarness(options);
   harnesses.push(h);
+  return h;
+}
+
+/** A local cloud whose hub has the custom bus `hub-bus` (PutEvents to a bus that does not exist fails). */
+async function harnessWithHubBus(options: LocalCloudOptions = {}): Promise<CloudHarness> {
+  const h = await harness(options);
+  await h.eventBridge(HUB).send(new CreateEventBusCommand({ Name: 'hub-bus' }));
   return h;
 }
 afterAll(async () => {
@@ -122,7 +129,7 @@ describe('events', () => {
   }
 
   it('PutEvents turns each entry into an event on the named bus of the caller account and region', async () => {
-    const h = await harness();
+    const h = await harnessWithHubBus();
     const out = await h.eventBridge(HUB).send(
       new PutEventsCommand({
         Entries: [
@@ -149,7 +156,7 @@ describe('events', () => {
 
   it('drops and duplicates deliveries reproducibly for a seed', async () => {
     const run = async (seed: number) => {
-      const h = await harness({ faults: { seed, eventDrop: 0.2, eventDuplicate: 0.2 } });
+      const h = await harnessWithHubBus({ faults: { seed, eventDrop: 0.2, eventDuplicate: 0.2 } });
       await putEvents(h, 30);
       return delivered(h);
     };
@@ -162,7 +169,7 @@ describe('events', () => {
   });
 
   it('delays deliveries by a random amount, which reorders them', async () => {
-    const h = await harness({ timeScale: 10, faults: { seed: 5, eventDelayMs: [0, 2_000] } });
+    const h = await harnessWithHubBus({ timeScale: 10, faults: { seed: 5, eventDelayMs: [0, 2_000] } });
     // One call: every entry is scheduled at the same moment, so only the drawn delays order them.
     const entries = [...Array(10).keys()].map((i) => ({ Source: 'egress.test', DetailType: 'Probe', Detail: JSON.stringify({ i }) }));
     await h.eventBridge(HUB).send(new PutEventsCommand({ Entries: entries }));
@@ -172,7 +179,7 @@ describe('events', () => {
   });
 
   it('delivers to sinks set after start', async () => {
-    const h = await harness();
+    const h = await harnessWithHubBus();
     const late: string[] = [];
     h.cloud.setSinks({ onEvent: (e) => late.push(e['detail-type']), onNotification: () => undefined });
     await putEvents(h, 1);

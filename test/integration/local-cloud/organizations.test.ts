@@ -4,6 +4,9 @@ import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   DescribeAccountCommand,
+  DisableAWSServiceAccessCommand,
+  EnableAWSServiceAccessCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   DescribeCreateAccountStatusCommand,
   DescribeOrganizationCommand,
   ListAccountsCommand,
@@ -65,6 +68,39 @@ describe('the organization at start', () => {
     expect(denied.name).toBe('AccessDeniedException');
     const outsider = await rejectionOf(h.organizations('999999999999').send(new DescribeOrganizationCommand({})));
     expect(outsider.name).toBe('AWSOrganizationsNotInUseException');
+  });
+});
+
+describe('trusted access for AWS services', () => {
+  const principals = async () =>
+    ((await org.send(new ListAWSServiceAccessForOrganizationCommand({}))).EnabledServicePrincipals ?? []).map((p) => p.ServicePrincipal);
+
+  it('starts with RAM\'s trusted access enabled (the local RAM shares with members without invitations)', async () => {
+    const { EnabledServicePrincipals } = await org.send(new ListAWSServiceAccessForOrganizationCommand({}));
+    expect(EnabledServicePrincipals).toEqual([{ ServicePrincipal: 'ram.amazonaws.com', DateEnabled: expect.any(Date) as unknown }]);
+  });
+
+  it('enables and disables a service principal from the management account, with CloudTrail-shaped events', async () => {
+    await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config.amazonaws.com' }));
+    // Enabling again changes nothing.
+    await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config.amazonaws.com' }));
+    expect(await principals()).toEqual(['config.amazonaws.com', 'ram.amazonaws.com']);
+    await org.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    expect(await principals()).toEqual(['config.amazonaws.com']);
+    const event = await h.waitForEvent(isOrgEvent('DisableAWSServiceAccess'));
+    expect(event.detail).toMatchObject({ eventType: 'AwsApiCall', requestParameters: { servicePrincipal: 'ram.amazonaws.com' } });
+    await org.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: 'config.amazonaws.com' }));
+    await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    expect(await principals()).toEqual(['ram.amazonaws.com']);
+  });
+
+  it('is for the management account only, and checks the principal\'s form', async () => {
+    const member = await rejectionOf(h.organizations(HUB).send(new ListAWSServiceAccessForOrganizationCommand({})));
+    expect(member.name).toBe('AccessDeniedException');
+    const bad = await rejectionOf(org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'not a principal' })));
+    expect(bad.name).toBe('InvalidInputException');
+    const missing = await rejectionOf(org.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: undefined })));
+    expect(missing.name).toBe('InvalidInputException');
   });
 });
 

@@ -3,12 +3,14 @@ import {
   AssociateResourceShareCommand,
   CreateResourceShareCommand,
   DisassociateResourceShareCommand,
+  EnableSharingWithAwsOrganizationCommand,
   GetResourceShareAssociationsCommand,
   GetResourceSharesCommand,
   paginateGetResourceShares,
 } from '@aws-sdk/client-ram';
 import type { RAMClient } from '@aws-sdk/client-ram';
-import { HUB, REGION, rejectionOf, startHarness } from './cloud-harness';
+import { DisableAWSServiceAccessCommand, ListAWSServiceAccessForOrganizationCommand } from '@aws-sdk/client-organizations';
+import { HUB, MANAGEMENT, REGION, rejectionOf, startHarness } from './cloud-harness';
 import type { CloudHarness } from './cloud-harness';
 
 const OUTSIDER = '999999999999';
@@ -138,5 +140,18 @@ describe('associations', () => {
       ram.send(new DisassociateResourceShareCommand({ resourceShareArn: resourceShare?.resourceShareArn, principals: [member] })),
     );
     expect(notAssociated.name).toBe('UnknownResourceException');
+  });
+});
+
+describe('EnableSharingWithAwsOrganization', () => {
+  it('turns on RAM\'s trusted access in the organization, from the management account only', async () => {
+    const org = h.organizations(MANAGEMENT);
+    await org.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: 'ram.amazonaws.com' }));
+    const fromMember = await rejectionOf(ram.send(new EnableSharingWithAwsOrganizationCommand({})));
+    expect(fromMember.name).toBe('OperationNotPermittedException');
+    const { returnValue } = await h.ram(MANAGEMENT).send(new EnableSharingWithAwsOrganizationCommand({}));
+    expect(returnValue).toBe(true);
+    const { EnabledServicePrincipals } = await org.send(new ListAWSServiceAccessForOrganizationCommand({}));
+    expect(EnabledServicePrincipals?.map((p) => p.ServicePrincipal)).toEqual(['ram.amazonaws.com']);
   });
 });

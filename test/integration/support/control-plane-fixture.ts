@@ -48,8 +48,11 @@ export interface ControlPlaneFixture {
   drained(queue: QueueName, since: number, count: number): Promise<void>;
   /** Messages sent to `queue` so far (the baseline for drained()). */
   sent(queue: QueueName): number;
-  /** Puts an event on the hub bus as a forwarding rule would deliver it (same id, account and region). */
-  putOnHubBus(event: CloudEvent): void;
+  /**
+   * Puts an event on the hub bus as a forwarding rule in the event's own account would deliver it (same id, account
+   * and region), subject to the hub bus's policy. Returns why it was refused, or undefined once delivered.
+   */
+  putOnHubBus(event: CloudEvent): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -108,7 +111,7 @@ export async function startControlPlaneFixture(options: FixtureOptions = {}): Pr
       await waitUntil(`${count} message(s) reached ${queue}`, () => sent(queue) >= since + count, { between: drain });
       await cp.idle();
     },
-    putOnHubBus: (event) => cp.bus.onEvent(event, cp.bus.hubBusArn),
+    putOnHubBus: (event) => cp.bus.forwardToHubBus(event),
     stop: async () => {
       for (const client of clients) client.destroy();
       try {

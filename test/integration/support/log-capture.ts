@@ -10,6 +10,8 @@ export interface AuditEntry {
   scope: { accountId: string; vpcId?: string; endpointId?: string };
   dryRun: boolean;
   correlationId: string;
+  /** The account that put the triggering event(s) on the bus (EventBridge's `account`); absent for manual runs. */
+  senderAccountId?: string;
   before?: unknown;
   after?: unknown;
 }

@@ -119,6 +119,39 @@ describe('accept and reject', () => {
     expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { ServiceId: SERVICE_ID, VpcEndpointIds: ['vpce-01', 'vpce-02'] });
   });
 
+  it('counts a connection another run accepted meanwhile as accepted, and keeps one still refused as a failure', async () => {
+    // Prepare: both refused as no longer awaiting acceptance; re-read, vpce-01 is now pending, vpce-02 was rejected
+    ec2Mock.on(AcceptVpcEndpointConnectionsCommand).resolves({
+      Unsuccessful: [
+        { ResourceId: 'vpce-01', Error: { Code: 'InvalidState', Message: 'Endpoint vpce-01 is in state pending' } },
+        { ResourceId: 'vpce-02', Error: { Code: 'InvalidState', Message: 'Endpoint vpce-02 is in state rejected' } },
+        { ResourceId: 'vpce-03', Error: { Code: 'InvalidVpcEndpointId.NotFound', Message: 'gone' } },
+      ],
+    });
+    ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
+      VpcEndpointConnections: [{ VpcEndpointId: 'vpce-01', VpcEndpointOwner: '111111111111', VpcEndpointState: wire('pending') }],
+    });
+
+    // Act
+    const failures = await acceptConnections(ec2, SERVICE_ID, ['vpce-01', 'vpce-02', 'vpce-03']);
+
+    // Assess: only the InvalidState ones are re-read, asking whether they are now past acceptance
+    expect([...failures.keys()]).toEqual(['vpce-02', 'vpce-03']);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointConnectionsCommand, {
+      Filters: [
+        { Name: 'service-id', Values: [SERVICE_ID] },
+        { Name: 'vpc-endpoint-state', Values: ['pending', 'available'] },
+        { Name: 'vpc-endpoint-id', Values: ['vpce-01', 'vpce-02'] },
+      ],
+    });
+  });
+
+  it('reads nothing more when every connection was accepted', async () => {
+    ec2Mock.on(AcceptVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+    await acceptConnections(ec2, SERVICE_ID, ['vpce-01']);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointConnectionsCommand, 0);
+  });
+
   it('marks every id of a chunk whose call failed', async () => {
     ec2Mock.on(AcceptVpcEndpointConnectionsCommand).rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' }));
     const failures = await acceptConnections(ec2, SERVICE_ID, ['vpce-01', 'vpce-02']);

@@ -3,7 +3,7 @@
  * no rule matches, SNS notifications reach the subscribed queue in the SNS envelope, and the schedule
  * invokes the reconciler.
  */
-import { HUB_BUS_NAME } from '../../../events/routes';
+import { HUB_BUS_NAME, type Route } from '../../../events/routes';
 import {
   parseAccountOnboardingMessage,
   parseAccountReconcileMessage,
@@ -60,7 +60,8 @@ describe('local event bus: forwarding and routing', () => {
     bus.onEvent(event, 'default');
     await bus.idle();
 
-    expect(JSON.parse(fake.batches.flat()[0]?.body ?? 'null')).toEqual(event);
+    // The grouped queue's pipe puts the event under `event` (events/piped-event.ts), unchanged.
+    expect(JSON.parse(fake.batches.flat()[0]?.body ?? 'null')).toEqual({ event });
   });
 
   it('forwards organization events only from the management account in us-east-1', async () => {
@@ -159,6 +160,74 @@ describe('local event bus: forwarding and routing', () => {
     bus.onEvent(cloudEvent('control-plane/endpoint-created'), 'default');
     await bus.idle();
     expect(bus.stats().queues['connection-acceptance'].sent).toBe(0);
+  });
+});
+
+describe('local event bus: forwards the target bus refuses', () => {
+  it("asks the rule delivery authority for the forwarding rule's account, and drops, counts and reports what it refuses", async () => {
+    // Prepare: an authority admitting only account 333333333333.
+    const asked: { account: string; rule: string; target: string }[] = [];
+    const bus = fastBus({
+      ruleDelivery: {
+        ruleDeliveryRefusal: (event, rule, target) => {
+          asked.push({ account: rule.accountId, rule: rule.name, target });
+          return rule.accountId === '333333333333' ? undefined : `account ${rule.accountId} is not admitted`;
+        },
+      },
+    });
+    const activity: BusActivity[] = [];
+    bus.onActivity((entry) => activity.push(entry));
+    const admitted = distinctEvent('tags/vpc-proxy-tag-added');
+    const refused = distinctEvent('tags/vpc-proxy-tag-added', {
+      account: '444444444444',
+      resources: ['arn:aws:ec2:eu-west-2:444444444444:vpc/vpc-0a1b2c3d4e5f60718'],
+    });
+
+    // Act
+    bus.onEvent(admitted, 'default');
+    bus.onEvent(refused, 'default');
+    await bus.idle();
+
+    // Assess
+    expect(asked).toEqual([
+      { account: '333333333333', rule: 'ForwardVpcProxyTagChanges', target: HUB_BUS_ARN },
+      { account: '444444444444', rule: 'ForwardVpcProxyTagChanges', target: HUB_BUS_ARN },
+    ]);
+    expect(bus.stats().queues['vpc-onboarding'].sent).toBe(1);
+    expect(bus.stats().events).toMatchObject({ forwarded: 1, refused: 1 });
+    expect(activity.find((entry) => entry.type === 'refused')).toEqual({
+      type: 'refused',
+      rule: 'ForwardVpcProxyTagChanges',
+      from: { accountId: '444444444444', region: 'eu-west-2', name: 'default' },
+      to: { accountId: '222222222222', region: 'eu-west-2', name: HUB_BUS_NAME },
+      eventId: refused.id,
+      reason: 'account 444444444444 is not admitted',
+    });
+  });
+
+  it('puts an event on the hub bus as a rule of its own account would, and answers why it was refused', async () => {
+    const bus = fastBus({ ruleDelivery: { ruleDeliveryRefusal: (_event, rule) => (rule.accountId === '222222222222' ? undefined : 'not the hub') } });
+
+    const fromHub = bus.forwardToHubBus(distinctEvent('control-plane/endpoint-created'));
+    const fromSpoke = bus.forwardToHubBus(distinctEvent('control-plane/endpoint-created', { account: '333333333333' }));
+    await bus.idle();
+
+    expect([fromHub, fromSpoke]).toEqual([undefined, 'not the hub']);
+    expect(bus.stats().queues['connection-acceptance'].sent).toBe(1);
+  });
+
+  it('forwards an event once: what arrived by a rule is not forwarded again (EventBridge delivers one hop)', async () => {
+    // Prepare: a topology whose hub bus would forward to itself, were the hop not limited.
+    const forward = (id: string, bus: Route['bus']): Route => ({ id, bus, description: 'loop', target: { kind: 'hub-bus' }, pattern: { source: ['aws.tag'] } });
+    const bus = fastBus({ routes: [forward('SpokeForward', 'spoke-default'), forward('HubForward', 'hub')] });
+
+    // Act
+    bus.onEvent(cloudEvent('tags/vpc-proxy-tag-added'), 'default');
+    await bus.idle();
+
+    // Assess
+    expect(bus.stats().events).toMatchObject({ received: 2, forwarded: 1 });
+    expect(bus.stats().rules).toEqual({ SpokeForward: 1, HubForward: 1 });
   });
 });
 

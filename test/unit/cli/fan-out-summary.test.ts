@@ -139,6 +139,17 @@ describe('printing the summary', () => {
     expect(text).toMatch(/Errors \(the first 1\):\nACCOUNT\s+VPC \/ ENDPOINT\s+ERROR\n[- ]+\n100000000007\s+-\s+work item not published: InternalFailure/);
   });
 
+  it('lists the warnings of the run, wrapped to the width', () => {
+    const reason = 'RAM sharing with AWS Organizations is not enabled (ram.amazonaws.com has no trusted access in the organization)';
+    const text = renderFanOutSummary({ ...SUMMARY, warnings: [{ step: 'resource share', reason }] }, 60);
+
+    expect(text).toContain('Warnings:\n  resource share: RAM sharing with AWS Organizations is not');
+    const lines = text.split('\n');
+    const warningLines = lines.slice(lines.indexOf('Warnings:') + 1, lines.indexOf('', lines.indexOf('Warnings:')));
+    expect(warningLines.length).toBeGreaterThan(1);
+    expect(warningLines.every((line) => line.length <= 60 && line.startsWith('  '))).toBe(true);
+  });
+
   it('with --json prints the summary alone on stdout and the follow-up on stderr', async () => {
     // Prepare
     lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: bytes(SUMMARY) });

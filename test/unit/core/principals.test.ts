@@ -25,6 +25,14 @@ describe('planAllPrincipals', () => {
   });
 });
 
+describe('principals in another partition', () => {
+  it('are the root ARNs of that partition, for a batch and for the whole organization', () => {
+    const cn = (id: string) => `arn:aws-cn:iam::${id}:root`;
+    expect(planPrincipalChanges(new Set([cn(B)]), new Map([[A, true], [B, false]]), 'aws-cn')).toEqual({ add: [cn(A)], remove: [cn(B)] });
+    expect(planAllPrincipals(new Set([arn(A)]), [A], 'aws-cn')).toEqual({ add: [cn(A)], remove: [arn(A)] });
+  });
+});
+
 describe('planShareChanges', () => {
   it('associates in-scope accounts missing from the share and disassociates out-of-scope ones', () => {
     const change = planShareChanges(new Set([B]), new Map([[A, true], [B, false], [C, false]]));

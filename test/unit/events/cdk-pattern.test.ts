@@ -8,7 +8,7 @@ describe('toCdkEventPattern', () => {
     // Prepare
     const stack = new Stack(new App(), 'Patterns');
 
-    for (const route of buildRoutes({ proxyTagKey: 'needs-proxy' })) {
+    for (const route of buildRoutes({ proxyTagKey: 'needs-proxy', accounts: { hub: '222222222222', management: '111111111111' } })) {
       // Act: resolve the CloudFormation property, as synth would write it (without a full synth)
       const rule = new events.Rule(stack, route.id, { eventPattern: toCdkEventPattern(route.pattern) });
       const rendered: unknown = stack.resolve((rule.node.defaultChild as events.CfnRule).eventPattern);

@@ -18,7 +18,8 @@ import {
 import { sample, SAMPLES, type SampleName } from '../../../events/samples';
 import { compilePattern } from '../../../local/bus/pattern-matcher';
 
-const routes = buildRoutes();
+// The samples' own accounts: the management account sends Organizations events, the hub its control-plane events.
+const routes = buildRoutes({ accounts: { hub: '222222222222', management: '111111111111' } });
 
 function matchingRouteIds(event: unknown): string[] {
   return routes.filter((route: Route) => compilePattern(route.pattern)(event)).map((route) => route.id);

@@ -127,6 +127,15 @@ describe('queue message bodies', () => {
     expect(() => parseVpcOnboardingMessage('')).toThrow('malformed VPC onboarding message: body is not JSON');
   });
 
+  it("read a VPC onboarding message as the pipe writes it, and refuse the bare event the pipe never sends", () => {
+    const tag = sample('tags/vpc-proxy-tag-added');
+    expect(parseVpcOnboardingMessage(JSON.stringify({ event: tag }))).toMatchObject({ kind: 'vpc', vpcId: 'vpc-0a1b2c3d4e5f60718' });
+    expect(() => parseVpcOnboardingMessage(JSON.stringify(tag))).toThrow(`expected the pipe's {"event": <event>}`);
+    // What a bare <$.body> template would make of it: a string, not the event.
+    const notThePipes = [JSON.stringify({ event: JSON.stringify(tag) }), 'null', '[]', '{"event": null}', '{"event": []}', '"text"'];
+    for (const body of notThePipes) expect(() => parseVpcOnboardingMessage(body)).toThrow(`malformed VPC onboarding message: expected the pipe's`);
+  });
+
   it('tell the two acceptance triggers apart, and reject anything else', () => {
     expect(parseConnectionAcceptanceMessage(JSON.stringify(sample('sns/connection-notification')))).toMatchObject({
       kind: 'connections',
@@ -191,7 +200,27 @@ describe('the Endpoint Created hand-off', () => {
 
     // Assess
     expect(entry).toMatchObject({ Source: 'egress-control-plane', DetailType: 'Endpoint Created', EventBusName: 'egress-control-plane' });
-    expect(parseEndpointCreatedEvent(delivered)).toEqual({ kind: 'endpoint', ...detail, eventId: delivered.id });
+    expect(parseEndpointCreatedEvent(delivered)).toEqual({ kind: 'endpoint', ...detail, eventId: delivered.id, senderAccountId: '222222222222' });
+  });
+
+  it('carries what the creating step read, and refuses a claim that is not in scope and tagged', () => {
+    const decided = { ownerInScope: true, vpcTagged: true, ownerAncestorIds: ['ou-ab12-cdef3456', 'r-ab12'] } as const;
+    const entry = endpointCreatedEntry({ ...detail, decided: { ...decided, ownerAncestorIds: [...decided.ownerAncestorIds] } }, 'egress-control-plane');
+    const delivered = (body: unknown) => ({
+      version: '0',
+      id: 'f3b1c2d4-0000-4000-8000-000000000002',
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: '333333333333',
+      time: '2026-11-21T10:30:40Z',
+      region: 'eu-west-2',
+      resources: entry.Resources,
+      detail: body,
+    });
+
+    expect(parseEndpointCreatedEvent(delivered(JSON.parse(entry.Detail)))).toMatchObject({ decided, senderAccountId: '333333333333' });
+    expect(() => parseEndpointCreatedEvent(delivered({ ...detail, decided: { ownerInScope: false, vpcTagged: true } }))).toThrow(/decided\.ownerInScope/);
+    expect(() => parseEndpointCreatedEvent(delivered({ ...detail, decided: { ownerInScope: true, vpcTagged: false } }))).toThrow(/decided\.vpcTagged/);
   });
 
   it('refuses to build an entry with a bad id', () => {

@@ -42,6 +42,17 @@ beforeEach(() => {
 });
 
 describe('account reconciler handler', () => {
+  it('assumes the spoke role in the partition it runs in', async () => {
+    // Prepare
+    const handler = accountReconcilerHandler(testRuntime({ PARTITION: 'aws-us-gov' }));
+    // Act
+    await handler(sqsEvent([workItem(FIRST, 'a')]), lambdaContext);
+    // Assess
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleArn)).toEqual([
+      `arn:aws-us-gov:iam::${FIRST}:role/EgressProxySpokeRole`,
+    ]);
+  });
+
   it('converges each account of the batch once, however many work items name it', async () => {
     // Prepare: the first account twice (a continuation or a retried run published it again).
     const handler = accountReconcilerHandler(testRuntime());

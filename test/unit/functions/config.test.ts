@@ -18,7 +18,12 @@ describe('loadConfig', () => {
       orgReadRoleArn: undefined,
       ramShareArn: undefined,
       scope: { inScopeOuIds: [], excludedAccountIds: [] },
+      partition: 'aws',
     });
+  });
+
+  it('takes the partition the stack deploys in (AWS::Partition), for the ARNs it builds', () => {
+    expect(loadConfig({ ...valid, PARTITION: 'aws-cn' }).partition).toBe('aws-cn');
   });
 
   it('splits comma lists and ignores blanks', () => {
@@ -37,6 +42,7 @@ describe('loadConfig', () => {
     ['ORG_READ_ROLE_ARN', { ORG_READ_ROLE_ARN: 'not-an-arn' }],
     ['AWS_MAX_ATTEMPTS', { AWS_MAX_ATTEMPTS: 'many' }],
     ['PROXY_TAG_KEY', { PROXY_TAG_KEY: 'egress-proxy-managed:x' }],
+    ['PARTITION', { PARTITION: 'arn:aws' }],
   ])('names %s when it is invalid', (variable, override) => {
     expect(() => loadConfig({ ...valid, ...override })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ...valid, ...override })).toThrow(variable);

@@ -128,4 +128,106 @@ describe('connection acceptance handler', () => {
     // The stranger's connection is still rejected: that decision needs no spoke read.
     expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { VpcEndpointIds: [FOREIGN_ENDPOINT] });
   });
+
+  describe('a hand-off carrying what the creating step read', () => {
+    const handOff = (account: string, vpcEndpointId = TAGGED_ENDPOINT) => {
+      const event = sample('control-plane/endpoint-created') as { account: string; id: string; detail: Record<string, unknown> };
+      return {
+        ...event,
+        id: `${event.id.slice(0, -4)}${vpcEndpointId.slice(-4)}`,
+        account,
+        detail: { ...event.detail, vpcEndpointId, decided: { ownerInScope: true, vpcTagged: true, ownerAncestorIds: ['r-ab12'] } },
+      };
+    };
+    const filteredConnections = () =>
+      ec2Mock.on(DescribeVpcEndpointConnectionsCommand).callsFake((input: { Filters?: { Name?: string; Values?: string[] }[] }) => {
+        const named = input.Filters?.find((f) => f.Name === 'vpc-endpoint-id')?.Values;
+        const all = [
+          { VpcEndpointId: TAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending },
+          { VpcEndpointId: UNTAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending },
+          { VpcEndpointId: FOREIGN_ENDPOINT, VpcEndpointOwner: STRANGER, VpcEndpointState: pending },
+        ];
+        return { VpcEndpointConnections: named === undefined ? all : all.filter((c) => named.includes(c.VpcEndpointId)) };
+      });
+
+    it("from the control plane's own account is trusted: only the named connection, no Organizations or spoke read", async () => {
+      // Prepare: the function runs in 222222222222 (its ARN); EventBridge stamped that account on the hand-off.
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+
+      // Act
+      const response = await handler(sqsEvent([handOff('222222222222')]), lambdaContext);
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointConnectionsCommand, {
+        Filters: expect.arrayContaining([{ Name: 'vpc-endpoint-id', Values: [TAGGED_ENDPOINT] }]) as unknown,
+      });
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+      expect(ec2Mock).not.toHaveReceivedCommand(RejectVpcEndpointConnectionsCommand);
+      expect(orgMock.calls()).toHaveLength(0);
+      expect(stsMock.calls()).toHaveLength(0);
+      expect(ec2Mock).not.toHaveReceivedCommand(DescribeVpcsCommand);
+    });
+
+    it('from a member account is not trusted: membership and VPC tags are re-read, every pending connection decided', async () => {
+      // Prepare: a forged hand-off claims the untagged VPC's endpoint is in scope and tagged.
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+
+      // Act
+      const response = await handler(sqsEvent([handOff(SPOKE, UNTAGGED_ENDPOINT)]), lambdaContext);
+
+      // Assess: the claim changed nothing; the truth was read and the untagged VPC's endpoint rejected.
+      expect(response.batchItemFailures).toEqual([]);
+      expect(orgMock).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: SPOKE });
+      expect(ec2Mock).toHaveReceivedCommand(DescribeVpcsCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+      expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { VpcEndpointIds: expect.arrayContaining([UNTAGGED_ENDPOINT, FOREIGN_ENDPOINT]) as unknown });
+    });
+
+    it("with the service's notification about the same endpoint, still decides only that connection, on trust", async () => {
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+
+      // The sample notification names TAGGED_ENDPOINT, as the hand-off does.
+      const response = await handler(sqsEvent([handOff('222222222222'), sample('sns/connection-notification')]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+      expect(ec2Mock).not.toHaveReceivedCommand(RejectVpcEndpointConnectionsCommand);
+      expect(orgMock.calls()).toHaveLength(0);
+      expect(stsMock.calls()).toHaveLength(0);
+    });
+
+    it('a notification alone asks about the endpoint it names, re-read since nothing vouches for it', async () => {
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+
+      const response = await handler(sqsEvent([sample('sns/connection-notification')]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(orgMock).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: SPOKE });
+      expect(orgMock).not.toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: STRANGER });
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+      expect(ec2Mock).not.toHaveReceivedCommand(RejectVpcEndpointConnectionsCommand);
+    });
+
+    it('next to a notification naming no endpoint, the pass sweeps everything but still takes the carried owner on trust', async () => {
+      filteredConnections();
+      const handler = connectionAcceptanceHandler(testRuntime());
+      const bare = sample('sns/connection-notification') as { Message: string };
+      const { endpointId: _named, ...message } = JSON.parse(bare.Message) as Record<string, string>;
+
+      const response = await handler(sqsEvent([handOff('222222222222'), { ...bare, Message: JSON.stringify(message) }]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      // The owner's scope came with the hand-off; the stranger's was read.
+      expect(orgMock).not.toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: SPOKE });
+      expect(orgMock).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: STRANGER });
+      // The untagged endpoint was not named, so the owner's VPCs were read for it.
+      expect(ec2Mock).toHaveReceivedCommand(DescribeVpcsCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(RejectVpcEndpointConnectionsCommand, { VpcEndpointIds: expect.arrayContaining([UNTAGGED_ENDPOINT, FOREIGN_ENDPOINT]) as unknown });
+    });
+  });
 });

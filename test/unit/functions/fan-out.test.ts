@@ -6,11 +6,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
+  ListAWSServiceAccessForOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { AssociateResourceShareCommand, GetResourceShareAssociationsCommand, RAMClient } from '@aws-sdk/client-ram';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -99,6 +101,24 @@ describe('reconciler fan-out', () => {
     });
   });
 
+  it('carries the warning that RAM sharing with the organization is off in its summary, once per run', async () => {
+    // Prepare
+    const ramMock = mockClient(RAMClient);
+    ramMock.on(GetResourceShareAssociationsCommand).resolves({ resourceShareAssociations: [] }).on(AssociateResourceShareCommand).resolves({});
+    orgMock.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
+    const shareArn = 'arn:aws:ram:eu-west-2:222222222222:resource-share/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
+    const handler = reconcilerHandler(testRuntime({ EXCLUDED_ACCOUNT_IDS: EXCLUDED, RAM_SHARE_ARN: shareArn }), { continuationMarginMs: 60_000 });
+
+    // Act
+    const summary = (await handler(sample('reconciler/scheduled-event'), withRemaining(900_000))) as FanOutSummary;
+
+    // Assess
+    ramMock.restore();
+    expect(summary.errorCount).toBe(0);
+    expect(summary.warnings).toEqual([{ step: 'resource share', reason: expect.stringContaining('not enabled') as string }]);
+    expect(orgMock).toHaveReceivedCommandTimes(ListAWSServiceAccessForOrganizationCommand, 1);
+  });
+
   it('fans out a manual { "fanOut": true } under the invocation id', async () => {
     const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
 
@@ -141,6 +161,62 @@ describe('reconciler fan-out', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
     expect(summary).toMatchObject({ runId: event.detail.runId, published: 13, hubActions: {} });
     expect(summary.continuedAfter).toBeUndefined();
+  });
+
+  describe('a continuation that cannot list the organization', () => {
+    const continuationAt = (cursor: string, retries?: number) => {
+      const event = sample('reconciler/continuation-requested') as { detail: Record<string, unknown> };
+      event.detail.afterAccountId = cursor;
+      if (retries !== undefined) event.detail.retries = retries;
+      return event as { detail: { runId: string } };
+    };
+
+    beforeEach(() => {
+      orgMock.on(ListAccountsForParentCommand).rejects(awsError('TooManyRequestsException'));
+    });
+
+    it('hands the same cursor to one new continuation, publishes no work item, and fails so the alarm fires', async () => {
+      const event = continuationAt(ACTIVE[9] ?? '');
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      await expect(handler(event, withRemaining(900_000))).rejects.toThrow(/published 0 account\(s\) with 1 error\(s\): organization: TooManyRequestsException/);
+
+      // Exactly one successor, at the same cursor: the chain goes on and cannot fork.
+      expect(publishedAccounts()).toEqual([]);
+      expect(putCalls()).toHaveLength(1);
+      const [retry] = putCalls()[0] ?? [];
+      expect(retry).toMatchObject({ DetailType: 'Reconcile Continuation Requested' });
+      expect(JSON.parse(retry?.Detail ?? '{}')).toEqual({ runId: event.detail.runId, afterAccountId: ACTIVE[9], retries: 1 });
+    });
+
+    it('counts the retries at one cursor and stops after the last one, publishing nothing', async () => {
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      await expect(handler(continuationAt(ACTIVE[9] ?? '', 2), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
+      expect(putCalls().map((entries) => details(entries)[0]?.retries)).toEqual([3]);
+
+      eventsMock.resetHistory();
+      await expect(handler(continuationAt(ACTIVE[9] ?? '', 3), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
+      expect(putCalls()).toEqual([]);
+    });
+
+    it('a continuation that succeeds after a retry starts its own successor from zero retries', async () => {
+      orgMock.on(ListAccountsForParentCommand).resolves({ Accounts: listed.map((Id) => ({ Id, State: 'ACTIVE' as const })) });
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      const summary = (await handler(continuationAt(ACTIVE[9] ?? '', 2), withRemaining(30_000))) as FanOutSummary;
+
+      expect(summary).toMatchObject({ published: 10, continuedAfter: ACTIVE[19], errorCount: 0 });
+      expect(details(putCalls()[1] ?? [])[0]).toEqual({ runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064', afterAccountId: ACTIVE[19] });
+    });
+
+    it('the scheduled invocation, which has published nothing yet, just fails: the next schedule runs again', async () => {
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+      await expect(handler(sample('reconciler/scheduled-event'), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
+
+      expect(putCalls()).toEqual([]);
+    });
   });
 
   it('refuses a continuation that another account put on the hub bus, publishing nothing', async () => {

@@ -41,6 +41,19 @@ export function sqsEvent(bodies: readonly unknown[]): SQSEvent {
   };
 }
 
+/**
+ * A batch of the grouped VPC onboarding queue: each event as the pipe writes it (`{"event": ...}`,
+ * events/piped-event.ts), grouped by the event's account. A string stays as it is (a malformed body).
+ */
+export function pipedSqsEvent(events: readonly unknown[]): SQSEvent {
+  const batch = sqsEvent(events.map((event) => (typeof event === 'string' ? event : { event })));
+  batch.Records.forEach((record, index) => {
+    const account = (events[index] as { account?: unknown }).account;
+    Object.assign(record.attributes, { MessageGroupId: typeof account === 'string' ? account : 'unknown', MessageDeduplicationId: `d${index}` });
+  });
+  return batch;
+}
+
 export const lambdaContext: Context = {
   callbackWaitsForEmptyEventLoop: false,
   functionName: 'test',

@@ -9,7 +9,13 @@ import {
   EC2Client,
   ModifyVpcEndpointServicePermissionsCommand,
 } from '@aws-sdk/client-ec2';
-import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  ListAWSServiceAccessForOrganizationCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { AssociateResourceShareCommand, GetResourceShareAssociationsCommand, RAMClient } from '@aws-sdk/client-ram';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -32,7 +38,9 @@ beforeEach(() => {
     .on(ListAccountsForParentCommand)
     .resolves({ Accounts: MEMBERS.map((Id) => ({ Id, State: 'ACTIVE' })) })
     .on(ListOrganizationalUnitsForParentCommand)
-    .resolves({ OrganizationalUnits: [] });
+    .resolves({ OrganizationalUnits: [] })
+    .on(ListAWSServiceAccessForOrganizationCommand)
+    .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'ram.amazonaws.com' }] });
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'AKIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) } });
   ec2Mock
     .on(DescribeVpcEndpointServicePermissionsCommand)

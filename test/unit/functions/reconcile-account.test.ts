@@ -238,7 +238,8 @@ describe('reconcileAccount', () => {
     const warnOne = jest.spyOn(logger, 'warn');
     const onePlan: unknown[] = [];
     for (const vpcId of ['a', 'b', 'c', 'd'].map((v) => `vpc-0000000000000000${v}`)) {
-      const outcome = await convergeVpc(runtime, { accountId: ACCOUNT, region: 'eu-west-2', vpcId, correlationId: 'run-1' }, scopeOf, { dryRun: false });
+      const standingOf = async () => ({ member: true, scope: await scopeOf() });
+      const outcome = await convergeVpc(runtime, { accountId: ACCOUNT, region: 'eu-west-2', vpcId, correlationId: 'run-1' }, standingOf, { dryRun: false });
       if (outcome.plan !== undefined) onePlan.push(...vpcPlanActions(ACCOUNT, vpcId, outcome.plan));
     }
     const oneByOne = { audits: [...infoOne.mock.calls, ...warnOne.mock.calls], writes: writes() };

@@ -22,7 +22,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { sample } from '../../../events/samples';
 import { vpcOnboardingHandler } from '../../../functions/handlers/vpc-onboarding';
 import { logger } from '../../../functions/shared/logger';
-import { awsError, HUB_SERVICE_ID, HUB_SERVICE_NAME, lambdaContext, sqsEvent, testRuntime } from './harness';
+import { awsError, HUB_SERVICE_ID, HUB_SERVICE_NAME, lambdaContext, pipedSqsEvent, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
 const orgMock = mockClient(OrganizationsClient);
@@ -107,7 +107,7 @@ describe('VPC onboarding handler: tagged VPC', () => {
   it('creates one security group and one endpoint, writes back the tags and hands off to acceptance', async () => {
     // Prepare: the same VPC twice in one batch (a duplicated tag event)
     const handler = vpcOnboardingHandler(testRuntime());
-    const event = sqsEvent([sample('tags/vpc-proxy-tag-added'), sample('tags/vpc-other-tag-changed')]);
+    const event = pipedSqsEvent([sample('tags/vpc-proxy-tag-added'), sample('tags/vpc-other-tag-changed')]);
 
     // Act
     const response = await handler(event, lambdaContext);
@@ -165,6 +165,8 @@ describe('VPC onboarding handler: tagged VPC', () => {
       vpcId: VPC,
       vpcEndpointId: 'vpce-0a1b2c3d4e5f60718',
       serviceId: HUB_SERVICE_ID,
+      // What this pass read moments ago, for acceptance to trust from the control plane's account.
+      decided: { ownerInScope: true, vpcTagged: true, ownerAncestorIds: ['r-ab12'] },
     });
   });
 
@@ -181,7 +183,7 @@ describe('VPC onboarding handler: tagged VPC', () => {
     givenVpc({ 'egress-proxy': 'enabled', 'egress-proxy-managed:endpoint-id': 'vpce-0f1e2d3c4b5a69788' });
     const handler = vpcOnboardingHandler(testRuntime());
 
-    const response = await handler(sqsEvent([sample('tags/vpc-proxy-tag-added')]), lambdaContext);
+    const response = await handler(pipedSqsEvent([sample('tags/vpc-proxy-tag-added')]), lambdaContext);
 
     expect(response.batchItemFailures).toEqual([]);
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointsCommand, {
@@ -204,7 +206,7 @@ describe('VPC onboarding handler: tagged VPC', () => {
     const errorLog = jest.spyOn(logger, 'error');
     const handler = vpcOnboardingHandler(testRuntime());
 
-    await expect(handler(sqsEvent([sample('tags/vpc-proxy-tag-added')]), lambdaContext)).rejects.toThrow('All records failed');
+    await expect(handler(pipedSqsEvent([sample('tags/vpc-proxy-tag-added')]), lambdaContext)).rejects.toThrow('All records failed');
 
     expect(ec2Mock).not.toHaveReceivedCommand(CreateVpcEndpointCommand);
     expect(errorLog).toHaveBeenCalledWith('audit', {
@@ -222,7 +224,7 @@ describe('VPC onboarding handler: tagged VPC', () => {
     stsMock.on(AssumeRoleCommand).rejects(awsError('AccessDenied', 'not authorized to perform sts:AssumeRole'));
     const errorLog = jest.spyOn(logger, 'error');
     const handler = vpcOnboardingHandler(testRuntime());
-    const event = sqsEvent([sample('tags/subnet-proxy-tag-added'), sample('tags/vpc-proxy-tag-added')]);
+    const event = pipedSqsEvent([sample('tags/subnet-proxy-tag-added'), sample('tags/vpc-proxy-tag-added')]);
 
     const response = await handler(event, lambdaContext);
 
@@ -252,7 +254,7 @@ describe('VPC onboarding handler: tag removed', () => {
       .resolves({});
     const handler = vpcOnboardingHandler(testRuntime());
 
-    const response = await handler(sqsEvent([sample('tags/vpc-proxy-tag-removed')]), lambdaContext);
+    const response = await handler(pipedSqsEvent([sample('tags/vpc-proxy-tag-removed')]), lambdaContext);
 
     expect(response.batchItemFailures).toEqual([]);
     expect(ec2Mock).toHaveReceivedCommandWith(DeleteVpcEndpointsCommand, { VpcEndpointIds: ['vpce-0f1e2d3c4b5a69788'] });
@@ -275,10 +277,30 @@ describe('VPC onboarding handler: tag removed', () => {
     givenVpc({ Name: 'payments-prod' });
     const handler = vpcOnboardingHandler(testRuntime());
 
-    const response = await handler(sqsEvent([sample('tags/vpc-proxy-tag-added')]), lambdaContext);
+    const response = await handler(pipedSqsEvent([sample('tags/vpc-proxy-tag-added')]), lambdaContext);
 
     expect(response.batchItemFailures).toEqual([]);
     const mutations = ec2Mock.calls().map((call) => call.args[0].constructor.name).filter((name) => !name.startsWith('Describe'));
     expect(mutations).toEqual([]);
+  });
+});
+
+describe('VPC onboarding handler: fairness within a batch', () => {
+  it("starts another account's VPC among the first conversions, ahead of a busy account's later VPCs", async () => {
+    // Prepare: five VPCs of one account, then one VPC of another, in one batch.
+    const other = '555555555555';
+    const tagEvent = (accountId: string, vpcId: string) => {
+      const event = sample('tags/vpc-proxy-tag-added') as { account: string; resources: string[]; id: string };
+      return { ...event, id: `${accountId}-${vpcId}`, account: accountId, resources: [`arn:aws:ec2:eu-west-2:${accountId}:vpc/${vpcId}`] };
+    };
+    const busy = ['1', '2', '3', '4', '5'].map((n) => tagEvent(ACCOUNT, `vpc-0000000000000000${n}`));
+    const handler = vpcOnboardingHandler(testRuntime());
+
+    // Act
+    await handler(pipedSqsEvent([...busy, tagEvent(other, 'vpc-0000000000000000b')]), lambdaContext);
+
+    // Assess: the VPCs read, in the order their conversions started (four at a time).
+    const readOrder = ec2Mock.commandCalls(DescribeVpcsCommand).map((call) => call.args[0].input.VpcIds?.[0]);
+    expect(readOrder.indexOf('vpc-0000000000000000b')).toBeLessThan(4);
   });
 });
