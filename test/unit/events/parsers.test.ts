@@ -514,9 +514,9 @@ describe('Endpoint Mapping Changed: which account', () => {
     return { ...event('control-plane/endpoint-created'), 'detail-type': 'Endpoint Mapping Changed', resources: [], detail };
   }
 
-  it('reads the account whose shard changed, and the event id; other detail fields are tolerated', () => {
-    const input = mappingChanged({ accountId: '333333333333', note: 'added later' });
-    expect(parseEndpointMappingChangedEvent(input)).toEqual({ eventId: input.id, accountId: '333333333333' });
+  it('reads the account whose shard changed, the event id and the sending account; other detail fields are tolerated', () => {
+    const input = { ...mappingChanged({ accountId: '333333333333', note: 'added later' }), account: '222222222222' };
+    expect(parseEndpointMappingChangedEvent(input)).toEqual({ eventId: input.id, accountId: '333333333333', senderAccountId: '222222222222' });
   });
 
   it('rejects a bad account id, another source and another detail type, saying which', () => {
