@@ -32,8 +32,12 @@ export async function reconcileAccount(
   options: ReconcileOptions & {
     /** The plan adds this account's principal first (a dry run then plans its endpoints instead of blocking). */
     readonly principalPlanned?: boolean;
-    /** Told each endpoint the account's VPC steps leave awaiting acceptance, once its VPCs are converged. */
-    readonly onAwaitingAcceptance?: (endpoint: AwaitingEndpoint) => void;
+    /**
+     * Told the endpoints the account's VPC steps leave awaiting acceptance, once its VPCs are converged and before
+     * its mapping shard is written: the service's Connect notifications are already on their way to acceptance, and a
+     * hand-off that reaches it first spares the owner's Organizations reads (handlers/connection-acceptance.ts).
+     */
+    readonly onAwaitingAcceptance?: (endpoints: readonly AwaitingEndpoint[]) => void | Promise<void>;
   },
 ): Promise<void> {
   const ec2 = await runtime.spokes.ec2(accountId, runtime.region, options.correlationId);
@@ -57,6 +61,11 @@ export async function reconcileAccount(
       if (outcome.awaitingAcceptance !== undefined) awaitingAcceptance.push({ ...outcome.awaitingAcceptance, vpcTags });
     });
   }
+  // Reported once the account's VPCs are done, so a batch usually reads each owner's VPC tags once, not per VPC.
+  const { onAwaitingAcceptance } = options;
+  if (onAwaitingAcceptance !== undefined && awaitingAcceptance.length > 0) {
+    await step(plan, { accountId }, async () => onAwaitingAcceptance(awaitingAcceptance));
+  }
   // Once every VPC's endpoint is where it should be, the account's shard of the mapping follows (its own reads).
   await step(plan, { accountId }, async () => {
     const mappingActions = await syncEndpointMapping(runtime, () => Promise.resolve(ec2), {
@@ -67,6 +76,4 @@ export async function reconcileAccount(
     });
     plan.actions.push(...mappingActions);
   });
-  // Reported once the account's VPCs are done, so a batch usually reads each owner's VPC tags once, not per VPC.
-  for (const endpoint of awaitingAcceptance) options.onAwaitingAcceptance?.(endpoint);
 }

@@ -58,9 +58,11 @@ export async function reconcileOrganization(runtime: Runtime, options: Reconcile
   const onAwaitingAcceptance =
     acceptor === undefined
       ? undefined
-      : (endpoint: AwaitingEndpoint) => {
-          knownVpcs.set(endpoint.vpcEndpointId, { vpcId: endpoint.vpcId, tags: endpoint.vpcTags });
-          acceptor.notify(endpoint.vpcEndpointId);
+      : (endpoints: readonly AwaitingEndpoint[]) => {
+          for (const endpoint of endpoints) {
+            knownVpcs.set(endpoint.vpcEndpointId, { vpcId: endpoint.vpcId, tags: endpoint.vpcTags });
+            acceptor.notify(endpoint.vpcEndpointId);
+          }
         };
   await mapSettled(inScopeIds, runtime.config.reconcileConcurrency, (accountId) =>
     step(plan, { accountId }, () =>

@@ -57,18 +57,15 @@ export async function reconcileRequestedAccounts(runtime: Runtime, requests: rea
       audit({ action: 'reconcile.account', scope: { accountId }, decision: 'noop', reason: `${scope.reason}: skipped`, dryRun: false, correlationId: runId });
       return;
     }
-    const awaitingAcceptance: EndpointCreatedDetail[] = [];
     await step(plan, { accountId }, () =>
       reconcileAccount(runtime, plan, accountId, scopeOf, {
         dryRun: false,
         correlationId: runId,
         // The hand-off carries what this pass read (owner in scope, VPC tagged): acceptance trusts it from this account.
-        onAwaitingAcceptance: ({ vpcTags: _tags, ...detail }) => awaitingAcceptance.push(detail),
+        onAwaitingAcceptance: (endpoints) =>
+          publishEndpointCreated(runtime.events, runtime.config.hubEventBusName, endpoints.map(({ vpcTags: _tags, ...detail }): EndpointCreatedDetail => detail)),
       }),
     );
-    if (awaitingAcceptance.length > 0) {
-      await step(plan, { accountId }, () => publishEndpointCreated(runtime.events, runtime.config.hubEventBusName, awaitingAcceptance));
-    }
     if (plan.errors.length > 0) throw new AccountReconcileError(accountId, plan.errors);
   });
   const errors = new Map<string, Error>();

@@ -24,6 +24,8 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { reconcileAccount, type AwaitingEndpoint } from '../../../functions/converge/account';
@@ -35,6 +37,8 @@ import { HUB_SERVICE_NAME, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
 const stsMock = mockClient(STSClient);
+const s3Mock = mockClient(S3Client);
+const eventsMock = mockClient(EventBridgeClient);
 
 const ACCOUNT = '333333333333';
 const IN_SCOPE = { inScope: true as const, reason: 'active member; every OU is in scope' };
@@ -156,6 +160,8 @@ const callCounts = () => {
 beforeEach(() => {
   ec2Mock.reset();
   stsMock.reset();
+  s3Mock.reset();
+  eventsMock.reset();
   stsMock.on(AssumeRoleCommand).resolves({
     Credentials: { AccessKeyId: 'AKIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) },
   });
@@ -171,7 +177,7 @@ describe('reconcileAccount', () => {
     const awaiting: AwaitingEndpoint[] = [];
 
     // Act
-    await reconcileAccount(testRuntime(), plan, ACCOUNT, scopeOf, { dryRun: false, correlationId: 'run-1', onAwaitingAcceptance: (e) => awaiting.push(e) });
+    await reconcileAccount(testRuntime(), plan, ACCOUNT, scopeOf, { dryRun: false, correlationId: 'run-1', onAwaitingAcceptance: (e) => { awaiting.push(...e); } });
 
     // Assess
     expect(plan.errors).toEqual([]);
@@ -203,6 +209,41 @@ describe('reconcileAccount', () => {
       ['vpce-00000000000000002', 'vpc-0000000000000000b', 'enabled'],
       ['vpce-00000000000000003', 'vpc-0000000000000000c', 'enabled'],
     ]);
+  });
+
+  it("hands its new endpoints to acceptance before it writes the account's mapping shard", async () => {
+    // Prepare: vpc-b's endpoint is already available (so the shard has an entry to write); a and c get new ones.
+    const spoke = spokeOfThreeTaggedVpcs();
+    spoke.endpoints = [
+      { VpcEndpointId: 'vpce-0000000000000000b', VpcId: 'vpc-0000000000000000b', ServiceName: HUB_SERVICE_NAME, State: 'available' as State, SubnetIds: ['subnet-1a', 'subnet-1b'], Tags: [MANAGED] },
+    ];
+    fakeSpoke(spoke);
+    const order: string[] = [];
+    s3Mock
+      .on(GetObjectCommand)
+      .rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }))
+      .on(PutObjectCommand)
+      .callsFake((input: { Key: string }) => {
+        order.push(`write ${input.Key}`);
+        return { ETag: '"1"' };
+      });
+    // The shard's change notice to the mapping publisher.
+    eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    const plan = newPlan();
+
+    // Act
+    await reconcileAccount(testRuntime({ POLICY_BUCKET: 'egress-policy' }), plan, ACCOUNT, scopeOf, {
+      dryRun: false,
+      correlationId: 'run-1',
+      onAwaitingAcceptance: (endpoints) => {
+        order.push(`hand off ${endpoints.map((e) => e.vpcId).join(',')}`);
+      },
+    });
+
+    // Assess: the service's Connect notifications are already on their way; a hand-off that arrives after them makes
+    // acceptance read the owner's membership from Organizations instead of trusting the run's decision.
+    expect(plan.errors).toEqual([]);
+    expect(order).toEqual(['hand off vpc-0000000000000000a,vpc-0000000000000000c', expect.stringMatching(/^write .*333333333333/)]);
   });
 
   it('reads the DNS attributes only of VPCs whose new endpoint can have private DNS', async () => {
