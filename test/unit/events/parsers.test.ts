@@ -662,3 +662,74 @@ describe('reconciler input', () => {
     ]);
   });
 });
+
+describe('fan-out events: what a work item and a continuation carry', () => {
+  function workItem(detail: Json): Json {
+    return { ...event('fan-out/account-reconcile-requested'), detail };
+  }
+  function continuation(detail: Json): Json {
+    return { ...event('reconciler/continuation-requested'), detail };
+  }
+  const RUN = '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064';
+
+  it("reads a work item's ancestors as the run read them, and leaves the field out when the run sent none", () => {
+    // Act
+    const withAncestors = parseAccountReconcileRequestedEvent(workItem({ runId: RUN, accountId: '333333333333', ancestorIds: ['ou-ab12-cdef3456', 'r-ab12'] }));
+    const without = parseAccountReconcileRequestedEvent(workItem({ runId: RUN, accountId: '333333333333' }));
+
+    // Assess: the consumer tells "the run read no parents" from "the run read these" by the field's presence.
+    expect(withAncestors).toMatchObject({ accountId: '333333333333', runId: RUN, ancestorIds: ['ou-ab12-cdef3456', 'r-ab12'] });
+    expect(without).not.toHaveProperty('ancestorIds');
+  });
+
+  it("reads a continuation's retry count, 1 to 20, and leaves it out of a first continuation", () => {
+    // Act
+    const first = parseReconcileContinuationEvent(continuation({ runId: RUN, afterAccountId: '444444444444' }));
+    const retried = [1, 2, 20].map((retries) => parseReconcileContinuationEvent(continuation({ runId: RUN, afterAccountId: '444444444444', retries })).retries);
+    const refused = [0, 21, 1.5].map((retries) => rejection(() => parseReconcileContinuationEvent(continuation({ runId: RUN, afterAccountId: '444444444444', retries }))));
+
+    // Assess
+    expect(first).not.toHaveProperty('retries');
+    expect(retried).toEqual([1, 2, 20]);
+    expect(refused).toEqual([
+      'malformed Reconcile Continuation Requested event: detail.retries: Too small: expected number to be >=1',
+      'malformed Reconcile Continuation Requested event: detail.retries: Too big: expected number to be <=20',
+      'malformed Reconcile Continuation Requested event: detail.retries: Invalid input: expected int, received number',
+    ]);
+  });
+
+  it('hands the retry count of a continuation to the reconciler, and none for a first continuation', () => {
+    // Act
+    const retried = parseReconcilerInput(continuation({ runId: RUN, afterAccountId: '444444444444', retries: 2 }), 'req');
+    const first = parseReconcilerInput(continuation({ runId: RUN, afterAccountId: '444444444444' }), 'req');
+
+    // Assess
+    expect(retried).toMatchObject({ trigger: 'continuation', continuation: { runId: RUN, afterAccountId: '444444444444', senderAccountId: '222222222222', retries: 2 } });
+    expect(first).toMatchObject({ trigger: 'continuation' });
+    expect(first).not.toHaveProperty('continuation.retries');
+  });
+
+  it('accepts only whole OU and root ids as ancestors, saying what an ancestor id looks like', () => {
+    // Act
+    const messages = ['x-ou-ab12-cdef3456', 'ou-ab12-cdef3456/x', 'r-ab12 '].map((id) =>
+      rejection(() => parseAccountReconcileRequestedEvent(workItem({ runId: RUN, accountId: '333333333333', ancestorIds: [id] }))),
+    );
+
+    // Assess
+    expect(messages).toEqual(Array(3).fill('malformed Account Reconcile Requested event: detail.ancestorIds[0]: expected an OU or root id'));
+  });
+});
+
+describe('the Endpoint Created hand-off: what it claims', () => {
+  it('carries no owner ancestors when the creating step read none', () => {
+    // Prepare
+    const handOff = event('control-plane/endpoint-created');
+    handOff.detail = { ...handOff.detail, decided: { ownerInScope: true, vpcTagged: true } };
+
+    // Act
+    const scope = parseEndpointCreatedEvent(handOff);
+
+    // Assess
+    expect(scope.decided).toStrictEqual({ ownerInScope: true, vpcTagged: true });
+  });
+});
