@@ -18,15 +18,23 @@ export default {
   mutate: [
     'functions/core/*.ts',
     'squid-config/allowlist.ts',
+    // The per-spoke policy decision code; store.ts (S3) and repository.ts (files) only move bytes.
+    'squid-config/policy/*.ts',
+    '!squid-config/policy/store.ts',
+    '!squid-config/policy/repository.ts',
     'local/bus/pattern-matcher.ts',
     // The event schemas' parsers (scope.ts holds only types, index.ts only re-exports: nothing to mutate).
     'events/schemas/*.ts',
     '!events/schemas/scope.ts',
     '!events/schemas/index.ts',
-    // TODO(per-spoke policy): add the per-spoke policy decision code here when it lands (squid-config/policy/, e.g.
-    // 'squid-config/policy/*.ts' without its I/O-only files), and its unit tests to testMatch in jest.stryker.config.cjs.
   ],
-  ignorePatterns: ['cdk.out', 'bench/results', 'reports', '.tmp', 'dist'],
+  // Incremental: a run re-tests only the mutants whose code or covering tests changed since the last. This is
+  // Stryker's working copy; `npm run test:mutation` (test/mutation/run.ts) seeds it from the committed baseline,
+  // test/mutation/stryker-incremental.json, after forgetting the results whose evidence Stryker cannot see change
+  // (helpers, fixtures, dependencies), and writes the baseline back (README, "Mutation testing").
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  ignorePatterns: ['cdk.out', 'bench/results', 'reports', '.tmp', 'dist', 'test/mutation/stryker-incremental.json'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -41,7 +41,8 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const MAX_NAME_LENGTH = 253;
 
-function isIpv4(value: string): boolean {
+/** A dotted-quad IPv4 address (each octet 0 to 255, no leading zeros): what the checker accepts as an address entry. */
+export function isIpv4(value: string): boolean {
   return IPV4.test(value);
 }
 
@@ -60,7 +61,8 @@ const toNumber = (address: string) => address.split('.').reduce((number, octet) 
 function deniedRange(address: string): string | undefined {
   const number = toNumber(address);
   return SQUID_DENIED_IPV4_RANGES.find((range) => {
-    const [base = '', prefix = '0'] = range.split('/');
+    // Every range above is written address/prefix.
+    const [base, prefix] = range.split('/') as [string, string];
     const size = 2 ** (32 - Number(prefix));
     return Math.floor(number / size) === Math.floor(toNumber(base) / size);
   });
@@ -116,8 +118,8 @@ function tooBroad(value: string, name: string): string | undefined {
   if (getPublicSuffix(name, { allowPrivateDomains: true }) === name) {
     return `"${name}" is a public suffix (Public Suffix List): anyone can register names under it; list the names you need`;
   }
-  const shared = SHARED_PARENTS[name];
-  return value.startsWith('.') && shared !== undefined ? shared : undefined;
+  // Only the leading-dot entry admits the customers' names; the exact name is one host.
+  return value.startsWith('.') ? SHARED_PARENTS[name] : undefined;
 }
 
 /** The nearest leading-dot entry that already covers `entry`, if any. */

@@ -31,7 +31,7 @@ export const reconcileContinuationDetailSchema = z.looseObject({
   afterAccountId: accountIdSchema,
   /**
    * How many invocations in a row failed at this cursor before publishing anything (absent: none). A continuation
-   * that fails that way hands the same cursor on once more, up to MAX_CONTINUATION_ATTEMPTS (converge/fan-out.ts).
+   * that fails that way hands the same cursor on once more, up to MAX_CONTINUATION_RETRIES (converge/fan-out.ts).
    */
   retries: z.number().int().min(1).max(20).optional(),
 });

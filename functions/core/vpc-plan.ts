@@ -86,7 +86,7 @@ export interface BlockedPlan {
 /** States from which an endpoint never becomes usable again: replace it. */
 const DEAD_STATES = new Set(['rejected', 'failed', 'expired', 'deleting', 'deleted']);
 
-export function isLiveEndpoint(endpoint: EndpointFacts): boolean {
+export function isLiveEndpoint(endpoint: Pick<EndpointFacts, 'state'>): boolean {
   return !DEAD_STATES.has(endpoint.state.toLowerCase());
 }
 

@@ -8,8 +8,8 @@
  *   private) and no special-use names (`localhost`, `.internal`, `.local`, ...), which lead inwards;
  * - the defaults (`policy-defaults.txt`): known ids and known policy names.
  */
-import { checkAllowlist, type AllowlistEntry } from '../allowlist';
-import { parseDefaultsFile } from './defaults-file';
+import { checkAllowlist, isIpv4, type AllowlistEntry } from '../allowlist';
+import { parseDefaultsFile, type PolicyDefaults } from './defaults-file';
 import { POLICY_SCHEMA_VERSION, type PolicyBundle } from './documents';
 import { BASELINE_POLICY_NAME, POLICY_NAME } from './policy-tag';
 
@@ -41,8 +41,6 @@ export interface PolicyCheck {
   readonly bundle: Omit<PolicyBundle, 'source'> | undefined;
 }
 
-const IPV4_LITERAL = /^\d{1,3}(\.\d{1,3}){3}$/;
-
 /**
  * Special-use top-level names (RFC 6761 `localhost` and `invalid`, RFC 6762 `local`, RFC 9476 `alt`, RFC 7686
  * `onion`, `arpa` with `home.arpa` and the reverse zones, and ICANN's `internal`, reserved for private use in 2024):
@@ -56,7 +54,7 @@ function specialUse(entry: AllowlistEntry): string | undefined {
 }
 
 function namedPolicyProblems(entry: AllowlistEntry): string | undefined {
-  if (IPV4_LITERAL.test(entry.name)) return `"${entry.value}": IP literals are not allowed in a named policy (name the service; only the baseline may list an address)`;
+  if (isIpv4(entry.name)) return `"${entry.value}": IP literals are not allowed in a named policy (name the service; only the baseline may list an address)`;
   const special = specialUse(entry);
   return special === undefined ? undefined : `"${entry.value}": ${special}`;
 }
@@ -94,10 +92,12 @@ export function checkPolicyFiles(files: PolicyFiles): PolicyCheck {
     policies[name] = checked.entries.map((e) => e.value);
   }
 
-  const defaults = files.defaults === undefined
-    ? { defaults: { accounts: {}, organizationalUnits: {} }, problems: [] }
-    : parseDefaultsFile(files.defaults.text, new Set(Object.keys(policies)));
-  if (files.defaults !== undefined) problems.push(...defaults.problems.map(at(files.defaults.file)));
+  let defaults: PolicyDefaults = { accounts: {}, organizationalUnits: {} };
+  if (files.defaults !== undefined) {
+    const parsed = parseDefaultsFile(files.defaults.text, new Set(Object.keys(policies)));
+    problems.push(...parsed.problems.map(at(files.defaults.file)));
+    defaults = parsed.defaults;
+  }
 
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   if (problems.length > 0) return { problems, warnings, bundle: undefined };
@@ -108,7 +108,7 @@ export function checkPolicyFiles(files: PolicyFiles): PolicyCheck {
       schemaVersion: POLICY_SCHEMA_VERSION,
       baseline: baseline.entries.map((e) => e.value),
       policies,
-      defaults: defaults.defaults,
+      defaults,
     },
   };
 }

@@ -79,9 +79,15 @@ export function parsePolicyDocument<T extends z.ZodType>(schema: T, text: string
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = parsed.error.issues.slice(0, 5).map(describeIssue);
     const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : '';
     throw new MalformedPolicyDocumentError(`${what} is malformed: ${problems.join('; ')}${more}`);
   }
   return parsed.data;
+}
+
+/** One issue in words. A bad record key (an id) says what the key must look like: zod's own message says only "Invalid key in record". */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const message = issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join() : issue.message;
+  return `${issue.path.join('.') || '(root)'}: ${message}`;
 }

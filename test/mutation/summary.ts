@@ -10,6 +10,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+const ROOT = resolve(__dirname, '..', '..');
+
 /** The part of the mutation-testing-report-schema we read. */
 interface MutationReport {
   readonly files: Readonly<Record<string, { readonly mutants: readonly { readonly status: MutantStatus }[] }>>;
@@ -74,10 +76,9 @@ function table(scores: readonly FileScore[]): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const root = resolve(__dirname, '..', '..');
-  const reportPath = resolve(process.argv[2] ?? join(root, 'reports', 'mutation', 'mutation.json'));
-  const config = (await import(pathToFileURL(join(root, 'stryker.config.mjs')).href)) as { default: { thresholds: { break: number } } };
+/** Prints the table for the report at `reportPath`; returns the exit code (1 when a file misses the target). */
+export async function summarize(reportPath = join(ROOT, 'reports', 'mutation', 'mutation.json')): Promise<number> {
+  const config = (await import(pathToFileURL(join(ROOT, 'stryker.config.mjs')).href)) as { default: { thresholds: { break: number } } };
   const target = config.default.thresholds.break;
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as MutationReport;
   const scores = fileScores(report);
@@ -89,10 +90,13 @@ async function main(): Promise<void> {
     ...(s.score !== undefined && s.score < target ? [`${s.file}: score ${percent(s.score)} is below ${target} %`] : []),
     ...(s.noCoverage > 0 ? [`${s.file}: ${s.noCoverage} mutant(s) no test reaches`] : []),
   ]);
-  if (failures.length > 0) {
-    console.error(`\nmutation target not met:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exitCode = 1;
-  }
+  if (failures.length === 0) return 0;
+  console.error(`\nmutation target not met:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  return 1;
 }
 
-void main();
+if (require.main === module) {
+  void summarize(process.argv[2] === undefined ? undefined : resolve(process.argv[2])).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -27,6 +27,7 @@ import {
   vpcEndpointIdSchema,
   vpcIdSchema,
 } from '../../../events/schemas';
+import { endpointMappingChangedEntry, parseEndpointMappingChangedEvent } from '../../../events/schemas/endpoint-mapping-changed';
 import { sample, type SampleName } from '../../../events/samples';
 
 type Json = Record<string, unknown>;
@@ -507,6 +508,51 @@ describe('control plane events: source and detail type are checked', () => {
   });
 });
 
+describe('Endpoint Mapping Changed: which account', () => {
+  /** The control plane's event as EventBridge delivers it (built from another control-plane sample's envelope). */
+  function mappingChanged(detail: Json = { accountId: '333333333333' }): Json & { detail: Json } {
+    return { ...event('control-plane/endpoint-created'), 'detail-type': 'Endpoint Mapping Changed', resources: [], detail };
+  }
+
+  it('reads the account whose shard changed, the event id and the sending account; other detail fields are tolerated', () => {
+    const input = { ...mappingChanged({ accountId: '333333333333', note: 'added later' }), account: '222222222222' };
+    expect(parseEndpointMappingChangedEvent(input)).toEqual({ eventId: input.id, accountId: '333333333333', senderAccountId: '222222222222' });
+  });
+
+  it('rejects a bad account id, another source and another detail type, saying which', () => {
+    // Prepare
+    const otherSource = { ...mappingChanged(), source: 'aws.ec2' };
+    const otherType = { ...mappingChanged(), 'detail-type': 'Endpoint Created' };
+
+    // Act
+    const messages = [
+      rejection(() => parseEndpointMappingChangedEvent(mappingChanged({ accountId: '42' }))),
+      rejection(() => parseEndpointMappingChangedEvent(otherSource)),
+      rejection(() => parseEndpointMappingChangedEvent(otherType)),
+    ];
+
+    // Assess
+    expect(messages).toEqual([
+      'malformed Endpoint Mapping Changed event: detail.accountId: expected a 12-digit account id',
+      'malformed Endpoint Mapping Changed event: source: Invalid input: expected "egress-control-plane"',
+      'malformed Endpoint Mapping Changed event: detail-type: Invalid input: expected "Endpoint Mapping Changed"',
+    ]);
+  });
+
+  it('builds its PutEvents entry, which names no resource, and refuses a bad account id', () => {
+    expect(endpointMappingChangedEntry({ accountId: '333333333333' }, 'hub-bus')).toEqual({
+      Source: 'egress-control-plane',
+      DetailType: 'Endpoint Mapping Changed',
+      Detail: '{"accountId":"333333333333"}',
+      EventBusName: 'hub-bus',
+      Resources: [],
+    });
+    expect(rejection(() => endpointMappingChangedEntry({ accountId: '42' }, 'hub-bus'))).toBe(
+      'malformed Endpoint Mapping Changed detail: accountId: expected a 12-digit account id',
+    );
+  });
+});
+
 describe('PutEvents entries of the control plane', () => {
   const bus = 'egress-control-plane';
 
@@ -614,5 +660,76 @@ describe('reconciler input', () => {
       { trigger: 'manual', dryRun: true },
       { trigger: 'manual', dryRun: true },
     ]);
+  });
+});
+
+describe('fan-out events: what a work item and a continuation carry', () => {
+  function workItem(detail: Json): Json {
+    return { ...event('fan-out/account-reconcile-requested'), detail };
+  }
+  function continuation(detail: Json): Json {
+    return { ...event('reconciler/continuation-requested'), detail };
+  }
+  const RUN = '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064';
+
+  it("reads a work item's ancestors as the run read them, and leaves the field out when the run sent none", () => {
+    // Act
+    const withAncestors = parseAccountReconcileRequestedEvent(workItem({ runId: RUN, accountId: '333333333333', ancestorIds: ['ou-ab12-cdef3456', 'r-ab12'] }));
+    const without = parseAccountReconcileRequestedEvent(workItem({ runId: RUN, accountId: '333333333333' }));
+
+    // Assess: the consumer tells "the run read no parents" from "the run read these" by the field's presence.
+    expect(withAncestors).toMatchObject({ accountId: '333333333333', runId: RUN, ancestorIds: ['ou-ab12-cdef3456', 'r-ab12'] });
+    expect(without).not.toHaveProperty('ancestorIds');
+  });
+
+  it("reads a continuation's retry count, 1 to 20, and leaves it out of a first continuation", () => {
+    // Act
+    const first = parseReconcileContinuationEvent(continuation({ runId: RUN, afterAccountId: '444444444444' }));
+    const retried = [1, 2, 20].map((retries) => parseReconcileContinuationEvent(continuation({ runId: RUN, afterAccountId: '444444444444', retries })).retries);
+    const refused = [0, 21, 1.5].map((retries) => rejection(() => parseReconcileContinuationEvent(continuation({ runId: RUN, afterAccountId: '444444444444', retries }))));
+
+    // Assess
+    expect(first).not.toHaveProperty('retries');
+    expect(retried).toEqual([1, 2, 20]);
+    expect(refused).toEqual([
+      'malformed Reconcile Continuation Requested event: detail.retries: Too small: expected number to be >=1',
+      'malformed Reconcile Continuation Requested event: detail.retries: Too big: expected number to be <=20',
+      'malformed Reconcile Continuation Requested event: detail.retries: Invalid input: expected int, received number',
+    ]);
+  });
+
+  it('hands the retry count of a continuation to the reconciler, and none for a first continuation', () => {
+    // Act
+    const retried = parseReconcilerInput(continuation({ runId: RUN, afterAccountId: '444444444444', retries: 2 }), 'req');
+    const first = parseReconcilerInput(continuation({ runId: RUN, afterAccountId: '444444444444' }), 'req');
+
+    // Assess
+    expect(retried).toMatchObject({ trigger: 'continuation', continuation: { runId: RUN, afterAccountId: '444444444444', senderAccountId: '222222222222', retries: 2 } });
+    expect(first).toMatchObject({ trigger: 'continuation' });
+    expect(first).not.toHaveProperty('continuation.retries');
+  });
+
+  it('accepts only whole OU and root ids as ancestors, saying what an ancestor id looks like', () => {
+    // Act
+    const messages = ['x-ou-ab12-cdef3456', 'ou-ab12-cdef3456/x', 'r-ab12 '].map((id) =>
+      rejection(() => parseAccountReconcileRequestedEvent(workItem({ runId: RUN, accountId: '333333333333', ancestorIds: [id] }))),
+    );
+
+    // Assess
+    expect(messages).toEqual(Array(3).fill('malformed Account Reconcile Requested event: detail.ancestorIds[0]: expected an OU or root id'));
+  });
+});
+
+describe('the Endpoint Created hand-off: what it claims', () => {
+  it('carries no owner ancestors when the creating step read none', () => {
+    // Prepare
+    const handOff = event('control-plane/endpoint-created');
+    handOff.detail = { ...handOff.detail, decided: { ownerInScope: true, vpcTagged: true } };
+
+    // Act
+    const scope = parseEndpointCreatedEvent(handOff);
+
+    // Assess
+    expect(scope.decided).toStrictEqual({ ownerInScope: true, vpcTagged: true });
   });
 });

@@ -97,6 +97,37 @@ describe('CompiledPolicy.decide', () => {
     expect(unloaded.decide(PAYMENTS_ENDPOINT, 'api.stripe.com')).toEqual({ allowed: false, reason: 'policy_not_loaded', policies: [] });
   });
 
+  test('a bundle without a mapping, or a mapping without a bundle, is not loaded: the baseline only, and says so', () => {
+    // Prepare
+    const bundleOnly = new CompiledPolicy({ bundle: bundle(), mapping: undefined, fallbackBaseline: ['fallback.example.com'] });
+    const mappingOnly = new CompiledPolicy({ bundle: undefined, mapping: mapping(), fallbackBaseline: ['fallback.example.com'] });
+
+    // Act and assess: the bundle's baseline applies as soon as there is one, the policies only with the mapping.
+    expect(bundleOnly.decide(PAYMENTS_ENDPOINT, 'security.debian.org')).toMatchObject({ allowed: true, policy: 'baseline' });
+    for (const partial of [bundleOnly, mappingOnly]) {
+      expect(partial.decide(PAYMENTS_ENDPOINT, 'api.stripe.com')).toEqual({ allowed: false, reason: 'policy_not_loaded', policies: [] });
+      expect(partial.endpoint(PAYMENTS_ENDPOINT)).toBeUndefined();
+      expect(partial.endpointCount).toBe(0);
+    }
+    expect(mappingOnly.decide(PAYMENTS_ENDPOINT, 'fallback.example.com')).toMatchObject({ allowed: true, policy: 'baseline' });
+  });
+
+  test('counts the endpoints it maps, for the logs', () => {
+    expect(loaded().endpointCount).toBe(4);
+  });
+
+  test('a malformed policy tag gets the baseline only, as an unknown policy', () => {
+    // Prepare
+    const withBadTag = mapping();
+    withBadTag.endpoints[PAYMENTS_ENDPOINT] = { ...withBadTag.endpoints[PAYMENTS_ENDPOINT]!, policyTag: 'payments,Bad_Name' };
+
+    // Act
+    const policy = new CompiledPolicy({ bundle: bundle(), mapping: withBadTag, fallbackBaseline: [] });
+
+    // Assess
+    expect(policy.decide(PAYMENTS_ENDPOINT, 'api.stripe.com')).toEqual({ allowed: false, reason: 'unknown_policy', policies: [] });
+  });
+
   test('a loaded bundle replaces the shipped baseline', () => {
     expect(loaded().decide(PAYMENTS_ENDPOINT, 'fallback.example.com')).toMatchObject({ allowed: false, reason: 'not_in_policy' });
   });

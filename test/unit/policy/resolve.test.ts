@@ -1,5 +1,5 @@
 import type { PolicyBundle } from '../../../squid-config/policy/documents';
-import { resolvePolicies } from '../../../squid-config/policy/resolve';
+import { describeSource, resolvePolicies } from '../../../squid-config/policy/resolve';
 
 const bundle: Pick<PolicyBundle, 'policies' | 'defaults'> = {
   policies: { payments: ['.stripe.com'], analytics: ['.snowflakecomputing.com'], ops: ['.pagerduty.com'] },
@@ -59,6 +59,10 @@ describe('resolvePolicies', () => {
     expect(resolution.problems).toEqual(['unknown policy "stripe": the baseline only applies']);
   });
 
+  test('names every unknown name', () => {
+    expect(resolvePolicies(bundle, endpoint('stripe,payments,adyen')).problems).toEqual(['unknown policy "stripe", "adyen": the baseline only applies']);
+  });
+
   test('names that exist only on the object prototype are unknown, not inherited', () => {
     expect(resolvePolicies(bundle, endpoint('constructor')).unknownNames).toEqual(['constructor']);
     expect(resolvePolicies(bundle, endpoint(null, 'constructor', [])).source).toEqual({ kind: 'none' });
@@ -73,5 +77,16 @@ describe('resolvePolicies', () => {
         expect.stringMatching(/"Bad_Name" is not a policy name/),
       ]),
     );
+  });
+});
+
+describe('describeSource', () => {
+  test.each([
+    [{ kind: 'tag' }, 'the VPC tag'],
+    [{ kind: 'account-default', accountId: '111111111111' }, 'the default for account 111111111111'],
+    [{ kind: 'ou-default', ouId: 'ou-ab12-11111111' }, 'the default for ou-ab12-11111111'],
+    [{ kind: 'none' }, 'no tag and no default'],
+  ] as const)('says where the policies came from: %j', (source, words) => {
+    expect(describeSource(source)).toBe(words);
   });
 });
