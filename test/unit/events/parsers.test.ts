@@ -515,8 +515,8 @@ describe('Endpoint Mapping Changed: which account', () => {
   }
 
   it('reads the account whose shard changed, the event id and the sending account; other detail fields are tolerated', () => {
-    const input = { ...mappingChanged({ accountId: '333333333333', note: 'added later' }), account: '222222222222' };
-    expect(parseEndpointMappingChangedEvent(input)).toEqual({ eventId: input.id, accountId: '333333333333', senderAccountId: '222222222222' });
+    const input: Json = { ...mappingChanged({ accountId: '333333333333', note: 'added later' }), account: '222222222222' };
+    expect(parseEndpointMappingChangedEvent(input)).toEqual({ eventId: input['id'], accountId: '333333333333', senderAccountId: '222222222222' });
   });
 
   it('rejects a bad account id, another source and another detail type, saying which', () => {
