@@ -52,7 +52,10 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
     hubEc2: nameForeignAnswers(addPacing(new EC2Client(options))),
     organizations,
     ram: nameForeignAnswers(new RAMClient(options)),
-    events: nameForeignAnswers(new EventBridgeClient(options)),
+    // PutEvents' quota is per account and Region, drawn on by every environment at once (a fan-out's work items,
+    // 50 account reconcilers' hand-offs and shard notices): a throttled hand-off used to fail its account's pass,
+    // whose work items then waited out the queue's 90-minute visibility timeout.
+    events: nameForeignAnswers(new EventBridgeClient(sharedRateClientOptions(config.maxAttempts, region))),
     sts,
     spokes: new SpokeSessions(sts, {
       spokeRoleName: config.spokeRoleName,
