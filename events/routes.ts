@@ -93,7 +93,8 @@ export interface IntakeDefinition {
  * Batch sizes favour one hub-side call for many events: account onboarding batches principals into one
  * ModifyVpcEndpointServicePermissions; acceptance batches endpoint ids into one Accept call (a 10-token
  * bucket refilling at 1/s): 100 ids, the most one Accept call of ours carries, so a fan-out rollout's n hand-offs
- * make about ceil(n/100) calls. VPC onboarding works in spoke accounts, so smaller batches spread retries.
+ * make about ceil(n/100) calls when a batch holds the messages of ~100 endpoints (see its queue below). VPC
+ * onboarding works in spoke accounts, so smaller batches spread retries.
  *
  * Account reconcile (the reconciler's fan-out) works one account's VPCs after another at the spoke's
  * CreateVpcEndpoint pace (0.3/s), so a batch may run for minutes: the function gets Lambda's 15-minute maximum.
@@ -132,9 +133,13 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
       intake: { batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 3 },
     },
   },
+  // Each endpoint the control plane creates brings three or four messages: its hand-off, the service's Connect and
+  // Accept notifications, and the Connect notification's deferred copy (handlers/connection-acceptance.ts). So that
+  // one paced Accept call (1/s) carries ~100 ids rather than ~30, a batch holds 400 (Lambda allows up to 10,000 from
+  // a standard queue with a window; 400 SNS envelopes are under 1 MB of the 6 MB payload).
   'connection-acceptance': {
     name: 'connection-acceptance',
-    batchSize: 100,
+    batchSize: 400,
     batchingWindowSeconds: 5,
     maxReceiveCount: 3,
     visibilityTimeoutSeconds: 6 * 60,
