@@ -190,6 +190,10 @@ interface ProgressPoint {
   /** Messages waiting or in flight per queue. */
   readonly queued: Record<string, number>;
   readonly environments: Record<string, number>;
+  /** Failed and timed-out invocations so far per function: a batch that failed waits out its visibility timeout. */
+  readonly failed: Record<string, number>;
+  /** Messages waiting out a visibility timeout after a failure, per queue (included in `queued`). */
+  readonly retrying: Record<string, number>;
 }
 
 /** Runs `work` with the local cloud's counters and this process's CPU read around it, printing progress meanwhile. */
@@ -201,7 +205,8 @@ async function measure(cp: LocalControlPlane, work: () => Promise<void>): Promis
   const timer = setInterval(() => {
     const point = progressPoint(cp, startedAt);
     progress.push(point);
-    console.log(`  ${String(point.seconds).padStart(7)} s  queued ${JSON.stringify(point.queued)}  environments ${JSON.stringify(point.environments)}`);
+    const trouble = Object.keys(point.failed).length + Object.keys(point.retrying).length === 0 ? '' : `  failed ${JSON.stringify(point.failed)}  retrying ${JSON.stringify(point.retrying)}`;
+    console.log(`  ${String(point.seconds).padStart(7)} s  queued ${JSON.stringify(point.queued)}  environments ${JSON.stringify(point.environments)}${trouble}`);
   }, PROGRESS_EVERY_MS);
   try {
     await work();
@@ -222,8 +227,11 @@ async function measure(cp: LocalControlPlane, work: () => Promise<void>): Promis
 function progressPoint(cp: LocalControlPlane, startedAt: number): ProgressPoint {
   const queues = cp.bus.stats().queues;
   const queued = nonZero(Object.entries(queues).map(([name, s]) => [name, s.visible + s.inFlight + s.delayed] as const));
-  const environments = nonZero(Object.entries(functionStats(cp)).map(([fn, s]) => [fn, s.peakEnvironments] as const));
-  return { seconds: round((cp.cloud.world.clock.now() - startedAt) / 1000), queued, environments };
+  const functions = Object.entries(functionStats(cp));
+  const environments = nonZero(functions.map(([fn, s]) => [fn, s.peakEnvironments] as const));
+  const failed = nonZero(functions.map(([fn, s]) => [fn, s.failures + s.timeouts] as const));
+  const retrying = nonZero(Object.entries(queues).map(([name, s]) => [name, s.delayed] as const));
+  return { seconds: round((cp.cloud.world.clock.now() - startedAt) / 1000), queued, environments, failed, retrying };
 }
 
 /**

@@ -48,8 +48,10 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
   return {
     config,
     region,
-    // Accept/Reject batches paced to the hub's endpoint-connections bucket (10, refill 1/s).
-    hubEc2: nameForeignAnswers(addPacing(new EC2Client(options))),
+    // Accept/Reject batches paced to the hub's endpoint-connections bucket (10, refill 1/s). Adaptive retries: that
+    // bucket is the hub account's, shared by both acceptance environments and the reconciler, each pacing only
+    // itself; a throttled Accept used to fail its chunk's records, which then waited out a 6-minute visibility timeout.
+    hubEc2: nameForeignAnswers(addPacing(new EC2Client(sharedRateClientOptions(config.maxAttempts, region)))),
     organizations,
     ram: nameForeignAnswers(new RAMClient(options)),
     // PutEvents' quota is per account and Region, drawn on by every environment at once (a fan-out's work items,

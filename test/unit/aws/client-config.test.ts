@@ -30,9 +30,10 @@ function runtimeWith(maxAttempts: string) {
 }
 
 describe('SDK client retries', () => {
-  it('Organizations, STS and EventBridge retry adaptively with at least the shared-rate attempts, whatever AWS_MAX_ATTEMPTS says', async () => {
+  it('Organizations, STS, EventBridge and the hub EC2 client retry adaptively with at least the shared-rate attempts, whatever AWS_MAX_ATTEMPTS says', async () => {
     const runtime = runtimeWith('3');
 
+    expect(await retryOf(runtime.hubEc2)).toEqual({ mode: 'adaptive', attempts: SHARED_RATE_MIN_ATTEMPTS });
     expect(await retryOf(runtime.organizations)).toEqual({ mode: 'adaptive', attempts: SHARED_RATE_MIN_ATTEMPTS });
     expect(await retryOf(runtime.sts)).toEqual({ mode: 'adaptive', attempts: SHARED_RATE_MIN_ATTEMPTS });
     expect(await retryOf(runtime.events)).toEqual({ mode: 'adaptive', attempts: SHARED_RATE_MIN_ATTEMPTS });
@@ -46,9 +47,9 @@ describe('SDK client retries', () => {
     expect(await retryOf(runtime.organizations)).toEqual({ mode: 'adaptive', attempts: 15 });
   });
 
-  it('the hub EC2 client keeps standard retries with AWS_MAX_ATTEMPTS', async () => {
+  it('the RAM client keeps standard retries with AWS_MAX_ATTEMPTS', async () => {
     const runtime = runtimeWith('3');
 
-    expect(await retryOf(runtime.hubEc2)).toEqual({ mode: 'standard', attempts: 3 });
+    expect(await retryOf(runtime.ram)).toEqual({ mode: 'standard', attempts: 3 });
   });
 });
