@@ -142,8 +142,10 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     batchSize: 400,
     batchingWindowSeconds: 5,
     maxReceiveCount: 3,
-    visibilityTimeoutSeconds: 6 * 60,
-    functionTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 6 * 120,
+    // Room for the hub client's adaptive retries (up to ~1 minute): both environments draw on one Accept bucket of
+    // 1/s, so an Accept call may wait out the other's throttles; at 60 s a batch of 400 timed out at 1,000 accounts.
+    functionTimeoutSeconds: 120,
     maxConcurrency: 2,
     subscribesToConnectionNotifications: true,
   },

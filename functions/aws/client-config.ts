@@ -18,7 +18,8 @@ export const SHARED_RATE_MIN_ATTEMPTS = 10;
  * Organizations, STS, EventBridge's PutEvents and the hub's EC2 buckets (Accept, Reject, permissions, describes):
  * their rate is one bucket per calling account (Organizations' for the whole organization), drawn on by every
  * environment of every function at once: two reconciler invocations overlapping at a continuation, account
- * reconcilers, both acceptance environments. Each process paces itself (core/pacing.ts) but cannot see the others, so under contention the service throttles and the SDK's retry is what absorbs it. Adaptive mode makes a
+ * reconcilers, both acceptance environments. Each process paces itself (core/pacing.ts) but cannot see the others,
+ * so under contention the service throttles and the SDK's retry is what absorbs it. Adaptive mode makes a
  * throttled client slow its own sending rate (the SDK's CUBIC rate limiter) rather than only back off the one call,
  * and the higher attempt count keeps a throttled call from failing a whole step (a failed `ListAccountsForParent`
  * used to end a fan-out continuation: bench/results/fan-out-1000x3.json).
