@@ -51,6 +51,10 @@ describe('connectionsToDefer', () => {
     expect(defer([connection('vpce-0a', 0)]).map((d) => d.delaySeconds)).toEqual([DEFER_SECONDS]);
   });
 
+  it("allows SQS's longest message timer, 900 s", () => {
+    expect(connectionsToDefer([connection('vpce-0a', 0)], { notified: new Set(['vpce-0a']), trusted: new Set(), now: NOW, deferSeconds: 900 }).map((d) => d.delaySeconds)).toEqual([900]);
+  });
+
   it('refuses a period SQS could not wait', () => {
     expect(() => connectionsToDefer([], { notified: new Set(), trusted: new Set(), now: NOW, deferSeconds: 901 })).toThrow(/deferSeconds/);
     expect(() => connectionsToDefer([], { notified: new Set(), trusted: new Set(), now: NOW, deferSeconds: 0 })).toThrow(/deferSeconds/);
