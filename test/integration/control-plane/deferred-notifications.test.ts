@@ -5,11 +5,10 @@
  * accepted. An endpoint nobody hands off (made by hand in a tagged VPC) is still accepted, once its copy comes back.
  * Organizations reads are counted on the local cloud's call metrics.
  */
-import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../../../local/cloud/api';
-import { CONTROL_PLANE_SOURCE, ENDPOINT_CREATED_DETAIL_TYPE } from '../../../events/patterns';
 import { onboardedMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
+import { endpointCreatedEvent } from '../support/events';
 import { connectionsOf } from '../support/hub-views';
 import { createEndpointByHand, createVpc, tagVpc, type SpokeVpc } from '../support/spoke';
 
@@ -49,24 +48,8 @@ async function memberWithTaggedVpc(label: string): Promise<{ member: Member; vpc
 
 /** The hand-off an account pass of the control plane puts on the hub bus: from the hub's own account, with what it read. */
 function handOff(member: Member, vpc: SpokeVpc, endpointId: string): CloudEvent {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': ENDPOINT_CREATED_DETAIL_TYPE,
-    source: CONTROL_PLANE_SOURCE,
-    account: fx.cp.cloud.world.hubAccountId,
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: fx.cp.region,
-    resources: [],
-    detail: {
-      accountId: member.accountId,
-      region: fx.cp.region,
-      vpcId: vpc.vpcId,
-      vpcEndpointId: endpointId,
-      serviceId: fx.cp.hub.serviceId,
-      decided: { ownerInScope: true, vpcTagged: true },
-    },
-  };
+  const { region, hub } = fx.cp;
+  return endpointCreatedEvent({ senderAccountId: fx.cp.cloud.world.hubAccountId, accountId: member.accountId, region, vpcId: vpc.vpcId, vpcEndpointId: endpointId, serviceId: hub.serviceId });
 }
 
 describe('a Connect notification ahead of its hand-off', () => {

@@ -3,15 +3,12 @@
  * made by hand are judged like any other connection, and malformed events end in the dead-letter list with
  * their reason instead of harming anything.
  */
-import { randomUUID } from 'node:crypto';
 import { CreateVpcEndpointCommand } from '@aws-sdk/client-ec2';
-import type { CloudEvent } from '../../../local/cloud/api';
-import { CONTROL_PLANE_SOURCE, ENDPOINT_CREATED_DETAIL_TYPE } from '../../../events/patterns';
 import type { QueueName } from '../../../events/routes';
 import { sample, type SampleName } from '../../../events/samples';
 import { createMember, createOutsideAccount, onboardedMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, SUPPORTED_AZ_IDS, type ControlPlaneFixture } from '../support/control-plane-fixture';
-import { sampleEvent, vpcTagChangeEvent } from '../support/events';
+import { endpointCreatedEvent, sampleEvent, vpcTagChangeEvent } from '../support/events';
 import { connectionsOf } from '../support/hub-views';
 import { createEndpointByHand, createVpc, liveEndpointsOf, securityGroupsOf, tagVpc, vpcTags } from '../support/spoke';
 
@@ -107,24 +104,14 @@ describe('a forged Endpoint Created hand-off', () => {
     // Act: the member puts a hand-off on the hub bus (which admits the organization) carrying the claims the control
     // plane's own hand-offs carry; EventBridge stamps the member's account on it. Put at once, it usually shares a
     // batch with the service's Connect notification, where a trusted claim would have decided the connection.
-    const forged: CloudEvent = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': ENDPOINT_CREATED_DETAIL_TYPE,
-      source: CONTROL_PLANE_SOURCE,
-      account: member.accountId,
-      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    const forged = endpointCreatedEvent({
+      senderAccountId: member.accountId,
+      accountId: member.accountId,
       region: fx.cp.region,
-      resources: [],
-      detail: {
-        accountId: member.accountId,
-        region: fx.cp.region,
-        vpcId: vpc.vpcId,
-        vpcEndpointId: endpointId,
-        serviceId: fx.cp.hub.serviceId,
-        decided: { ownerInScope: true, vpcTagged: true },
-      },
-    };
+      vpcId: vpc.vpcId,
+      vpcEndpointId: endpointId,
+      serviceId: fx.cp.hub.serviceId,
+    });
     fx.putOnHubBus(forged);
     await fx.until('the connection is decided', async () =>
       (await connectionsOf(fx.hubEc2, fx.cp.hub.serviceId, member.accountId)).some((c) => c.state !== 'pendingAcceptance'),
