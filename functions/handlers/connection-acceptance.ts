@@ -78,8 +78,7 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
         const failures: RecordFailures = new Map();
         for (const { messageId, scope } of records) {
           // A record naming an endpoint fails only with that endpoint; a bare notification fails if anything did.
-          const endpointId = scope.kind === 'endpoint' ? scope.vpcEndpointId : scope.vpcEndpointId;
-          const error = endpointId === undefined ? anyError : errors.get(endpointId);
+          const error = scope.vpcEndpointId === undefined ? anyError : errors.get(scope.vpcEndpointId);
           if (error !== undefined) failures.set(messageId, error);
         }
         return failures;
@@ -100,8 +99,14 @@ async function deferNotifications(
   deferred: readonly Deferral[],
 ): Promise<Map<string, Error>> {
   const errors = new Map<string, Error>();
+  // The first notification naming each endpoint: the copy's body, and the record its audit line correlates with.
+  const notificationOf = new Map<string, ParsedRecord<EndpointScope | ConnectionsScope>>();
+  for (const record of records) {
+    const { scope } = record;
+    if (scope.kind === 'connections' && scope.vpcEndpointId !== undefined && !notificationOf.has(scope.vpcEndpointId)) notificationOf.set(scope.vpcEndpointId, record);
+  }
   for (const { endpointId, ownerAccountId, delaySeconds, ageSeconds } of deferred) {
-    const record = records.find(({ scope }) => scope.kind === 'connections' && scope.vpcEndpointId === endpointId);
+    const record = notificationOf.get(endpointId);
     const body = record === undefined ? undefined : bodies.get(record.messageId);
     if (record === undefined || body === undefined) {
       errors.set(endpointId, new Error(`no notification in the batch names deferred endpoint ${endpointId}`));
