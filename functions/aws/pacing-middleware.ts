@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
-import { ORGANIZATIONS_BUCKET, PACED_COMMANDS, pacersFor, STS_BUCKET, TokenBucketPacer, type PacerClock } from '../core/pacing';
+import { ORGANIZATIONS_BUCKET, PACED_COMMANDS, pacersFor, STS_BUCKET, TokenBucketPacer, type PacerClock, type PacerOptions } from '../core/pacing';
 
 export const PACING_MIDDLEWARE_NAME = 'egressPacing';
 
@@ -25,8 +25,8 @@ function addPacingMiddleware<Input extends object, Output extends object>(
  * Paces the EC2 commands that have small buckets of their own (endpoint and connection calls). One set of pacers per
  * client: clients are per account and region, like EC2's buckets.
  */
-export function addPacing(client: EC2Client, clock?: PacerClock): EC2Client {
-  const pacers = pacersFor(clock);
+export function addPacing(client: EC2Client, clock?: PacerClock, options?: PacerOptions): EC2Client {
+  const pacers = pacersFor(clock, options);
   addPacingMiddleware(client.middlewareStack, (commandName) => {
     const bucket = PACED_COMMANDS[commandName];
     return bucket === undefined ? undefined : pacers[bucket];

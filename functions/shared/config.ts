@@ -54,6 +54,9 @@ const environmentSchema = z.object({
   RECONCILE_CONTINUATION_MARGIN_SECONDS: positiveInt(60, 900),
   // The acceptance function's own queue, where it returns the notifications it defers; unset means none is deferred.
   ACCEPTANCE_QUEUE_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' }).optional()),
+  // How many environments call Accept/Reject on the hub's endpoint service at once (the CDK app sets the acceptance
+  // queue's maximum concurrency); each paces itself to its share of the hub's one bucket.
+  HUB_CONNECTION_CALLERS: positiveInt(1, 100),
   // The partition the stack deploys in (AWS::Partition): aws, aws-cn, aws-us-gov... Every ARN the functions build uses it.
   PARTITION: z.string().regex(/^aws(-[a-z]+)*$/, 'must be a partition such as aws, aws-cn or aws-us-gov').default('aws'),
 });
@@ -85,6 +88,8 @@ function toConfig(env: z.output<typeof environmentSchema>) {
      * hand-off are sent back there to be decided later. Unset: every notification is decided at once.
      */
     acceptanceQueueUrl: env.ACCEPTANCE_QUEUE_URL,
+    /** Environments drawing on the hub's Accept/Reject bucket at once; this one paces to 1/n of it (core/pacing.ts). */
+    hubConnectionCallers: env.HUB_CONNECTION_CALLERS,
     /** For the ARNs the functions build: the spoke role's, the accounts' root principals. */
     partition: env.PARTITION,
   };

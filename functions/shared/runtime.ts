@@ -48,10 +48,12 @@ export function buildRuntime(config: ControlPlaneConfig, region = process.env.AW
   return {
     config,
     region,
-    // Accept/Reject batches paced to the hub's endpoint-connections bucket (10, refill 1/s). Adaptive retries: that
-    // bucket is the hub account's, shared by both acceptance environments and the reconciler, each pacing only
-    // itself; a throttled Accept used to fail its chunk's records, which then waited out a 6-minute visibility timeout.
-    hubEc2: nameForeignAnswers(addPacing(new EC2Client(sharedRateClientOptions(config.maxAttempts, region)))),
+    // Accept/Reject batches paced to this environment's share of the hub's endpoint-connections bucket (10, refill
+    // 1/s), which both acceptance environments draw on (HUB_CONNECTION_CALLERS). Adaptive retries for what pacing
+    // cannot see: the reconciler's hub sweep, a person in the console.
+    hubEc2: nameForeignAnswers(
+      addPacing(new EC2Client(sharedRateClientOptions(config.maxAttempts, region)), undefined, { endpointConnectionCallers: config.hubConnectionCallers }),
+    ),
     organizations,
     ram: nameForeignAnswers(new RAMClient(options)),
     // PutEvents' quota is per account and Region, drawn on by every environment at once (a fan-out's work items,

@@ -137,9 +137,16 @@ export class ControlPlaneStack extends Stack {
       organizationId: config.organizationId,
       acceptanceQueueArn: this.queues['connection-acceptance'].queue.queueArn,
     };
-    // Only acceptance defers notifications, back onto its own queue (functions/handlers/connection-acceptance.ts).
+    // Only acceptance defers notifications, back onto its own queue (functions/handlers/connection-acceptance.ts), and
+    // its environments (as many as its event source's maximum concurrency) share the hub's Accept bucket.
     const environmentOf = (name: FunctionName) =>
-      name === 'connection-acceptance' ? { ...environment, ACCEPTANCE_QUEUE_URL: this.queues['connection-acceptance'].queue.queueUrl } : environment;
+      name === 'connection-acceptance'
+        ? {
+            ...environment,
+            ACCEPTANCE_QUEUE_URL: this.queues['connection-acceptance'].queue.queueUrl,
+            HUB_CONNECTION_CALLERS: String(QUEUES['connection-acceptance'].maxConcurrency),
+          }
+        : environment;
     const describe: Record<FunctionName, string> = {
       'account-onboarding': 'Allows in-scope accounts on the egress proxy endpoint service and shares its discovery parameters',
       'vpc-onboarding': 'Creates or deletes the egress proxy endpoint in VPCs tagged for the proxy',

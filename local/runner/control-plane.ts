@@ -10,7 +10,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { LOCAL_DEFAULTS } from '../cloud/api';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../cloud';
-import { HUB_BUS_NAME, QUEUE_NAMES } from '../../events/routes';
+import { HUB_BUS_NAME, QUEUE_NAMES, QUEUES } from '../../events/routes';
 import {
   DEFAULT_DEPLOYMENT_NAME,
   deadLetterQueuePhysicalName,
@@ -121,7 +121,11 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
     // In process, imported only now: their cold start reads the environment set above. In their own processes, that
     // environment (with the role's credentials) is theirs.
     const functions = options.functionProcesses
-      ? await processHandlers(options.functionProcesses, { accountId: hubAccountId, region, clockSync }, { ...environment, ...sessionVariables(roleCredentials), ...passedThrough() })
+      ? await processHandlers(options.functionProcesses, { accountId: hubAccountId, region, clockSync }, { ...environment, ...sessionVariables(roleCredentials), ...passedThrough() }, {
+          // As the CDK app sets it: acceptance's environments, each its own process here, share the hub's Accept
+          // bucket. In process, concurrent invocations share one handler module and so one pacer: no share there.
+          'connection-acceptance': { HUB_CONNECTION_CALLERS: String(QUEUES['connection-acceptance'].maxConcurrency) },
+        })
       : await inProcessHandlers();
     for (const queue of QUEUE_NAMES) {
       const fn = QUEUE_CONSUMERS[queue];

@@ -48,6 +48,8 @@ export async function processHandlers(
   settings: FunctionProcessSettings,
   identity: { accountId: string; region: string; clockSync?: { realAt: number; emulatedAt: number } },
   environment: Readonly<Record<string, string>>,
+  /** Variables one function gets on top of `environment`, as the CDK app gives some to one function only. */
+  functionEnvironment: Readonly<Partial<Record<ControlPlaneFunction, Readonly<Record<string, string>>>>> = {},
 ): Promise<FunctionHandlers> {
   const { dir, bundles } = await bundleFunctionWorkers(CONTROL_PLANE_FUNCTIONS);
   const runners = Object.fromEntries(
@@ -60,7 +62,7 @@ export async function processHandlers(
         timeoutSeconds: settings.timeoutSeconds?.[fn] ?? sizing.timeoutSeconds,
         memoryMb: sizing.memoryMb,
         timeScale: settings.timeScale,
-        environment,
+        environment: { ...environment, ...functionEnvironment[fn] },
         ...(settings.invocationsPerEnvironment === undefined ? {} : { invocationsPerEnvironment: settings.invocationsPerEnvironment }),
       });
       return [fn, runner];

@@ -357,6 +357,17 @@ describe('control plane stack', () => {
       for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'connection-acceptance')) expect(variables(name).ACCEPTANCE_QUEUE_URL).toBeUndefined();
     });
 
+    it("tells acceptance how many of its environments share the hub's Accept bucket: its event source's maximum concurrency", () => {
+      const variables = (name: ControlPlaneFunction) =>
+        (resourceOf(template, stack.functions[name].function).Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { FunctionName: { Ref: logicalIdOf(stack.functions['connection-acceptance'].function) } },
+      })) as { Properties: { ScalingConfig: { MaximumConcurrency: number } } }[];
+      expect(mappings).toHaveLength(1);
+      expect(variables('connection-acceptance').HUB_CONNECTION_CALLERS).toBe(String(mappings[0]!.Properties.ScalingConfig.MaximumConcurrency));
+      for (const name of CONTROL_PLANE_FUNCTIONS.filter((fn) => fn !== 'connection-acceptance')) expect(variables(name).HUB_CONNECTION_CALLERS).toBeUndefined();
+    });
+
     it('modifies share principals only on the discovery share', () => {
       for (const name of ['account-onboarding', 'reconciler'] as const) {
         for (const grant of grantsOf(statements[name], 'ram:AssociateResourceShare')) {

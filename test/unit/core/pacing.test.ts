@@ -1,4 +1,4 @@
-import { EC2_PACED_BUCKETS, PACED_COMMANDS, systemClock, TokenBucketPacer } from '../../../functions/core/pacing';
+import { EC2_PACED_BUCKETS, PACED_COMMANDS, pacersFor, shareOf, systemClock, TokenBucketPacer } from '../../../functions/core/pacing';
 import { manualPacerClock } from '../support/manual-pacer-clock';
 
 describe('TokenBucketPacer', () => {
@@ -75,6 +75,50 @@ describe('TokenBucketPacer: the smallest valid bucket', () => {
     expect(() => new TokenBucketPacer({ capacity: 0.5, refillPerSecond: 1 })).toThrow(
       'a bucket needs capacity >= 1 and a positive refill, got {"capacity":0.5,"refillPerSecond":1}',
     );
+  });
+});
+
+describe('shareOf: one of several environments drawing on one bucket', () => {
+  it('splits burst and refill so that the shares add up to the bucket, never more', () => {
+    expect(shareOf(EC2_PACED_BUCKETS.endpointConnections, 2)).toEqual({ capacity: 5, refillPerSecond: 0.5 });
+    // Rounding the burst down: three shares of 3 tokens stay within the 10.
+    expect(shareOf(EC2_PACED_BUCKETS.endpointConnections, 3)).toEqual({ capacity: 3, refillPerSecond: 1 / 3 });
+    expect(shareOf(EC2_PACED_BUCKETS.endpointConnections, 1)).toEqual(EC2_PACED_BUCKETS.endpointConnections);
+  });
+
+  it('leaves every share at least one token, or its caller could never call', () => {
+    expect(shareOf({ capacity: 4, refillPerSecond: 0.3 }, 8)).toEqual({ capacity: 1, refillPerSecond: 0.0375 });
+  });
+
+  it('rejects a count of callers that is not a whole number from one up', () => {
+    for (const callers of [0, -1, 1.5, Number.NaN]) {
+      expect(() => shareOf(EC2_PACED_BUCKETS.endpointConnections, callers)).toThrow(`callers must be a whole number >= 1, got ${callers}`);
+    }
+  });
+
+  it('two environments pacing to their shares send no more than the bucket refills (2 x 12 Accept calls at once)', () => {
+    // Prepare: the two acceptance environments, each with its own pacer and no knowledge of the other
+    const { clock } = manualPacerClock();
+    const environments = [pacersFor(clock, { endpointConnectionCallers: 2 }), pacersFor(clock, { endpointConnectionCallers: 2 })];
+
+    // Act: every call each would make at once, and when it may go out
+    const sendTimes = environments.flatMap((pacers) => Array.from({ length: 12 }, () => pacers.endpointConnections.reserve())).sort((a, b) => a - b);
+
+    // Assess: together a burst of 10, then one per second (less the per-reservation margin), as EC2's bucket allows
+    expect(sendTimes.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(sendTimes.slice(10)).toEqual([2050, 2050, 4050, 4050, 6050, 6050, 8050, 8050, 10050, 10050, 12050, 12050, 14050, 14050]);
+  });
+
+  it('leaves the spoke-side bucket whole: each spoke account is its own bucket', () => {
+    // Prepare
+    const { clock } = manualPacerClock();
+    const pacers = pacersFor(clock, { endpointConnectionCallers: 2 });
+
+    // Act
+    const waits = Array.from({ length: 5 }, () => pacers.vpcEndpoints.reserve());
+
+    // Assess
+    expect(waits).toEqual([0, 0, 0, 0, 3384]);
   });
 });
 

@@ -20,7 +20,14 @@ describe('loadConfig', () => {
       scope: { inScopeOuIds: [], excludedAccountIds: [] },
       partition: 'aws',
       acceptanceQueueUrl: undefined,
+      hubConnectionCallers: 1,
     });
+  });
+
+  it("takes how many environments share the hub's Accept bucket, a whole number from 1 to 100", () => {
+    expect(loadConfig({ ...valid, HUB_CONNECTION_CALLERS: '2' }).hubConnectionCallers).toBe(2);
+    expect(loadConfig({ ...valid, HUB_CONNECTION_CALLERS: '100' }).hubConnectionCallers).toBe(100);
+    for (const bad of ['0', '101', '1.5', 'two']) expect(() => loadConfig({ ...valid, HUB_CONNECTION_CALLERS: bad })).toThrow(/HUB_CONNECTION_CALLERS/);
   });
 
   it('takes the acceptance queue URL (deferral on) and refuses what is no URL', () => {
