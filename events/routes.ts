@@ -133,10 +133,11 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
       intake: { batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 3 },
     },
   },
-  // Each endpoint the control plane creates brings three or four messages: its hand-off, the service's Connect and
-  // Accept notifications, and the Connect notification's deferred copy (handlers/connection-acceptance.ts). So that
-  // one paced Accept call (1/s) carries ~100 ids rather than ~30, a batch holds 400 (Lambda allows up to 10,000 from
-  // a standard queue with a window; 400 SNS envelopes are under 1 MB of the 6 MB payload).
+  // Each endpoint the control plane creates brings two or three messages: its hand-off, the service's Connect
+  // notification (the only connection event subscribed: events/connection-events.ts), and that notification's
+  // deferred copy (handlers/connection-acceptance.ts). So that one paced Accept call carries ~100 ids or more rather
+  // than ~30, a batch holds 400 (Lambda allows up to 10,000 from a standard queue with a window; 400 SNS envelopes
+  // are under 1 MB of the 6 MB payload).
   'connection-acceptance': {
     name: 'connection-acceptance',
     batchSize: 400,

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_BUCKETS, type BucketSpec } from '../../local/cloud/core/throttle';
 import { EC2_THROTTLE_BUCKETS } from '../../local/cloud/ec2';
+import { EVENTS_THROTTLE_BUCKETS } from '../../local/cloud/events';
 
 export interface FloorInput {
   readonly accounts: number;
@@ -21,7 +22,7 @@ export const BUCKETS = {
   ec2Mutating: EC2_THROTTLE_BUCKETS.mutating,
   sts: requiredBucket('sts:default'),
   organizations: requiredBucket('organizations:default'),
-  events: requiredBucket('events:default'),
+  events: EVENTS_THROTTLE_BUCKETS.PutEvents,
 } as const satisfies Record<string, BucketSpec>;
 
 function requiredBucket(key: string): BucketSpec {

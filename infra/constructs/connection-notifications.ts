@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONNECTION_EVENTS } from '../../events/connection-events';
 
 export interface ConnectionNotificationsProps {
   readonly serviceId: string;
@@ -13,8 +14,6 @@ export interface ConnectionNotificationsProps {
   readonly queue: sqs.IQueue;
 }
 
-/** The connection events worth a look: a new request, and any change an operator or AWS made to one. */
-export const CONNECTION_EVENTS = ['Connect', 'Accept', 'Reject', 'Delete'];
 
 /**
  * The endpoint service's connection notifications, the only signal AWS gives a provider about endpoint connections
@@ -57,7 +56,7 @@ export class ConnectionNotifications extends Construct {
     const notification = new ec2.CfnVPCEndpointConnectionNotification(this, 'Notification', {
       serviceId: props.serviceId,
       connectionNotificationArn: this.topic.topicArn,
-      connectionEvents: CONNECTION_EVENTS,
+      connectionEvents: [...CONNECTION_EVENTS],
     });
     // EC2 checks that it can publish when the notification is created.
     notification.node.addDependency(this.topic);

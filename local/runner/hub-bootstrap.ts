@@ -20,6 +20,7 @@ import { readPolicyFiles } from '../../squid-config/policy/repository';
 import { BUNDLE_KEY, writeObject } from '../../squid-config/policy/store';
 import { hubBusPolicyDocument } from '../../events/hub-bus-policy';
 import { HUB_BUS_NAME } from '../../events/routes';
+import { CONNECTION_EVENTS } from '../../events/connection-events';
 /** Static credentials as the SDK takes them. */
 export interface Credentials {
   accessKeyId: string;
@@ -75,7 +76,7 @@ export async function bootstrapHub(input: HubBootstrapInput): Promise<HubResourc
       new CreateVpcEndpointConnectionNotificationCommand({
         ServiceId: serviceId,
         ConnectionNotificationArn: notificationTopicArn,
-        ConnectionEvents: ['Connect', 'Accept', 'Reject', 'Delete'],
+        ConnectionEvents: [...CONNECTION_EVENTS],
       }),
     );
 

@@ -378,9 +378,9 @@ describe('control plane stack', () => {
   });
 
   describe('connection notifications', () => {
-    it('notifies an encrypted topic of every connection event of the hub service', () => {
+    it("notifies an encrypted topic of the hub service's connection requests, the one event that asks for a decision", () => {
       template.hasResourceProperties('AWS::EC2::VPCEndpointConnectionNotification', {
-        ConnectionEvents: ['Connect', 'Accept', 'Reject', 'Delete'],
+        ConnectionEvents: ['Connect'],
         ServiceId: Match.anyValue(),
         ConnectionNotificationArn: { Ref: Match.stringLikeRegexp('^connectionacceptancenotificationsTopic') },
       });

@@ -16,7 +16,6 @@ export const DEFAULT_BUCKETS: Readonly<Record<string, BucketSpec>> = {
   'organizations:default': { capacity: 20, refillPerSecond: 10 },
   'ram:default': { capacity: 20, refillPerSecond: 10 },
   'sts:default': { capacity: 100, refillPerSecond: 50 },
-  'events:default': { capacity: 200, refillPerSecond: 100 },
 };
 
 const FALLBACK: BucketSpec = { capacity: 50, refillPerSecond: 5 };

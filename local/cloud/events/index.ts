@@ -22,6 +22,18 @@ export interface EventsServiceModule extends ServiceModule {
 
 const MAX_ENTRIES = 10;
 
+/**
+ * EventBridge's request quotas (Service Quotas, "PutEvents throttle limit in transactions per second", L-9B653E91, and
+ * "Throttle limit in transactions per second", L-3C47459F), per account and Region. PutEvents' default differs by
+ * Region, from 10,000 per second (us-east-1, us-west-2, eu-west-1) down to 400 ("each of the other supported
+ * Regions"): the emulator takes the smallest, what the control plane must live with wherever it is deployed. Every
+ * other action: 50 per second. AWS publishes no burst; one second's worth is assumed.
+ */
+export const EVENTS_THROTTLE_BUCKETS = {
+  PutEvents: { capacity: 400, refillPerSecond: 400 },
+  other: { capacity: 50, refillPerSecond: 50 },
+} as const satisfies Record<string, { capacity: number; refillPerSecond: number }>;
+
 export function createEventsService(world: LocalWorld, organizations: OrganizationMembership): EventsServiceModule {
   const buses = new EventBusRegistry(() => world.clock.now());
   const deps = { world, buses, organizations };
@@ -63,7 +75,8 @@ export function createEventsService(world: LocalWorld, organizations: Organizati
   return {
     signingName: 'events',
     actionOf: (req) => targetAction(req),
-    throttleClass: () => 'default',
+    throttleClass: (action) => (action === 'PutEvents' ? 'PutEvents' : 'other'),
+    throttleBuckets: EVENTS_THROTTLE_BUCKETS,
     handle(req, ctx) {
       const action = actions[targetAction(req)];
       if (action === undefined) throw new AwsError('UnknownOperationException', `Operation ${targetAction(req)} is not emulated`, 400);

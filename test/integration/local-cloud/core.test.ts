@@ -3,7 +3,7 @@
  * injected faults reproducible by seed, event delivery faults, PutEvents, and the /_local endpoints.
  */
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, DescribeEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { GetResourceSharesCommand } from '@aws-sdk/client-ram';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -65,6 +65,21 @@ describe('throttling', () => {
     await expect(eventually(() => call(h))).resolves.toBeDefined();
     const metrics = h.cloud.metrics().toJSON() as { totals: { throttled: number } };
     expect(metrics.totals.throttled).toBeGreaterThanOrEqual(1);
+  });
+
+  it("answers EventBridge over its quota with ThrottlingException (400), PutEvents' quota apart from the other actions'", async () => {
+    // Prepare
+    const h = await harnessWithHubBus({ throttling: { buckets: { 'events:other': { capacity: 1, refillPerSecond: 0.001 } } } });
+    const eventBridge = h.eventBridge(HUB);
+
+    // Act: CreateEventBus took the one token of the other actions
+    const throttled = await rejectionOf(eventBridge.send(new DescribeEventBusCommand({ Name: 'hub-bus' })));
+    const put = await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'hub-bus', Source: 'test', DetailType: 'x', Detail: '{}' }] }));
+
+    // Assess
+    expect(throttled.name).toBe('ThrottlingException');
+    expect(throttled.$metadata.httpStatusCode).toBe(400);
+    expect(put.FailedEntryCount).toBe(0);
   });
 
   it('keeps a bucket per account: one account being throttled does not throttle another', async () => {

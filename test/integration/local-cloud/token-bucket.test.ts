@@ -5,6 +5,7 @@
 import type { ScaledClock } from '../../../local/cloud/core/clock';
 import { Throttler } from '../../../local/cloud/core/throttle';
 import { EC2_THROTTLE_BUCKETS } from '../../../local/cloud/ec2';
+import { EVENTS_THROTTLE_BUCKETS } from '../../../local/cloud/events';
 
 function manualClock(): ScaledClock & { advance(ms: number): void } {
   let now = 0;
@@ -50,6 +51,19 @@ describe('Throttler', () => {
     expect(take(t, '2')).toBe(true);
     expect(take(t, '1', 'vpc-endpoints', 'us-east-1')).toBe(true);
     expect(take(t, '1', 'mutating')).toBe(true);
+  });
+
+  it("applies EventBridge's documented quotas: PutEvents 400 per second (the smallest Region's), other actions 50, apart", () => {
+    // Prepare
+    const clock = manualClock();
+    const t = new Throttler(clock, {}, true);
+    const events = (cls: string, n: number) => Array.from({ length: n }, () => t.take('1', 'eu-west-2', 'events', cls, EVENTS_THROTTLE_BUCKETS));
+
+    // Act / Assess: a second's worth at once, then nothing until it refills
+    expect(events('PutEvents', 401).filter(Boolean)).toHaveLength(400);
+    expect(events('other', 51).filter(Boolean)).toHaveLength(50);
+    clock.advance(250);
+    expect(events('PutEvents', 101).filter(Boolean)).toHaveLength(100);
   });
 
   it('prefers overrides to the module buckets, and falls back to the core defaults', () => {
