@@ -135,17 +135,19 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   },
   // Each endpoint the control plane creates brings two or three messages: its hand-off, the service's Connect
   // notification (the only connection event subscribed: events/connection-events.ts), and that notification's
-  // deferred copy (handlers/connection-acceptance.ts). So that one paced Accept call carries ~100 ids or more rather
-  // than ~30, a batch holds 400 (Lambda allows up to 10,000 from a standard queue with a window; 400 SNS envelopes
-  // are under 1 MB of the 6 MB payload).
+  // deferred copy (handlers/connection-acceptance.ts). Accept calls are the scarce resource (the hub's bucket, 1/s,
+  // shared by both environments), and each carries up to 100 ids of one batch: a batch of 1,000 messages (~400
+  // endpoints) fills four calls, where 400 messages (~170 endpoints) made two, one of them part-empty (measured at
+  // 1,000 x 3: 42 calls for 3,000 endpoints). Lambda allows up to 10,000 from a standard queue with a window; 1,000
+  // SNS envelopes are ~2 MB of the 6 MB payload.
   'connection-acceptance': {
     name: 'connection-acceptance',
-    batchSize: 400,
+    batchSize: 1000,
     batchingWindowSeconds: 5,
     maxReceiveCount: 3,
     visibilityTimeoutSeconds: 6 * 120,
-    // Room for the hub client's adaptive retries (up to ~1 minute): both environments draw on one Accept bucket of
-    // 1/s, so an Accept call may wait out the other's throttles; at 60 s a batch of 400 timed out at 1,000 accounts.
+    // A full batch's Accept calls wait ~2 s each for this environment's share of the bucket (~10 s), and the hub
+    // client's adaptive retries (up to ~1 minute) must fit besides: at 60 s a batch of 400 timed out at 1,000 accounts.
     functionTimeoutSeconds: 120,
     maxConcurrency: 2,
     subscribesToConnectionNotifications: true,

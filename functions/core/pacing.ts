@@ -30,12 +30,13 @@ export const EC2_PACED_BUCKETS = {
 export const ORGANIZATIONS_BUCKET: BucketSpec = { capacity: 20, refillPerSecond: 10 };
 
 /**
- * STS: the reconciler assumes one spoke role per account, dozens at once. AWS publishes no AssumeRole rate either
- * (its guidance is "Throttling: Rate exceeded" plus backoff and credential reuse), so, as for Organizations, this is
- * the local cloud's `sts:default` bucket. Found the hard way: a rollout on a fast enough machine (the bench with
- * emulated time slowed down) spent its SDK retries on AssumeRole throttling and failed hundreds of accounts.
+ * STS: the reconciler assumes one spoke role per account, dozens at once. AWS documents 600 requests per second per
+ * account and Region, shared by AssumeRole, GetCallerIdentity and the other credential calls (IAM User Guide, "STS
+ * request quotas"), and publishes no burst: one second's worth, as the local cloud's `sts:default` bucket. Every
+ * environment of every function paces itself to all of it, so 50 account reconcilers at once can still meet
+ * throttling; the adaptive retries absorb that (found the hard way when the bench ran on a guessed 50 per second).
  */
-export const STS_BUCKET: BucketSpec = { capacity: 100, refillPerSecond: 50 };
+export const STS_BUCKET: BucketSpec = { capacity: 600, refillPerSecond: 600 };
 
 /** Which commands share which bucket (SDK command names, as the middleware sees them). */
 export const PACED_COMMANDS: Readonly<Record<string, keyof typeof EC2_PACED_BUCKETS>> = {

@@ -15,7 +15,8 @@ export interface BucketSpec {
 export const DEFAULT_BUCKETS: Readonly<Record<string, BucketSpec>> = {
   'organizations:default': { capacity: 20, refillPerSecond: 10 },
   'ram:default': { capacity: 20, refillPerSecond: 10 },
-  'sts:default': { capacity: 100, refillPerSecond: 50 },
+  // Documented: 600 requests per second per account and Region (IAM User Guide, "STS request quotas"); no burst published.
+  'sts:default': { capacity: 600, refillPerSecond: 600 },
 };
 
 const FALLBACK: BucketSpec = { capacity: 50, refillPerSecond: 5 };

@@ -1,6 +1,6 @@
 /**
  * The control plane paces itself to the buckets the local cloud enforces: the same published EC2 numbers, and the
- * same guesses where AWS publishes none (Organizations, STS). If they drift apart, the benchmark and the chaos suite
+ * same guess where AWS publishes none (Organizations) and STS's documented 600 per second. If they drift apart, the benchmark and the chaos suite
  * measure a client that either waits for nothing or runs into throttling.
  */
 import { EC2_PACED_BUCKETS, ORGANIZATIONS_BUCKET, STS_BUCKET } from '../../../functions/core/pacing';
