@@ -49,7 +49,7 @@ export function extrapolateFanOut(measured: MeasuredFanOut, accounts: number): E
       `the wall/floor ratio measured at ${measured.accounts} x ${measured.vpcsPerAccount} (${round(ratio)}) holds: overheads grow with the critical path (${floor.criticalPath}), not faster`,
       'Organizations calls grow linearly with accounts (tree-walk pages per reconciler invocation; acceptance makes none for trusted hand-offs), so they stay off the critical path while their seconds are below the floor',
       'Lambda runs the account reconcilers (max concurrency from the CDK app) in separate environments: this machine\'s 2 shared cores, the limit here, are not',
-      'the same throttles as the local cloud (AWS publishes no Organizations or STS rate; EC2 buckets as documented)',
+      'the same throttles as the local cloud (EC2, STS and EventBridge as documented; Organizations publishes no rate, 10/s assumed)',
     ],
   };
 }
