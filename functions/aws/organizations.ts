@@ -51,7 +51,11 @@ async function ancestorsOf(org: OrganizationsClient, childId: string): Promise<s
  * ListOrganizationalUnitsForParent and one ListAccountsForParent per OU) rather than one ListParents chain per
  * account: far fewer calls against Organizations' low request rate.
  */
-export async function listAllAccounts(org: OrganizationsClient): Promise<OrgAccount[]> {
+export async function listAllAccounts(
+  org: OrganizationsClient,
+  /** Called with each page of accounts as it is read, so a caller can start on them while the walk goes on. */
+  onPage?: (accounts: readonly OrgAccount[]) => void,
+): Promise<OrgAccount[]> {
   const { Roots } = await org.send(new ListRootsCommand({}));
   const accounts: OrgAccount[] = [];
   const queue: { id: string; ancestors: string[] }[] = (Roots ?? [])
@@ -61,10 +65,13 @@ export async function listAllAccounts(org: OrganizationsClient): Promise<OrgAcco
     for await (const page of paginate((NextToken) =>
       org.send(new ListAccountsForParentCommand({ ParentId: parent.id, MaxResults: ORGANIZATIONS_MAX_PAGE, NextToken })),
     )) {
+      const read: OrgAccount[] = [];
       for (const account of page.Accounts ?? []) {
         if (account.Id === undefined) continue;
-        accounts.push({ accountId: account.Id, state: account.State ?? account.Status ?? 'UNKNOWN', ancestorIds: parent.ancestors });
+        read.push({ accountId: account.Id, state: account.State ?? account.Status ?? 'UNKNOWN', ancestorIds: parent.ancestors });
       }
+      accounts.push(...read);
+      onPage?.(read);
     }
     for await (const page of paginate((NextToken) =>
       org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, MaxResults: ORGANIZATIONS_MAX_PAGE, NextToken })),

@@ -1,5 +1,5 @@
 import { decideAccountScope, type ScopeDecision } from '../core/scope';
-import { ENTRIES_PER_CALL, publishAccountReconcileRequests, publishReconcileContinuation } from '../aws/hub-bus';
+import { ENTRIES_PER_CALL, publishReconcileContinuation } from '../aws/hub-bus';
 import { listAllAccounts } from '../aws/organizations';
 import { audit, type AuditScope } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
@@ -7,6 +7,8 @@ import { toError } from './bounded';
 import { reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
 import { checkShareReachesMembers } from './share-reach';
+import { WorkItemStream } from './fan-out-stream';
+import { publishWorkItems, workItemOf } from './work-items';
 
 export interface FanOutOptions {
   /** The run's id: the correlation id of every audit record and work item of the run, continuations included. */
@@ -19,6 +21,8 @@ export interface FanOutOptions {
   readonly remainingMs: () => number;
   /** With less than this left, the rest of the organization goes to a continuation. */
   readonly marginMs: number;
+  /** In-scope accounts per streamed batch during the walk. @default STREAMED_ACCOUNTS_PER_BATCH */
+  readonly streamBatchSize?: number;
 }
 
 /** What a fan-out invocation did, small whatever the organization's size (never the per-VPC plan). */
@@ -45,13 +49,15 @@ export interface FanOutSummary {
 const ERRORS_IN_SUMMARY = 20;
 
 /**
- * A whole-organization apply, fanned out: the hub-side steps once (one principals call, one share call, the sweep
- * of the service's connections), then one `Account Reconcile Requested` work item per in-scope account, in account
- * id order, ENTRIES_PER_CALL per PutEvents call. The per-account work (spoke role, VPCs, endpoints) runs in the
- * account-reconcile consumer, so no invocation holds 10,000 accounts. When time runs short it publishes a
- * continuation carrying its cursor and returns; the continuation lists the organization again (membership may have
- * changed meanwhile) and publishes the accounts after the cursor. Every invocation publishes at least one call's
- * worth of accounts before it may continue, so a run always progresses.
+ * A whole-organization apply, fanned out: one `Account Reconcile Requested` work item per in-scope account,
+ * ENTRIES_PER_CALL per PutEvents call, and the hub-side steps once (the principals, the share, the sweep of the
+ * service's connections). The first invocation publishes while it walks the organization, each batch of accounts
+ * after their principals (fan-out-stream.ts); the rest, after the hub steps, in account id order. The per-account
+ * work (spoke role, VPCs, endpoints) runs in the account-reconcile consumer, so no invocation holds 10,000 accounts.
+ * When time runs short it publishes a continuation carrying its cursor and returns; the continuation lists the
+ * organization again (membership may have changed meanwhile) and publishes the accounts after the cursor (some of
+ * them streamed already: a duplicate work item is harmless). Every invocation publishes at least one call's worth
+ * of accounts before it may continue, so a run always progresses.
  */
 export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions): Promise<FanOutSummary> {
   const plan: ReconcilePlan = {
@@ -61,23 +67,30 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
     actions: [],
     errors: [],
   };
+  // The first invocation publishes batches of accounts while it walks the organization (fan-out-stream.ts).
+  const stream = options.afterAccountId === undefined ? new WorkItemStream(runtime, plan, options.runId, options.streamBatchSize) : undefined;
   let members: Awaited<ReturnType<typeof listAllAccounts>>;
   try {
-    members = await listAllAccounts(runtime.organizations);
+    members = await listAllAccounts(runtime.organizations, stream?.offer);
   } catch (thrown) {
-    // The scheduled invocation has published nothing yet: it fails (alarm) and the next schedule runs again.
-    if (options.afterAccountId === undefined) throw thrown;
+    // The scheduled invocation fails (alarm) and the next schedule runs again; what it streamed is harmless, as
+    // every work item is level-triggered and carries its own principal.
+    if (options.afterAccountId === undefined) {
+      await stream?.published();
+      throw thrown;
+    }
     return retryContinuation(runtime, plan, { ...options, afterAccountId: options.afterAccountId }, toError(thrown));
   }
   const decisions = new Map(members.map((a) => [a.accountId, decideAccountScope(a.accountId, a, runtime.config.scope)]));
   const inScopeIds = [...decisions].filter(([, d]) => d.inScope).map(([id]) => id).sort();
   Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
 
+  const streamed = (await stream?.published()) ?? new Set<string>();
   if (options.afterAccountId === undefined) await hubSteps(runtime, plan, decisions);
 
   const { afterAccountId } = options;
-  const pending = afterAccountId === undefined ? inScopeIds : inScopeIds.filter((id) => id > afterAccountId);
-  let published = 0;
+  const pending = afterAccountId === undefined ? inScopeIds.filter((id) => !streamed.has(id)) : inScopeIds.filter((id) => id > afterAccountId);
+  let published = streamed.size;
   let continuedAfter: string | undefined;
   for (let i = 0; i < pending.length; i += ENTRIES_PER_CALL) {
     const lastPublished = pending[i - 1];
@@ -96,8 +109,8 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
       });
       break;
     }
-    const chunk = pending.slice(i, i + ENTRIES_PER_CALL).map((accountId) => ({ accountId, ancestorIds: ancestorsOf(decisions.get(accountId)) }));
-    published += await publishChunk(runtime, plan, options.runId, chunk);
+    const chunk = pending.slice(i, i + ENTRIES_PER_CALL).map((accountId) => workItemOf(accountId, decisions.get(accountId)));
+    published += (await publishWorkItems(runtime, plan, options.runId, chunk)).length;
   }
 
   return {
@@ -198,33 +211,6 @@ async function hubSteps(
   await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
   // Last: a diagnosis, which must not delay the sweep of pending connections.
   await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));
-}
-
-/** One PutEvents call; a refused entry or a failed call is an error of that account, and the run goes on. */
-async function publishChunk(
-  runtime: Runtime,
-  plan: ReconcilePlan,
-  runId: string,
-  accounts: readonly { accountId: string; ancestorIds: readonly string[] | undefined }[],
-): Promise<number> {
-  let refused: Map<string, string>;
-  try {
-    const items = accounts.map(({ accountId, ancestorIds }) => (ancestorIds === undefined ? { accountId } : { accountId, ancestorIds }));
-    refused = await publishAccountReconcileRequests(runtime.events, runtime.config.hubEventBusName, runId, items);
-  } catch (thrown) {
-    const error = toError(thrown);
-    refused = new Map(accounts.map(({ accountId }) => [accountId, `${error.name}: ${error.message}`]));
-  }
-  for (const [accountId, reason] of refused) {
-    plan.errors.push({ scope: { accountId }, error: `work item not published: ${reason}` });
-    audit({ action: 'reconcile.publish', scope: { accountId }, decision: 'error', reason, dryRun: false, correlationId: runId });
-  }
-  return accounts.length - refused.size;
-}
-
-/** The parents the run read for an in-scope account, carried in its work item for the per-OU policy defaults. */
-function ancestorsOf(decision: ScopeDecision | undefined): readonly string[] | undefined {
-  return decision?.inScope === true ? decision.ancestorIds : undefined;
 }
 
 function countByAction(plan: ReconcilePlan): Record<string, number> {

@@ -36,8 +36,23 @@ export async function reconcilePrincipals(
     options.accountIds === undefined
       ? planAllPrincipals(current, [...decisions].filter(([, d]) => d.inScope).map(([id]) => id), runtime.config.partition)
       : planPrincipalChanges(current, new Map([...decisions].map(([id, d]) => [id, d.inScope])), runtime.config.partition);
-  // The call first: a change is recorded (plan line, audit record) only once it is made, or planned in a dry run.
-  // A failed call throws to the step, which records the error instead of changes that did not happen.
+  await applyPrincipalChange(runtime, plan, change, decisions, options);
+  // Recorded only once applied (or, in a dry run, planned): a failed modify leaves the VPC steps blocked, truthfully.
+  for (const principal of change.add) added.add(accountIdOfRootPrincipal(principal) ?? principal);
+}
+
+/**
+ * Makes one principals change and records it: plan lines and an audit record per principal. The call first: a change
+ * is recorded only once it is made (or planned in a dry run); a failed call throws to the caller's step, which
+ * records the error instead of changes that did not happen.
+ */
+export async function applyPrincipalChange(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  change: PrincipalChanges,
+  decisions: ReadonlyMap<string, ScopeDecision>,
+  options: ReconcileOptions,
+): Promise<void> {
   if (!options.dryRun) await modifyAllowedPrincipals(runtime.hubEc2, runtime.config.hubServiceId, change);
   for (const [principals, decision] of [[change.add, 'allow'], [change.remove, 'remove']] as const) {
     for (const principal of principals) {
@@ -48,8 +63,6 @@ export async function reconcilePrincipals(
       audit({ action: 'endpoint-service.allowed-principal', scope, decision, reason, ...auditRun(options) });
     }
   }
-  // Recorded only once applied (or, in a dry run, planned): a failed modify leaves the VPC steps blocked, truthfully.
-  for (const principal of change.add) added.add(accountIdOfRootPrincipal(principal) ?? principal);
 }
 
 export async function reconcileShare(

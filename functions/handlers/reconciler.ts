@@ -19,6 +19,8 @@ export class ReconcileFailedError extends Error {
 export interface ReconcilerHandlerOptions {
   /** A fan-out invocation with less time left than this continues in a new invocation. @default the configured margin */
   readonly continuationMarginMs?: number;
+  /** In-scope accounts a fan-out publishes at a time while it walks the organization. @default STREAMED_ACCOUNTS_PER_BATCH */
+  readonly streamBatchSize?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export function reconcilerHandler(runtime: Runtime, options: ReconcilerHandlerOp
           ...(scope.continuation === undefined ? {} : { afterAccountId: scope.continuation.afterAccountId, retries: scope.continuation.retries ?? 0 }),
           remainingMs: () => context.getRemainingTimeInMillis(),
           marginMs,
+          ...(options.streamBatchSize === undefined ? {} : { streamBatchSize: options.streamBatchSize }),
         }),
       );
       logger.info('reconcile fan-out', { trigger: scope.trigger, ...summary, errors: summary.errorCount });

@@ -257,6 +257,111 @@ describe('reconciler fan-out', () => {
     expect(putCalls().map((entries) => entries.length)).toEqual([10, 10, 3]);
   });
 
+  describe('while it walks the organization', () => {
+    /** Which calls reached AWS, in order across the clients: a principal must be allowed before its work item. */
+    let order: string[];
+    /** The service's permissions as EC2 keeps them: what a call adds, a later describe lists. */
+    let allowed: Set<string>;
+
+    beforeEach(() => {
+      order = [];
+      // The root's accounts in three pages of ten: 10 + 10 in scope, then 3 with the suspended and the excluded one.
+      const pages = [listed.slice(0, 10), listed.slice(10, 20), [...listed.slice(20), SUSPENDED, EXCLUDED]];
+      orgMock.on(ListAccountsForParentCommand).callsFake(async (input: { NextToken?: string }) => {
+        const page = Number(input.NextToken ?? '0');
+        // The last page answers only once the first batch is out (Organizations' rate makes the walk the slow part):
+        // a fan-out that waited for the whole walk before publishing would never finish here.
+        for (let tick = 0; page === 2 && !order.includes('publish 10') && tick < 1000; tick++) await new Promise(setImmediate);
+        order.push(`list ${page}`);
+        const Accounts = (pages[page] ?? []).map((Id) => ({ Id, State: Id === SUSPENDED ? ('SUSPENDED' as const) : ('ACTIVE' as const) }));
+        return page + 1 < pages.length ? { Accounts, NextToken: String(page + 1) } : { Accounts };
+      });
+      allowed = new Set<string>();
+      ec2Mock.on(DescribeVpcEndpointServicePermissionsCommand).callsFake(() => ({ AllowedPrincipals: [...allowed].map((Principal) => ({ Principal })) }));
+      ec2Mock.on(ModifyVpcEndpointServicePermissionsCommand).callsFake((input: { AddAllowedPrincipals?: string[] }) => {
+        order.push(`allow ${input.AddAllowedPrincipals?.length ?? 0}`);
+        for (const principal of input.AddAllowedPrincipals ?? []) allowed.add(principal);
+        return { ReturnValue: true };
+      });
+      eventsMock.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+        order.push(`publish ${input.Entries.length}`);
+        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })) };
+      });
+    });
+
+    it('publishes each batch of in-scope accounts after allowing their principals, the rest after the hub steps', async () => {
+      // Prepare
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000, streamBatchSize: 10 });
+
+      // Act
+      const summary = (await handler(sample('reconciler/scheduled-event'), withRemaining(900_000))) as FanOutSummary;
+
+      // Assess: two batches of ten went out as they were read, each behind its own principals call; the last three
+      // (fewer than a batch) went out after the walk and the hub-side steps, in id order. Every account exactly once.
+      expect(order.filter((call) => !call.startsWith('list'))).toEqual(['allow 10', 'publish 10', 'allow 10', 'publish 10', 'allow 3', 'publish 3']);
+      expect(order.indexOf('publish 10')).toBeLessThan(order.indexOf('list 2'));
+      expect(publishedAccounts()).toEqual([...listed.slice(0, 20), ...[...listed.slice(20)].sort()]);
+      expect(new Set(publishedAccounts()).size).toBe(ACTIVE.length);
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointServicePermissionsCommand, 2);
+      expect(summary).toMatchObject({ published: 23, accounts: { total: 25, inScope: 23 }, errorCount: 0 });
+      expect(summary.hubActions).toEqual({ 'endpoint-service.allow-principal': 23 });
+    });
+
+    it('adds principals only: a batch never removes one, even of an account the walk has not reached yet', async () => {
+      // Prepare: the service already allows an account listed on the last page, and one that left the organization.
+      const later = `arn:aws:iam::${listed[22] ?? ''}:root`;
+      const departed = 'arn:aws:iam::777777777777:root';
+      ec2Mock.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: [{ Principal: later }, { Principal: departed }] });
+      const removed: string[][] = [];
+      ec2Mock.on(ModifyVpcEndpointServicePermissionsCommand).callsFake((input: { RemoveAllowedPrincipals?: string[] }) => {
+        removed.push(input.RemoveAllowedPrincipals ?? []);
+        return { ReturnValue: true };
+      });
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000, streamBatchSize: 10 });
+
+      // Act
+      await handler(sample('reconciler/scheduled-event'), withRemaining(900_000));
+
+      // Assess: only the organization-wide step after the walk removes, and only the departed account.
+      expect(removed).toEqual([[], [], [departed]]);
+    });
+
+    it('leaves a batch whose principals call failed to the publishing after the walk, and reports the error', async () => {
+      // Prepare: the first batch's call fails, every later one succeeds.
+      let calls = 0;
+      ec2Mock.on(ModifyVpcEndpointServicePermissionsCommand).callsFake((input: { AddAllowedPrincipals?: string[] }) => {
+        order.push(`allow ${input.AddAllowedPrincipals?.length ?? 0}`);
+        if (calls++ === 0) throw awsError('RequestLimitExceeded');
+        for (const principal of input.AddAllowedPrincipals ?? []) allowed.add(principal);
+        return { ReturnValue: true };
+      });
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000, streamBatchSize: 10 });
+
+      // Act
+      const failed = handler(sample('reconciler/scheduled-event'), withRemaining(900_000));
+
+      // Assess: the failed batch's accounts were published once, after the organization-wide step allowed them
+      await expect(failed).rejects.toThrow(/published 23 account\(s\) with 1 error\(s\): organization: RequestLimitExceeded/);
+      expect(order.filter((call) => !call.startsWith('list'))).toEqual(['allow 10', 'allow 10', 'publish 10', 'allow 13', 'publish 10', 'publish 3']);
+      expect([...publishedAccounts()].sort()).toEqual(ACTIVE);
+      expect(publishedAccounts().slice(10)).toEqual([...[...listed.slice(0, 10)], ...listed.slice(20)].sort());
+    });
+
+    it('does not stream in a continuation: it publishes after its cursor only, with no principals call', async () => {
+      // Prepare
+      const event = sample('reconciler/continuation-requested') as { detail: { afterAccountId: string } };
+      event.detail.afterAccountId = ACTIVE[9] ?? '';
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000, streamBatchSize: 10 });
+
+      // Act
+      await handler(event, withRemaining(900_000));
+
+      // Assess
+      expect(ec2Mock.calls()).toHaveLength(0);
+      expect(publishedAccounts()).toEqual(ACTIVE.slice(10));
+    });
+  });
+
   it('refuses a fan-out combined with a dry run or an account list', async () => {
     const handler = reconcilerHandler(runtime());
     await expect(handler({ fanOut: true, dryRun: true }, lambdaContext)).rejects.toThrow('fanOut: applies the whole organization');
