@@ -192,6 +192,8 @@ interface ProgressPoint {
   readonly environments: Record<string, number>;
   /** Failed and timed-out invocations so far per function: a batch that failed waits out its visibility timeout. */
   readonly failed: Record<string, number>;
+  /** Why each function's first failed invocation failed. */
+  readonly firstFailures: Record<string, string>;
   /** Messages waiting out a visibility timeout after a failure, per queue (included in `queued`). */
   readonly retrying: Record<string, number>;
 }
@@ -205,7 +207,7 @@ async function measure(cp: LocalControlPlane, work: () => Promise<void>): Promis
   const timer = setInterval(() => {
     const point = progressPoint(cp, startedAt);
     progress.push(point);
-    const trouble = Object.keys(point.failed).length + Object.keys(point.retrying).length === 0 ? '' : `  failed ${JSON.stringify(point.failed)}  retrying ${JSON.stringify(point.retrying)}`;
+    const trouble = Object.keys(point.failed).length + Object.keys(point.retrying).length === 0 ? '' : `  failed ${JSON.stringify(point.failed)} (first: ${JSON.stringify(point.firstFailures)})  retrying ${JSON.stringify(point.retrying)}`;
     console.log(`  ${String(point.seconds).padStart(7)} s  queued ${JSON.stringify(point.queued)}  environments ${JSON.stringify(point.environments)}${trouble}`);
   }, PROGRESS_EVERY_MS);
   try {
@@ -230,8 +232,9 @@ function progressPoint(cp: LocalControlPlane, startedAt: number): ProgressPoint 
   const functions = Object.entries(functionStats(cp));
   const environments = nonZero(functions.map(([fn, s]) => [fn, s.peakEnvironments] as const));
   const failed = nonZero(functions.map(([fn, s]) => [fn, s.failures + s.timeouts] as const));
+  const firstFailures = Object.fromEntries(functions.flatMap(([fn, s]) => (s.firstFailure === undefined ? [] : [[fn, s.firstFailure]])));
   const retrying = nonZero(Object.entries(queues).map(([name, s]) => [name, s.delayed] as const));
-  return { seconds: round((cp.cloud.world.clock.now() - startedAt) / 1000), queued, environments, failed, retrying };
+  return { seconds: round((cp.cloud.world.clock.now() - startedAt) / 1000), queued, environments, failed, firstFailures, retrying };
 }
 
 /**

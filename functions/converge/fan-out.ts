@@ -3,6 +3,7 @@ import { ENTRIES_PER_CALL, publishReconcileContinuation } from '../aws/hub-bus';
 import { listAllAccounts } from '../aws/organizations';
 import { audit, type AuditScope } from '../shared/audit';
 import type { Runtime } from '../shared/runtime';
+import { wallClock } from '../shared/wall-clock';
 import { toError } from './bounded';
 import { reconcileConnections, reconcileMappingShards, reconcilePrincipals, reconcileShare } from './organization-hub';
 import { step, type ReconcileOptions, type ReconcilePlan } from './reconcile-plan';
@@ -60,6 +61,7 @@ const ERRORS_IN_SUMMARY = 20;
  * of accounts before it may continue, so a run always progresses.
  */
 export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions): Promise<FanOutSummary> {
+  const startedAt = wallClock.now();
   const plan: ReconcilePlan = {
     correlationId: options.runId,
     dryRun: false,
@@ -86,7 +88,7 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
   Object.assign(plan.accounts, { total: decisions.size, inScope: inScopeIds.length });
 
   const streamed = (await stream?.published()) ?? new Set<string>();
-  if (options.afterAccountId === undefined) await hubSteps(runtime, plan, decisions);
+  if (options.afterAccountId === undefined) await hubSteps(runtime, plan, decisions, startedAt);
 
   const { afterAccountId } = options;
   const pending = afterAccountId === undefined ? inScopeIds.filter((id) => !streamed.has(id)) : inScopeIds.filter((id) => id > afterAccountId);
@@ -194,6 +196,8 @@ async function hubSteps(
   runtime: Runtime,
   plan: ReconcilePlan,
   decisions: ReadonlyMap<string, ScopeDecision>,
+  /** When the run started (epoch ms): the connections sweep leaves younger pending connections to acceptance. */
+  startedAt: number,
 ): Promise<void> {
   const options: ReconcileOptions = { dryRun: false, correlationId: plan.correlationId };
   // The per-account consumers read the principal's presence from the service itself, so the added set is unused.
@@ -205,9 +209,10 @@ async function hubSteps(
   // Every member has a decision; anyone else (an outside account's connection) is not a member.
   const scopeOf = (accountId: string) =>
     Promise.resolve(decisions.get(accountId) ?? decideAccountScope(accountId, undefined, runtime.config.scope));
-  // Before the work items: it rejects what out-of-scope owners still hold and decides what earlier runs left pending.
-  // Endpoints the consumers create meanwhile reach acceptance through their own hand-offs.
-  await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options));
+  // It rejects what out-of-scope owners still hold and decides what was left pending before this run started.
+  // Endpoints the consumers create meanwhile (streamed accounts are at work already) reach acceptance through their
+  // own hand-offs: the sweep leaves them alone rather than spend the hub's Accept bucket on them a second time.
+  await step(plan, { accountId: 'organization' }, () => reconcileConnections(runtime, plan, scopeOf, decisions, options, startedAt));
   await step(plan, { accountId: 'organization' }, () => reconcileMappingShards(runtime, plan, decisions, options));
   // Last: a diagnosis, which must not delay the sweep of pending connections.
   await step(plan, { accountId: 'organization' }, () => checkShareReachesMembers(runtime, plan));

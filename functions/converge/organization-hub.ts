@@ -89,19 +89,26 @@ export async function reconcileShare(
   }
 }
 
-/** Pending connections are decided like acceptance does; live connections of out-of-scope owners are rejected. */
+/**
+ * Pending connections are decided like acceptance does; live connections of out-of-scope owners are rejected.
+ * `pendingBefore` (epoch ms): a pending connection asked for at or after it is left alone, because the run that
+ * created it hands it to acceptance itself (a fan-out's consumers create endpoints while this sweep runs; deciding
+ * them here too spent the hub's Accept bucket twice, against acceptance's own calls).
+ */
 export async function reconcileConnections(
   runtime: Runtime,
   plan: ReconcilePlan,
   scopeOf: (accountId: string) => Promise<ScopeDecision>,
   decisions: ReadonlyMap<string, ScopeDecision>,
   options: ReconcileOptions,
+  pendingBefore?: number,
 ): Promise<void> {
   const { hubServiceId } = runtime.config;
   const all = await listConnections(runtime.hubEc2, hubServiceId, { states: REJECTABLE_STATES });
   const restrict = options.accountIds === undefined ? undefined : new Set(options.accountIds);
   const relevant = all.filter((c) => restrict === undefined || restrict.has(c.ownerAccountId));
-  const pending = relevant.filter((c) => c.state === 'pendingAcceptance');
+  const earlier = (c: (typeof relevant)[number]) => pendingBefore === undefined || c.createdAt === undefined || c.createdAt < pendingBefore;
+  const pending = relevant.filter((c) => c.state === 'pendingAcceptance' && earlier(c));
   const decided = await decideConnections(runtime, pending, scopeOf, options.correlationId);
   for (const [endpointId, error] of decided.errors) {
     const accountId = pending.find((c) => c.endpointId === endpointId)?.ownerAccountId ?? 'unknown';

@@ -28,6 +28,8 @@ export interface FunctionProcessStats {
   readonly invocations: number;
   readonly failures: number;
   readonly timeouts: number;
+  /** Why the first failed invocation failed (an error's name and message), for a benchmark's progress lines. */
+  readonly firstFailure?: string;
   /** Environments started (each one a cold start). */
   readonly coldStarts: number;
   readonly maxInitSeconds: number;
@@ -75,6 +77,7 @@ export class FunctionProcesses {
     peakInvocationsPerEnvironment: 0,
     peakEnvironments: 0,
     retiredCpuMs: 0,
+    firstFailure: undefined as string | undefined,
   };
 
   constructor(private readonly options: FunctionProcessOptions) {}
@@ -91,6 +94,7 @@ export class FunctionProcesses {
       return await this.run(environment, event, context?.awsRequestId ?? randomUUID());
     } catch (error) {
       this.counters.failures++;
+      this.counters.firstFailure ??= error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : String(error);
       throw error;
     } finally {
       environment.inFlight--;
@@ -104,6 +108,7 @@ export class FunctionProcesses {
       invocations: this.counters.invocations,
       failures: this.counters.failures,
       timeouts: this.counters.timeouts,
+      ...(this.counters.firstFailure === undefined ? {} : { firstFailure: this.counters.firstFailure }),
       coldStarts: this.counters.coldStarts,
       maxInitSeconds: round(this.counters.maxInitMs / 1000),
       maxInvocationSeconds: round(this.counters.maxInvocationMs / 1000),

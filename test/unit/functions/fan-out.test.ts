@@ -3,6 +3,7 @@ import {
   DescribeVpcEndpointServicePermissionsCommand,
   EC2Client,
   ModifyVpcEndpointServicePermissionsCommand,
+  RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
@@ -360,6 +361,27 @@ describe('reconciler fan-out', () => {
       expect(ec2Mock.calls()).toHaveLength(0);
       expect(publishedAccounts()).toEqual(ACTIVE.slice(10));
     });
+  });
+
+  it("sweeps the connections left pending before the run, leaving those asked for since to acceptance (the consumers' hand-offs)", async () => {
+    // Prepare: two pending requests of a suspended member, one from before the run and one from during it
+    const connection = (VpcEndpointId: string, CreationTimestamp: Date) => ({
+      VpcEndpointId,
+      VpcEndpointOwner: SUSPENDED,
+      VpcEndpointState: 'pendingAcceptance' as const,
+      CreationTimestamp,
+    });
+    ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
+      VpcEndpointConnections: [connection('vpce-0aaaaaaaaaaaaaaa1', new Date(Date.now() - 3_600_000)), connection('vpce-0aaaaaaaaaaaaaaa2', new Date(Date.now() + 60_000))],
+    });
+    ec2Mock.on(RejectVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+    const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
+
+    // Act
+    await handler(sample('reconciler/scheduled-event'), withRemaining(900_000));
+
+    // Assess
+    expect(ec2Mock.commandCalls(RejectVpcEndpointConnectionsCommand).map((call) => call.args[0].input.VpcEndpointIds)).toEqual([['vpce-0aaaaaaaaaaaaaaa1']]);
   });
 
   it('refuses a fan-out combined with a dry run or an account list', async () => {
