@@ -4,6 +4,7 @@ import {
   EC2Client,
   ModifyVpcEndpointServicePermissionsCommand,
   RejectVpcEndpointConnectionsCommand,
+  type State,
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
@@ -368,7 +369,8 @@ describe('reconciler fan-out', () => {
     const connection = (VpcEndpointId: string, CreationTimestamp: Date) => ({
       VpcEndpointId,
       VpcEndpointOwner: SUSPENDED,
-      VpcEndpointState: 'pendingAcceptance' as const,
+      // What EC2 sends on the wire (the SDK's enum spells it PendingAcceptance).
+      VpcEndpointState: 'pendingAcceptance' as State,
       CreationTimestamp,
     });
     ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
