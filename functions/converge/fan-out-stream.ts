@@ -1,5 +1,5 @@
 import { planPrincipalChanges } from '../core/principals';
-import { decideAccountScope, type OrgAccount, type ScopeDecision } from '../core/scope';
+import { decideAccountScope, rootPrincipalArn, type OrgAccount, type ScopeDecision } from '../core/scope';
 import { ENTRIES_PER_CALL } from '../aws/hub-bus';
 import { listAllowedPrincipals } from '../aws/endpoint-service';
 import type { Runtime } from '../shared/runtime';
@@ -23,13 +23,12 @@ export const STREAMED_ACCOUNTS_PER_BATCH = 500;
  *
  * Safe because every batch gets its principals first (added only: an account is never removed on a partial view of
  * the organization), and a batch whose principals call fails publishes nothing: its accounts are left to the run's
- * publishing after the walk, behind the hub steps, as before. Only the first invocation of a run streams; what the
+ * publishing after the walk, behind the hub steps, as before; so is an account whose work item EventBridge refused. Only the first invocation of a run streams; what the
  * walk leaves unbatched (fewer than a batch) goes the old way too, with the continuation's cursor.
  */
 export class WorkItemStream {
   private readonly ready: { item: WorkItem; decision: ScopeDecision }[] = [];
   private readonly publishedIds = new Set<string>();
-  private allowed: Promise<Set<string>> | undefined;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -47,8 +46,9 @@ export class WorkItemStream {
     }
     if (this.ready.length >= this.batchSize) {
       const batch = this.ready.splice(0, this.ready.length);
-      // One batch at a time, in order: the walk goes on meanwhile, and errors are recorded in the plan, never thrown.
-      this.chain = this.chain.then(() => this.publish(batch));
+      // One batch at a time, in order: the walk goes on meanwhile. A batch's errors are recorded in the plan, never
+      // thrown: a rejected chain would be unhandled until the walk ends, and would drop every later batch.
+      this.chain = this.chain.then(() => step(this.plan, { accountId: 'organization' }, () => this.publish(batch)));
     }
   };
 
@@ -62,21 +62,22 @@ export class WorkItemStream {
     const decisions = new Map(batch.map(({ item, decision }) => [item.accountId, decision]));
     let allowed = false;
     await step(this.plan, { accountId: 'organization' }, async () => {
-      // Read once per run, then kept up to date here: later batches add without reading the permissions again.
-      const current = await (this.allowed ??= listAllowedPrincipals(this.runtime.hubEc2, this.runtime.config.hubServiceId));
-      const change = planPrincipalChanges(current, new Map([...decisions.keys()].map((id) => [id, true])), this.runtime.config.partition);
+      // This batch's principals, read now (filtered by principal: one call): a set read earlier in the run could miss
+      // a removal made meanwhile (an operator, account onboarding, an overlapping run), and the work item would then
+      // reach a consumer that cannot create the endpoint.
+      const { hubEc2, config } = this.runtime;
+      const wanted = new Map([...decisions.keys()].map((id) => [id, true]));
+      const current = await listAllowedPrincipals(hubEc2, config.hubServiceId, [...wanted.keys()].map((id) => rootPrincipalArn(id, config.partition)));
+      const change = planPrincipalChanges(current, wanted, config.partition);
       await applyPrincipalChange(this.runtime, this.plan, change, decisions, { dryRun: false, correlationId: this.runId });
-      for (const principal of change.add) current.add(principal);
       allowed = true;
     });
     // A failed principals call (recorded by the step) leaves these accounts to the publishing after the walk.
-    if (!allowed) {
-      this.allowed = undefined;
-      return;
-    }
+    if (!allowed) return;
     for (let i = 0; i < batch.length; i += ENTRIES_PER_CALL) {
       const items = batch.slice(i, i + ENTRIES_PER_CALL).map(({ item }) => item);
-      for (const accountId of await publishWorkItems(this.runtime, this.plan, this.runId, items)) this.publishedIds.add(accountId);
+      const published = await publishWorkItems(this.runtime, this.plan, this.runId, items, { retriedLater: true });
+      for (const accountId of published) this.publishedIds.add(accountId);
     }
   }
 }

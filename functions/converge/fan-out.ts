@@ -75,8 +75,8 @@ export async function fanOutReconcile(runtime: Runtime, options: FanOutOptions):
   try {
     members = await listAllAccounts(runtime.organizations, stream?.offer);
   } catch (thrown) {
-    // The scheduled invocation fails (alarm) and the next schedule runs again; what it streamed is harmless, as
-    // every work item is level-triggered and carries its own principal.
+    // The scheduled invocation fails (alarm) and the next schedule runs again. What it streamed is harmless: every
+    // work item is level-triggered, and went out only after its account's principal was allowed.
     if (options.afterAccountId === undefined) {
       await stream?.published();
       throw thrown;

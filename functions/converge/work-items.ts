@@ -17,9 +17,17 @@ export function workItemOf(accountId: string, decision: ScopeDecision | undefine
 
 /**
  * One PutEvents call (at most ENTRIES_PER_CALL items); a refused entry or a failed call is an error of that account,
- * and the run goes on. Returns the accounts whose work item was published.
+ * and the run goes on. Returns the accounts whose work item was published. With `retriedLater`, a refusal is only
+ * audited (decision `noop`): the caller publishes those accounts again, and an error recorded now would fail a run
+ * that published everything in the end.
  */
-export async function publishWorkItems(runtime: Runtime, plan: ReconcilePlan, runId: string, items: readonly WorkItem[]): Promise<string[]> {
+export async function publishWorkItems(
+  runtime: Runtime,
+  plan: ReconcilePlan,
+  runId: string,
+  items: readonly WorkItem[],
+  options: { retriedLater?: boolean } = {},
+): Promise<string[]> {
   let refused: Map<string, string>;
   try {
     const entries = items.map(({ accountId, ancestorIds }) => (ancestorIds === undefined ? { accountId } : { accountId, ancestorIds }));
@@ -29,6 +37,10 @@ export async function publishWorkItems(runtime: Runtime, plan: ReconcilePlan, ru
     refused = new Map(items.map(({ accountId }) => [accountId, `${error.name}: ${error.message}`]));
   }
   for (const [accountId, reason] of refused) {
+    if (options.retriedLater === true) {
+      audit({ action: 'reconcile.publish', scope: { accountId }, decision: 'noop', reason: `${reason}; published again after the walk`, dryRun: false, correlationId: runId });
+      continue;
+    }
     plan.errors.push({ scope: { accountId }, error: `work item not published: ${reason}` });
     audit({ action: 'reconcile.publish', scope: { accountId }, decision: 'error', reason, dryRun: false, correlationId: runId });
   }

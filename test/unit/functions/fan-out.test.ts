@@ -212,7 +212,7 @@ describe('reconciler fan-out', () => {
       expect(details(putCalls()[1] ?? [])[0]).toEqual({ runId: '8c1d5e7f-2a4b-4d0c-9e03-3b5a1c2fe064', afterAccountId: ACTIVE[19] });
     });
 
-    it('the scheduled invocation, which has published nothing yet, just fails: the next schedule runs again', async () => {
+    it('the scheduled invocation whose walk fails before any batch went out just fails: the next schedule runs again', async () => {
       const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000 });
 
       await expect(handler(sample('reconciler/scheduled-event'), withRemaining(900_000))).rejects.toThrow(/TooManyRequestsException/);
@@ -304,7 +304,9 @@ describe('reconciler fan-out', () => {
       expect(order.indexOf('publish 10')).toBeLessThan(order.indexOf('list 2'));
       expect(publishedAccounts()).toEqual([...listed.slice(0, 20), ...[...listed.slice(20)].sort()]);
       expect(new Set(publishedAccounts()).size).toBe(ACTIVE.length);
-      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointServicePermissionsCommand, 2);
+      // Each batch reads its own principals, filtered (a removal made meanwhile is seen); the hub step reads them all.
+      const reads = ec2Mock.commandCalls(DescribeVpcEndpointServicePermissionsCommand).map((call) => call.args[0].input.Filters?.[0]?.Values?.length);
+      expect(reads).toEqual([10, 10, undefined]);
       expect(summary).toMatchObject({ published: 23, accounts: { total: 25, inScope: 23 }, errorCount: 0 });
       expect(summary.hubActions).toEqual({ 'endpoint-service.allow-principal': 23 });
     });
@@ -347,6 +349,25 @@ describe('reconciler fan-out', () => {
       expect(order.filter((call) => !call.startsWith('list'))).toEqual(['allow 10', 'allow 10', 'publish 10', 'allow 13', 'publish 10', 'publish 3']);
       expect([...publishedAccounts()].sort()).toEqual(ACTIVE);
       expect(publishedAccounts().slice(10)).toEqual([...[...listed.slice(0, 10)], ...listed.slice(20)].sort());
+    });
+
+    it('publishes an entry EventBridge refused during the walk again after it, and the run succeeds', async () => {
+      // Prepare: the first streamed PutEvents call refuses its third entry, every later call takes everything.
+      let call = 0;
+      eventsMock.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+        order.push(`publish ${input.Entries.length}`);
+        const refuse = call++ === 0 ? 2 : -1;
+        const entries = input.Entries.map((_, i) => (i === refuse ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `e${i}` }));
+        return { FailedEntryCount: refuse < 0 ? 0 : 1, Entries: entries };
+      });
+      const handler = reconcilerHandler(runtime(), { continuationMarginMs: 60_000, streamBatchSize: 10 });
+
+      // Act
+      const summary = (await handler(sample('reconciler/scheduled-event'), withRemaining(900_000))) as FanOutSummary;
+
+      // Assess: published once more, with the last three, and no error: everything went out in the end
+      expect(summary).toMatchObject({ published: 23, errorCount: 0 });
+      expect(publishedAccounts().slice(20)).toEqual([listed[2], ...listed.slice(20)].sort());
     });
 
     it('does not stream in a continuation: it publishes after its cursor only, with no principals call', async () => {
