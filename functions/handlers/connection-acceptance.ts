@@ -5,7 +5,7 @@ import type { ScopeDecision } from '../core/scope';
 import type { Deferral } from '../core/deferral';
 import { sendDelayed, type AcceptanceQueue } from '../aws/acceptance-queue';
 import { convergePendingConnections, type EndpointVpc } from '../converge/connections';
-import { toError } from '../converge/bounded';
+import { mapSettled, toError } from '../converge/bounded';
 import { accountScopeCache } from '../converge/vpc';
 import { audit } from '../shared/audit';
 import { withLambdaContext } from '../shared/middleware';
@@ -57,7 +57,8 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
         const { scopeOf, knownVpcs } = trustedFacts(runtime, trusted);
         // A Connect notification that names its endpoint asks about that one connection; one that names none (its
         // body is undocumented) or an untrusted hand-off makes the pass sweep every pending connection.
-        const named = records.map(({ scope }) => (trusted.includes(scope as TrustedHandOff) || scope.kind === 'connections' ? scope.vpcEndpointId : undefined));
+        const trustedScopes = new Set<EndpointScope | ConnectionsScope>(trusted);
+        const named = records.map(({ scope }) => (trustedScopes.has(scope) || scope.kind === 'connections' ? scope.vpcEndpointId : undefined));
         const onlyNamed = named.every((id) => id !== undefined);
         const correlationId = [...new Set(records.map((r) => r.scope.eventId))].join(',').slice(0, 512);
         const notified = new Set(records.flatMap(({ scope }) => (scope.kind === 'connections' && scope.vpcEndpointId !== undefined ? [scope.vpcEndpointId] : [])));
@@ -87,6 +88,9 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
   );
 }
 
+/** Delayed copies sent at once (SQS takes thousands of SendMessage calls per second per queue). */
+const DEFERRED_SENDS_IN_FLIGHT = 10;
+
 /**
  * Sends one delayed copy per deferred connection: the body of the first notification that named it (duplicates in
  * the batch say the same). Returns, per endpoint id, why its copy could not be sent: every record naming that
@@ -105,12 +109,13 @@ async function deferNotifications(
     const { scope } = record;
     if (scope.kind === 'connections' && scope.vpcEndpointId !== undefined && !notificationOf.has(scope.vpcEndpointId)) notificationOf.set(scope.vpcEndpointId, record);
   }
-  for (const { endpointId, ownerAccountId, delaySeconds, ageSeconds } of deferred) {
+  // A batch of 1,000 messages can defer hundreds: a few sends in flight rather than one round trip after another.
+  await mapSettled(deferred, DEFERRED_SENDS_IN_FLIGHT, async ({ endpointId, ownerAccountId, delaySeconds, ageSeconds }) => {
     const record = notificationOf.get(endpointId);
     const body = record === undefined ? undefined : bodies.get(record.messageId);
     if (record === undefined || body === undefined) {
       errors.set(endpointId, new Error(`no notification in the batch names deferred endpoint ${endpointId}`));
-      continue;
+      return;
     }
     const auditScope = { accountId: ownerAccountId, endpointId };
     const why = `Connect notification for a connection ${ageSeconds.toFixed(1)} s old with no trusted hand-off in the batch`;
@@ -136,7 +141,7 @@ async function deferNotifications(
         correlationId: record.scope.eventId,
       });
     }
-  }
+  });
   return errors;
 }
 
