@@ -8,7 +8,7 @@
  */
 import type { AccountShard } from '../../squid-config/policy/documents';
 import { MalformedPolicyDocumentError } from '../../squid-config/policy/documents';
-import { compileMapping, sameDecisions, shardFromMapping } from '../core/endpoint-mapping';
+import { compileMapping, sameDecisions, shardsOfMapping } from '../core/endpoint-mapping';
 import type { PolicyStore } from '../aws/policy-store';
 import { audit } from '../shared/audit';
 import { mapSettled, toError } from './bounded';
@@ -40,10 +40,11 @@ export async function publishEndpointMapping(store: PolicyStore, correlationId: 
     const listed = await store.listShards();
     const malformed: string[] = [];
     let fetched = 0;
+    const previous = current.value;
+    const compiledIn = previous === undefined ? new Map<string, AccountShard>() : shardsOfMapping(previous);
     const results = await mapSettled(listed, SHARD_READS_IN_FLIGHT, async ({ accountId, etag }): Promise<{ shard: AccountShard; etag: string } | undefined> => {
-      const previous = current.value;
       if (previous !== undefined && previous.shards[accountId] === etag) {
-        const kept = shardFromMapping(previous, accountId);
+        const kept = compiledIn.get(accountId);
         if (kept !== undefined) return { shard: kept, etag };
       }
       fetched++;
@@ -54,7 +55,7 @@ export async function publishEndpointMapping(store: PolicyStore, correlationId: 
         if (!(error instanceof MalformedPolicyDocumentError)) throw error;
         malformed.push(`${accountId}: ${error.message}`);
         // What the last good compile had for the account stays in force until its shard is fixed.
-        const kept = previous === undefined ? undefined : shardFromMapping(previous, accountId);
+        const kept = compiledIn.get(accountId);
         return kept === undefined ? undefined : { shard: kept, etag: previous?.shards[accountId] ?? '' };
       }
     });

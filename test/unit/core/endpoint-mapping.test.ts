@@ -5,7 +5,7 @@ import {
   entryChanges,
   sameAncestors,
   sameDecisions,
-  shardFromMapping,
+  shardsOfMapping,
   withVpcEntries,
   type MappingFacts,
   type ShardEntries,
@@ -228,7 +228,7 @@ describe('sameDecisions', () => {
   });
 });
 
-describe('shardFromMapping', () => {
+describe('shardsOfMapping', () => {
   const mapping = () =>
     compileMapping(
       [
@@ -239,7 +239,7 @@ describe('shardFromMapping', () => {
     );
 
   test("gives back an account's shard as compiled in, dated by the compile", () => {
-    expect(shardFromMapping(mapping(), ACCOUNT_A)).toEqual(
+    expect(shardsOfMapping(mapping()).get(ACCOUNT_A)).toEqual(
       accountShard(
         ACCOUNT_A,
         ['ou-ab12-11111111', 'r-ab12'],
@@ -250,10 +250,31 @@ describe('shardFromMapping', () => {
   });
 
   test('an account compiled in without endpoints has an empty shard', () => {
-    expect(shardFromMapping(mapping(), ACCOUNT_B)).toEqual(accountShard(ACCOUNT_B, [], {}, '2026-11-30T02:00:00Z'));
+    expect(shardsOfMapping(mapping()).get(ACCOUNT_B)).toEqual(accountShard(ACCOUNT_B, [], {}, '2026-11-30T02:00:00Z'));
+  });
+
+  test('gives each account only its own endpoints and ancestors, whatever their order in the mapping', () => {
+    const two = compileMapping(
+      [
+        { shard: shard(ACCOUNT_A, { 'vpce-0aaaaaaaa': { vpcId: 'vpc-0aaaaaaaa', policyTag: 'payments' }, 'vpce-0cccccccc': { vpcId: 'vpc-0cccccccc', policyTag: null } }), etag: '"a"' },
+        { shard: shard(ACCOUNT_B, { 'vpce-0bbbbbbbb': { vpcId: 'vpc-0bbbbbbbb', policyTag: 'ops' } }, ['ou-ab12-22222222', 'r-ab12']), etag: '"b"' },
+      ],
+      '2026-11-30T02:00:00Z',
+    );
+    const shards = shardsOfMapping(two);
+    expect([...shards.keys()].sort()).toEqual([ACCOUNT_A, ACCOUNT_B].sort());
+    expect(shards.get(ACCOUNT_B)).toEqual(accountShard(ACCOUNT_B, ['ou-ab12-22222222', 'r-ab12'], { 'vpce-0bbbbbbbb': { vpcId: 'vpc-0bbbbbbbb', policyTag: 'ops' } }, '2026-11-30T02:00:00Z'));
+    expect(Object.keys(shards.get(ACCOUNT_A)?.endpoints ?? {})).toEqual(['vpce-0aaaaaaaa', 'vpce-0cccccccc']);
+  });
+
+  test('leaves out an endpoint of an account the mapping records no shard for (not from a compile)', () => {
+    const edited = mapping();
+    edited.endpoints['vpce-0dddddddd'] = { accountId: '333333333333', vpcId: 'vpc-0dddddddd', policyTag: null, ancestorIds: [] };
+    expect(shardsOfMapping(edited).has('333333333333')).toBe(false);
+    expect(Object.keys(shardsOfMapping(edited).get(ACCOUNT_A)?.endpoints ?? {})).not.toContain('vpce-0dddddddd');
   });
 
   test('an account the mapping never compiled has none', () => {
-    expect(shardFromMapping(mapping(), '333333333333')).toBeUndefined();
+    expect(shardsOfMapping(mapping()).has('333333333333')).toBe(false);
   });
 });
