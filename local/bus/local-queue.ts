@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueDefinition } from '../../events/routes';
+import type { SqsMessageAttributes } from '../cloud/api';
 import { createLambdaContext } from './lambda-context';
 import { toSqsRecord, type QueueAddress, type StoredMessage } from './sqs-shapes';
 import type { Timers } from './timers';
@@ -55,6 +56,8 @@ export interface DeadLetter {
   /** One entry per failed attempt, oldest first. */
   errors: string[];
   deadLetteredAt: string;
+  /** The attributes it was sent with (SendMessage's MessageAttributes), which SQS keeps when it dead-letters it. */
+  messageAttributes?: SqsMessageAttributes;
   /**
    * A FIFO queue's dead letter, as its FIFO dead-letter queue holds it: same group; SQS replaces the deduplication id
    * with the message id (so two messages that shared one both fit) and gives it that queue's next sequence number.
@@ -161,9 +164,11 @@ export class LocalQueue {
 
   /**
    * `delaySeconds` is SQS's per-message timer (DelaySeconds, emulated seconds): the message is invisible to the
-   * consumer until it runs out. A standard queue's only: SQS refuses it per message on a FIFO queue.
+   * consumer until it runs out. A standard queue's only: SQS refuses it per message on a FIFO queue. `attributes` are
+   * SendMessage's MessageAttributes (validated by whoever sends: the local cloud's SQS API); the consumer's record
+   * carries them.
    */
-  send(body: string, senderId: string, fifo?: FifoFields, delaySeconds = 0): string {
+  send(body: string, senderId: string, fifo?: FifoFields, delaySeconds = 0, attributes?: SqsMessageAttributes): string {
     if (delaySeconds > 0 && this.isFifo) throw new Error(`queue ${this.address.name} is FIFO: no per-message delay`);
     const messageId = randomUUID();
     this.counters.sent++;
@@ -179,7 +184,8 @@ export class LocalQueue {
       this.rememberDeduplicationId(deduplicationKey);
     }
     const sequenced = fifo === undefined ? {} : { fifo: { ...fifo, sequenceNumber: this.nextSequenceNumber++ } };
-    const message: TrackedMessage = { messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [], ...sequenced };
+    const withAttributes = attributes === undefined || Object.keys(attributes).length === 0 ? {} : { messageAttributes: { ...attributes } };
+    const message: TrackedMessage = { messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [], ...sequenced, ...withAttributes };
     if (delaySeconds > 0) {
       const cancel = this.runtime.timers.after(delaySeconds, () => {
         this.pendingTimers.delete(cancel);
@@ -416,6 +422,7 @@ export class LocalQueue {
         reason,
         errors: [...message.errors],
         deadLetteredAt: new Date().toISOString(),
+        ...(message.messageAttributes === undefined ? {} : { messageAttributes: message.messageAttributes }),
         ...(message.fifo === undefined
           ? {}
           : { fifo: { groupId: message.fifo.groupId, deduplicationId: message.messageId, sequenceNumber: this.nextDeadLetterSequenceNumber++ } }),

@@ -1,6 +1,7 @@
 /** What SQS hands a Lambda function: records as the SQS event source mapping builds them. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { SQSRecord } from 'aws-lambda';
+import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SqsMessageAttributes } from '../cloud/api';
 
 export interface QueueAddress {
   name: string;
@@ -22,6 +23,8 @@ export interface StoredMessage {
   firstReceiveTimestamp?: number;
   /** FIFO queues only: the message's group and deduplication ids and its place in the queue. */
   fifo?: { groupId: string; deduplicationId: string; sequenceNumber: number };
+  /** What SendMessage's MessageAttributes gave it; absent when it had none. */
+  messageAttributes?: SqsMessageAttributes;
 }
 
 export function toSqsRecord(message: StoredMessage, queue: QueueAddress): SQSRecord {
@@ -42,12 +45,67 @@ export function toSqsRecord(message: StoredMessage, queue: QueueAddress): SQSRec
             SequenceNumber: String(message.fifo.sequenceNumber).padStart(20, '0'),
           }),
     },
-    messageAttributes: {},
+    messageAttributes: lambdaMessageAttributes(message.messageAttributes ?? {}),
     md5OfBody: createHash('md5').update(message.body).digest('hex'),
+    ...(hasAttributes(message.messageAttributes) ? { md5OfMessageAttributes: md5OfMessageAttributes(message.messageAttributes) } : {}),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn(queue),
     awsRegion: queue.region,
   };
+}
+
+const hasAttributes = (attributes: SqsMessageAttributes | undefined): attributes is SqsMessageAttributes =>
+  attributes !== undefined && Object.keys(attributes).length > 0;
+
+/**
+ * The event source mapping's shape of message attributes: camel-cased, with the list values SQS reserves (never set)
+ * as empty lists, and the value under `stringValue` or (Binary, base64) `binaryValue`.
+ */
+function lambdaMessageAttributes(attributes: SqsMessageAttributes): SQSMessageAttributes {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, { dataType, stringValue, binaryValue }]) => [
+      name,
+      {
+        ...(binaryValue === undefined ? { stringValue } : { binaryValue }),
+        stringListValues: [],
+        binaryListValues: [],
+        dataType,
+      },
+    ]),
+  );
+}
+
+/**
+ * MD5OfMessageAttributes as SQS computes it (developer guide, "Calculating the MD5 message digest for message
+ * attributes"): attributes sorted by name; each as its name, its data type and its value, each preceded by its length
+ * (4 bytes, big-endian), with the transport type (1 byte: 1 for a string value, 2 for binary) before the value.
+ * Names sort by UTF-16 code unit, as Java's String order (and SQS's SDKs) sort them.
+ */
+export function md5OfMessageAttributes(attributes: SqsMessageAttributes): string {
+  const hash = createHash('md5');
+  const byName = Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, { dataType, stringValue, binaryValue }] of byName) {
+    hash.update(lengthPrefixed(Buffer.from(name, 'utf8')));
+    hash.update(lengthPrefixed(Buffer.from(dataType, 'utf8')));
+    if (binaryValue === undefined) {
+      hash.update(Buffer.of(STRING_TRANSPORT));
+      hash.update(lengthPrefixed(Buffer.from(stringValue ?? '', 'utf8')));
+    } else {
+      hash.update(Buffer.of(BINARY_TRANSPORT));
+      hash.update(lengthPrefixed(Buffer.from(binaryValue, 'base64')));
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** Number travels as a string: only String and Binary have a transport type of their own. */
+const STRING_TRANSPORT = 1;
+const BINARY_TRANSPORT = 2;
+
+function lengthPrefixed(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
 }
 
 /**

@@ -85,12 +85,27 @@ export const LOCAL_DEFAULTS = {
   organizationsReadRoleName: 'EgressOrganizationsReadRole',
 } as const;
 
+/**
+ * A message attribute as SQS keeps it: its data type (`String`, `Number` or `Binary`, maybe with a custom label such as
+ * `Number.float`) and its value: a string for String and Number, base64 bytes for Binary (as the JSON protocol and the
+ * Lambda record carry them).
+ */
+export interface SqsMessageAttribute {
+  readonly dataType: string;
+  readonly stringValue?: string;
+  readonly binaryValue?: string;
+}
+
+export type SqsMessageAttributes = Readonly<Record<string, SqsMessageAttribute>>;
+
 /** A message of a hosted queue's dead-letter list. */
 export interface HostedDeadLetter {
   readonly messageId: string;
   readonly body: string;
   readonly senderId: string;
   readonly sentTimestamp: number;
+  /** The attributes it was sent with (SendMessage's MessageAttributes); absent when it had none. */
+  readonly messageAttributes?: SqsMessageAttributes;
   /** How often the source queue delivered it before it was dead-lettered. */
   readonly receiveCount: number;
   /** A FIFO dead-letter queue's message: its group, deduplication id and sequence number there. */
@@ -112,10 +127,11 @@ export interface HostedQueue {
    */
   depth(): { readonly visible: number; readonly notVisible: number; readonly delayed?: number };
   /**
-   * SendMessage onto the queue: visible to its consumer after `delaySeconds` of emulated time. Standard queues only
-   * (the SQS module refuses FIFO ones). Returns the message id.
+   * SendMessage onto the queue: visible to its consumer after `delaySeconds` of emulated time, with its message
+   * attributes (validated by the SQS module). Standard queues only (the SQS module refuses FIFO ones). Returns the
+   * message id.
    */
-  send(body: string, senderId: string, delaySeconds: number): string;
+  send(body: string, senderId: string, delaySeconds: number, attributes?: SqsMessageAttributes): string;
   deadLetters(): readonly HostedDeadLetter[];
   /** Deletes one dead letter; false when it is not there (any more). */
   deleteDeadLetter(messageId: string): boolean;

@@ -198,7 +198,7 @@ function hostedQueue(queue: LocalQueue): HostedQueue {
       const stats = queue.stats();
       return { visible: stats.visible, notVisible: stats.inFlight + stats.delayed, delayed: stats.timed };
     },
-    send: (body, senderId, delaySeconds) => queue.send(body, senderId, undefined, delaySeconds),
+    send: (body, senderId, delaySeconds, attributes) => queue.send(body, senderId, undefined, delaySeconds, attributes),
     deadLetters: () => queue.deadLetters(),
     deleteDeadLetter: (messageId) => queue.deleteDeadLetter(messageId),
     redrive: (messageIds) => queue.redrive(messageIds),

@@ -6,7 +6,8 @@
  * GetQueueUrl, ListQueues, GetQueueAttributes and ListDeadLetterSourceQueues on both; ReceiveMessage and
  * DeleteMessage on dead-letter queues (a hosted queue's consumer is the bus, which a second receiver would starve);
  * SendMessage onto a hosted standard queue, with the per-message DelaySeconds timer run in emulated time (the
- * acceptance function returns the notifications it defers to its own queue so);
+ * acceptance function returns the notifications it defers to its own queue so) and message attributes, which the
+ * consumer's record carries and a dead-letter queue's ReceiveMessage returns when MessageAttributeNames asks;
  * StartMessageMoveTask and ListMessageMoveTasks to redrive a dead-letter queue into its source queue. A FIFO queue
  * (the grouped VPC onboarding queue) and its dead-letter queue say so in their attributes; a FIFO dead-letter queue's
  * messages carry their group, deduplication id and sequence number, and a group with a message being read (not yet
@@ -17,7 +18,10 @@ import type { HostedDeadLetter, HostedQueueDefinition } from '../api';
 import type { CallContext, RawRequest, RawResponse, ServiceModule } from '../framework';
 import { jsonBody, optionalNumber, optionalString, optionalStringList, targetAction, type JsonObject } from '../core/json-protocol';
 import type { LocalWorld } from '../core/world';
+import { md5OfMessageAttributes } from '../../bus/sqs-shapes';
+import { forbiddenCharacter } from './contents';
 import { sqsErrorResponse, sqsErrors } from './errors';
+import { jsonMessageAttributes, parseMessageAttributes, selectMessageAttributes } from './message-attributes';
 import { MoveTasks } from './move-tasks';
 import { buildQueues, parseQueueUrl, queueUrlOf, type DeadLetterQueue, type ServedQueue } from './queues';
 
@@ -45,16 +49,6 @@ const ATTRIBUTE_NAMES = [
 const MAX_DELAY_SECONDS = 900;
 const MAX_MESSAGE_BYTES = 1_048_576;
 
-/** The first character SQS refuses in a body (W3C XML's Char production), as SQS names it (#x0), or undefined. */
-function forbiddenCharacter(body: string): string | undefined {
-  for (const char of body) {
-    const code = char.codePointAt(0) ?? 0;
-    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
-    if (!allowed) return `#x${code.toString(16).toUpperCase()}`;
-  }
-  return undefined;
-}
-
 /**
  * What SQS reports as a message's SenderId: the account id for a root caller, `<role id>:<session>` for an
  * assumed-role session. IAM's unique role ids are not modelled: a stable stand-in is derived from the role's ARN.
@@ -64,6 +58,16 @@ function senderIdOf(ctx: CallContext): string {
   if (session === null) return ctx.accountId;
   const roleId = `AROA${createHash('sha256').update(`${session[1] ?? ''}:${session[2] ?? ''}`).digest('hex').slice(0, 17).toUpperCase()}`;
   return `${roleId}:${session[3] ?? ''}`;
+}
+
+/**
+ * The message attributes ReceiveMessage's MessageAttributeNames ask for, with their digest: computed over those
+ * returned, which is what an SDK that checks it (Java's, Ruby's) computes on its side.
+ */
+function messageAttributesOf(letter: HostedDeadLetter, wanted: readonly string[]): object {
+  const shown = selectMessageAttributes(letter.messageAttributes ?? {}, wanted);
+  if (Object.keys(shown).length === 0) return {};
+  return { MessageAttributes: jsonMessageAttributes(shown), MD5OfMessageAttributes: md5OfMessageAttributes(shown) };
 }
 
 interface Receipt {
@@ -153,6 +157,7 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
       throw sqsErrors.invalidParameter(`Value ${visibility} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
     }
     const wantedAttributes = [...(optionalStringList(body, 'AttributeNames') ?? []), ...(optionalStringList(body, 'MessageSystemAttributeNames') ?? [])];
+    const wantedMessageAttributes = optionalStringList(body, 'MessageAttributeNames') ?? [];
     const now = world.clock.now();
     const letters = queue.source.hosted.deadLetters();
     const hidden = (letter: HostedDeadLetter) => (invisibleUntil.get(letter.messageId) ?? 0) > now;
@@ -186,6 +191,7 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
         MD5OfBody: createHash('md5').update(letter.body).digest('hex'),
         Body: letter.body,
         ...(Object.keys(shown).length === 0 ? {} : { Attributes: shown }),
+        ...messageAttributesOf(letter, wantedMessageAttributes),
       };
     });
     return messages.length === 0 ? {} : { Messages: messages };
@@ -198,18 +204,25 @@ export function createSqsService(world: LocalWorld): SqsServiceModule {
     if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
       throw sqsErrors.invalidParameter(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
     }
-    const bytes = Buffer.byteLength(messageBody, 'utf8');
+    if (body.MessageSystemAttributes !== undefined) {
+      throw sqsErrors.unsupported('Message system attributes (AWSTraceHeader) are not emulated by the local cloud: send the body and message attributes only.');
+    }
+    const { attributes, bytes: attributeBytes } = parseMessageAttributes(body.MessageAttributes);
+    // Every part of an attribute (name, type, value) counts toward the size limit with the body.
+    const bytes = Buffer.byteLength(messageBody, 'utf8') + attributeBytes;
     if (bytes > MAX_MESSAGE_BYTES) throw sqsErrors.invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
     const forbidden = forbiddenCharacter(messageBody);
     if (forbidden !== undefined) throw sqsErrors.invalidContents(forbidden);
-    if (body.MessageAttributes !== undefined || body.MessageSystemAttributes !== undefined) {
-      throw sqsErrors.unsupported('Message attributes are not emulated by the local cloud: send the body only.');
-    }
     if (queue.kind === 'dead-letter' || isFifo(queue)) {
       throw sqsErrors.unsupported(`The local cloud sends only to standard queues the local event bus consumes; ${queue.name} is not one.`);
     }
-    const messageId = queue.hosted.send(messageBody, senderIdOf(ctx), delay);
-    return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(messageBody).digest('hex') };
+    const messageId = queue.hosted.send(messageBody, senderIdOf(ctx), delay, attributes);
+    return {
+      MessageId: messageId,
+      MD5OfMessageBody: createHash('md5').update(messageBody).digest('hex'),
+      // SQS answers with this digest only for a message that has attributes.
+      ...(Object.keys(attributes).length === 0 ? {} : { MD5OfMessageAttributes: md5OfMessageAttributes(attributes) }),
+    };
   }
 
   function deleteMessage(queue: ServedQueue, body: JsonObject): unknown {

@@ -14,8 +14,11 @@ import {
   StartMessageMoveTaskCommand,
   DeleteMessageCommand,
   SendMessageCommand,
+  type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { sample } from '../../../events/samples';
+import type { SqsConsumer } from '../../../local/bus';
 import { createMember, type Member } from '../support/accounts';
 import { startControlPlaneFixture, type ControlPlaneFixture } from '../support/control-plane-fixture';
 import { sampleEvent } from '../support/events';
@@ -260,6 +263,138 @@ describe('the local cloud SQS API', () => {
       await expect(tooLarge).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('Message must be shorter than 1048576 bytes') as unknown });
       await expect(toFifo).rejects.toMatchObject({ name: 'UnsupportedOperation' });
       expect(fx.cp.bus.stats().queues['connection-acceptance'].timed).toBe(0);
+    });
+
+    describe('with message attributes', () => {
+      /**
+       * A String, a Number with a custom label and a Binary attribute, and the MD5OfMessageAttributes SQS gives them
+       * (the example of the aws-md5-of-message-attributes package; the digest is checked against the AWS SDK for
+       * Ruby's own vectors in test/unit/bus/sqs-shapes.test.ts).
+       */
+      const ATTRIBUTES: Record<string, MessageAttributeValue> = {
+        attribName1: { DataType: 'String', StringValue: 'attribValue 1' },
+        customNumberTypeAttrib: { DataType: 'Number.float', StringValue: '4563442423554324324264524243.32543234' },
+        binaryAttribute: { DataType: 'Binary', BinaryValue: Buffer.from('Hello binary world!') },
+      };
+      const ATTRIBUTES_MD5 = 'c932db14a896c663f83c260297d594ff';
+
+      /**
+       * Runs `act` with acceptance's consumer wrapped: every record it is handed is kept, and those `fail` picks are
+       * reported failed (the rest go to the real handler). The real consumer is back afterwards.
+       */
+      async function withRecordingConsumer(fail: (record: SQSRecord) => boolean, act: (records: SQSRecord[]) => Promise<void>): Promise<void> {
+        const { handler } = (await import('../../../functions/connection-acceptance')) as { handler: SqsConsumer };
+        const records: SQSRecord[] = [];
+        fx.cp.bus.setConsumer('connection-acceptance', async (event, context) => {
+          records.push(...event.Records);
+          const failed = event.Records.filter(fail).map((record) => ({ itemIdentifier: record.messageId }));
+          const others = event.Records.filter((record) => !fail(record));
+          if (others.length > 0) await handler({ Records: others }, context);
+          return { batchItemFailures: failed };
+        });
+        try {
+          await act(records);
+        } finally {
+          fx.cp.bus.setConsumer('connection-acceptance', handler);
+        }
+      }
+
+      it("hands them to the consumer in the shape of Lambda's SQS record, and answers with SQS's digest of them", async () => {
+        await withRecordingConsumer(
+          () => false,
+          async (records) => {
+            // Act: the SDK checks MD5OfMessageBody (not the attributes' digest: asserted below).
+            const sent = await sqs.send(new SendMessageCommand({ QueueUrl: await urlOf(ACCEPTANCE), MessageBody: notification, MessageAttributes: ATTRIBUTES }));
+            await fx.until('the message is delivered', () => records.some((record) => record.messageId === sent.MessageId));
+
+            // Assess
+            expect(sent.MD5OfMessageAttributes).toBe(ATTRIBUTES_MD5);
+            const record = records.find((r) => r.messageId === sent.MessageId);
+            expect(record?.messageAttributes).toEqual({
+              attribName1: { stringValue: 'attribValue 1', stringListValues: [], binaryListValues: [], dataType: 'String' },
+              customNumberTypeAttrib: { stringValue: '4563442423554324324264524243.32543234', stringListValues: [], binaryListValues: [], dataType: 'Number.float' },
+              binaryAttribute: { binaryValue: Buffer.from('Hello binary world!').toString('base64'), stringListValues: [], binaryListValues: [], dataType: 'Binary' },
+            });
+            expect(record?.md5OfMessageAttributes).toBe(ATTRIBUTES_MD5);
+          },
+        );
+      });
+
+      it('keeps them on a dead letter, and ReceiveMessage returns those MessageAttributeNames asks for', async () => {
+        const marker = 'attributed message that always fails';
+        await withRecordingConsumer(
+          (record) => record.body === marker,
+          async () => {
+            // Prepare
+            const sent = await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: await urlOf(ACCEPTANCE),
+                MessageBody: marker,
+                MessageAttributes: { ...ATTRIBUTES, 'trace.id': { DataType: 'String', StringValue: 'abc' }, 'trace.hop': { DataType: 'Number', StringValue: '2' } },
+              }),
+            );
+            await fx.until('the message is dead-lettered', () => fx.cp.bus.deadLetters('connection-acceptance').some((letter) => letter.messageId === sent.MessageId));
+            const QueueUrl = await urlOf(`${ACCEPTANCE}-dead-letters`);
+            const receive = async (MessageAttributeNames?: string[]) => {
+              const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, ...(MessageAttributeNames ? { MessageAttributeNames } : {}) }));
+              return Messages.find((message) => message.MessageId === sent.MessageId);
+            };
+
+            // Act
+            const all = await receive(['All']);
+            const traced = await receive(['trace.*']);
+            const one = await receive(['attribName1', 'absent']);
+            const none = await receive();
+
+            // Assess
+            expect(Object.keys(all?.MessageAttributes ?? {}).sort()).toEqual(['attribName1', 'binaryAttribute', 'customNumberTypeAttrib', 'trace.hop', 'trace.id']);
+            expect(all?.MessageAttributes?.binaryAttribute).toEqual({ DataType: 'Binary', BinaryValue: new Uint8Array(Buffer.from('Hello binary world!')) });
+            expect(traced?.MessageAttributes).toEqual({ 'trace.id': { DataType: 'String', StringValue: 'abc' }, 'trace.hop': { DataType: 'Number', StringValue: '2' } });
+            // The digest covers the attributes returned, as the SDKs that check it compute it.
+            expect(one).toMatchObject({ MessageAttributes: { attribName1: ATTRIBUTES.attribName1 }, MD5OfMessageAttributes: '19e27d4e946b072f3f58da80d94fd778' });
+            expect(none).not.toHaveProperty('MessageAttributes');
+            expect(none).not.toHaveProperty('MD5OfMessageAttributes');
+          },
+        );
+      });
+
+      it("refuses what SQS refuses, in SQS's words", async () => {
+        // Prepare
+        const url = await urlOf(ACCEPTANCE);
+        const sentBefore = fx.cp.bus.stats().queues['connection-acceptance'].sent;
+        const send = (MessageAttributes: Record<string, MessageAttributeValue>, MessageBody = notification) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody, MessageAttributes }));
+        const text = (StringValue: string): MessageAttributeValue => ({ DataType: 'String', StringValue });
+        const reserved = "You can't use message attribute names beginning with 'AWS.' or 'Amazon.'. These strings are reserved for internal use. Additionally, they cannot start or end with '.'.";
+
+        // Act
+        const eleven = send(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, text('v')])));
+        const refusedNames = ['AWS.trace', 'amazon.trace', 'Amazon.Trace', '.leading', 'trailing.', 'two..periods', 'has space', 'n'.repeat(257)].map((name) => send({ [name]: text('v') }));
+        const longestName = send({ ['n'.repeat(256)]: text('v') });
+        const notANumber = send({ count: { DataType: 'Number', StringValue: 'twelve' } });
+        const emptyString = send({ note: text('') });
+        const unknownType = send({ note: { DataType: 'Text', StringValue: 'v' } });
+        const listValues = send({ note: { DataType: 'String', StringListValues: ['a'] } });
+        const systemAttributes = sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: notification, MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1-5759e988-bd862e3fe1be46a994272793' } } }));
+        // The body fits alone; with the attribute's name, type and value it is one byte over.
+        const tooLarge = send({ n: text('v') }, 'x'.repeat(1_048_576 - 'n'.length - 'String'.length));
+
+        // Assess
+        await expect(eleven).rejects.toMatchObject({ name: 'InvalidParameterValue', message: 'Number of message attributes [11] exceeds the allowed maximum [10].', $metadata: { httpStatusCode: 400 } });
+        const [awsPrefix, amazonPrefix, casedPrefix, leading, trailing, periods, space, tooLong] = refusedNames;
+        for (const refused of [awsPrefix, amazonPrefix, casedPrefix, leading, trailing]) await expect(refused).rejects.toMatchObject({ name: 'InvalidParameterValue', message: reserved });
+        await expect(periods).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining("successive '.'") as unknown });
+        await expect(space).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('name can only contain') as unknown });
+        await expect(tooLong).rejects.toMatchObject({ name: 'InvalidParameterValue', message: 'Message (user) attribute names must be shorter than 256 Bytes' });
+        await expect(longestName).resolves.toMatchObject({ MessageId: expect.any(String) as unknown });
+        await expect(notANumber).rejects.toMatchObject({ name: 'InvalidParameterValue', message: "Can't cast the value of message (user) attribute 'count' to a number." });
+        await expect(emptyString).rejects.toMatchObject({ name: 'InvalidParameterValue', message: "Message (user) attribute 'note' must contain a non-empty value of type 'String'." });
+        await expect(unknownType).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('supported type prefixes: Binary, Number, String') as unknown });
+        await expect(listValues).rejects.toMatchObject({ name: 'UnsupportedOperation', message: 'Message attribute list values in SendMessage operation are not supported.' });
+        await expect(systemAttributes).rejects.toMatchObject({ name: 'UnsupportedOperation' });
+        await expect(tooLarge).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('Message must be shorter than 1048576 bytes') as unknown });
+        // Only the longest valid name was sent.
+        expect(fx.cp.bus.stats().queues['connection-acceptance'].sent - sentBefore).toBe(1);
+      });
     });
   });
 });
