@@ -70,6 +70,13 @@ export interface LocalEventBusOptions {
   timeScale?: number;
   /** Replaces timeScale entirely (e.g. a manual clock). */
   timers?: Timers;
+  /**
+   * Epoch ms of the clock the bus stamps time with: queue records' SentTimestamp and ApproximateFirstReceiveTimestamp,
+   * Lambda contexts' deadlines, dead letters, the SNS envelope's Timestamp and the schedule's event time. The runner
+   * passes the local cloud's emulated clock, so these compare with the timestamps the cloud stamps (a connection's
+   * CreationTimestamp) under any time scale. @default Date.now
+   */
+  now?: () => number;
   /** Seeded source: batches are drawn in random order, as a standard queue may deliver. */
   random?: () => number;
   /**
@@ -125,6 +132,7 @@ export class LocalEventBus implements LocalCloudSinks {
   private readonly ruleDelivery: RuleDeliveryAuthority | undefined;
   private readonly schedule: ScheduleDefinition;
   private readonly timers: Timers;
+  private readonly now: () => number;
   private readonly rules: Record<BusRole, CompiledRoute[]>;
   private readonly queues: Record<QueueName, LocalQueue>;
   /** A grouped queue's intake, which its rules deliver to and its pipe reads (events/routes.ts, `messageGroups`). */
@@ -153,6 +161,7 @@ export class LocalEventBus implements LocalCloudSinks {
     this.isSpokeAccount = options.isSpokeAccount ?? ((accountId) => accountId !== this.managementAccountId);
     this.schedule = options.schedule ?? RECONCILER_SCHEDULE;
     this.timers = options.timers ?? scaledTimers(options.timeScale ?? 1);
+    this.now = options.now ?? Date.now;
     this.ruleDelivery = options.ruleDelivery;
 
     const routes =
@@ -170,6 +179,7 @@ export class LocalEventBus implements LocalCloudSinks {
 
     const runtime = {
       timers: this.timers,
+      now: this.now,
       ...(options.random ? { random: options.random } : {}),
       onChange: () => this.checkIdle(),
       onActivity: (activity: QueueActivity) => this.emit(activity),
@@ -218,7 +228,7 @@ export class LocalEventBus implements LocalCloudSinks {
     if (queues.length === 0) this.counters.notifications.unrouted++;
     this.emit({ type: 'notification', topicArn, queues });
     for (const queue of queues) {
-      this.queues[queue].send(snsEnvelopeBody(topicArn, message, new Date()), SENDER_IDS.sns);
+      this.queues[queue].send(snsEnvelopeBody(topicArn, message, new Date(this.now())), SENDER_IDS.sns);
     }
   }
 
@@ -258,7 +268,7 @@ export class LocalEventBus implements LocalCloudSinks {
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
       account: this.hubAccountId,
-      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       region: this.hubRegion,
       resources: [`arn:aws:events:${this.hubRegion}:${this.hubAccountId}:rule/${this.schedule.id}`],
       detail: {},
@@ -403,12 +413,15 @@ export class LocalEventBus implements LocalCloudSinks {
 
   /** A fresh invocation context for the reconciler, which runs in the hub account and region. */
   private hubFunctionContext(target: ScheduledTarget) {
-    return createLambdaContext({
-      functionName: target.functionName,
-      accountId: this.hubAccountId,
-      region: this.hubRegion,
-      timeoutSeconds: target.timeoutSeconds,
-    });
+    return createLambdaContext(
+      {
+        functionName: target.functionName,
+        accountId: this.hubAccountId,
+        region: this.hubRegion,
+        timeoutSeconds: target.timeoutSeconds,
+      },
+      this.now,
+    );
   }
 
   private async invokeScheduled(payload: unknown, trigger: 'schedule' | 'manual'): Promise<unknown> {

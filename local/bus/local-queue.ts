@@ -95,6 +95,12 @@ export type QueueActivity =
 
 export interface QueueRuntime {
   timers: Timers;
+  /**
+   * Epoch ms on the clock the queue stamps time with (SentTimestamp, ApproximateFirstReceiveTimestamp, the Lambda
+   * context's deadline, deadLetteredAt): the emulated clock, so they compare with the local cloud's timestamps.
+   * @default Date.now
+   */
+  now?: () => number;
   /** When set, batches are drawn in random order, so nothing can depend on FIFO delivery. */
   random?: () => number;
   /** Called after every state change (the bus uses it to resolve idle()). */
@@ -185,7 +191,7 @@ export class LocalQueue {
     }
     const sequenced = fifo === undefined ? {} : { fifo: { ...fifo, sequenceNumber: this.nextSequenceNumber++ } };
     const withAttributes = attributes === undefined || Object.keys(attributes).length === 0 ? {} : { messageAttributes: { ...attributes } };
-    const message: TrackedMessage = { messageId, body, senderId, sentTimestamp: Date.now(), receiveCount: 0, errors: [], ...sequenced, ...withAttributes };
+    const message: TrackedMessage = { messageId, body, senderId, sentTimestamp: this.now(), receiveCount: 0, errors: [], ...sequenced, ...withAttributes };
     if (delaySeconds > 0) {
       const cancel = this.runtime.timers.after(delaySeconds, () => {
         this.pendingTimers.delete(cancel);
@@ -270,6 +276,10 @@ export class LocalQueue {
   }
 
   private readonly deduplicationTimers = new Set<() => void>();
+
+  private now(): number {
+    return (this.runtime.now ?? Date.now)();
+  }
 
   private rememberDeduplicationId(id: string): void {
     this.recentDeduplicationIds.add(id);
@@ -366,7 +376,7 @@ export class LocalQueue {
   }
 
   private async invoke(batch: TrackedMessage[], consumer: SqsConsumer): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     for (const message of batch) {
       message.receiveCount++;
       message.firstReceiveTimestamp ??= now;
@@ -381,13 +391,16 @@ export class LocalQueue {
       receiveCounts: batch.map((m) => m.receiveCount),
     });
     const event: SQSEvent = { Records: batch.map((message) => toSqsRecord(message, this.address)) };
-    const context = createLambdaContext({
-      functionName: this.functionName,
-      accountId: this.address.accountId,
-      region: this.address.region,
-      timeoutSeconds: this.settings.functionTimeoutSeconds,
-      memoryMb: this.memoryMb,
-    });
+    const context = createLambdaContext(
+      {
+        functionName: this.functionName,
+        accountId: this.address.accountId,
+        region: this.address.region,
+        timeoutSeconds: this.settings.functionTimeoutSeconds,
+        memoryMb: this.memoryMb,
+      },
+      () => this.now(),
+    );
     let failures: Map<string, string>;
     try {
       failures = failuresOf(await consumer(event, context), batch);
@@ -421,7 +434,7 @@ export class LocalQueue {
         receiveCount: message.receiveCount,
         reason,
         errors: [...message.errors],
-        deadLetteredAt: new Date().toISOString(),
+        deadLetteredAt: new Date(this.now()).toISOString(),
         ...(message.messageAttributes === undefined ? {} : { messageAttributes: message.messageAttributes }),
         ...(message.fifo === undefined
           ? {}

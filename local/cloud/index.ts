@@ -117,7 +117,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const lambda = createLambdaService(world);
   const events = createEventsService(world, organizationView);
   const sqs = createSqsService(world);
-  const logs = createLogsService();
+  const logs = createLogsService(clock);
   // `bucket.localhost:4566` is how the SDK addresses a bucket at http://localhost:4566 (virtual-hosted style);
   // an IP endpoint gets path style, so an IP is never a suffix.
   const s3 = createS3Service(world, { virtualHostSuffixes: [...new Set([settings.host, 'localhost'])].filter((h) => isIP(h) === 0) });

@@ -32,7 +32,7 @@ export { functionLogGroup };
 
 export interface LocalControlPlaneOptions {
   cloud?: LocalCloudOptions;
-  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns' | 'ruleDelivery'>;
+  bus?: Omit<LocalEventBusOptions, 'managementAccountId' | 'hubAccountId' | 'hubRegion' | 'connectionNotificationTopicArns' | 'ruleDelivery' | 'now'>;
   /** Extra control plane settings (IN_SCOPE_OU_IDS, EXCLUDED_ACCOUNT_IDS, PROXY_TAG_KEY, ...). */
   settings?: Record<string, string>;
   /** Run the reconciler on its schedule (off by default: tests and the demo invoke it explicitly). */
@@ -110,6 +110,9 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions =
       connectionNotificationTopicArns: [hub.notificationTopicArn],
       // Forwards to the hub bus are judged by its policy, as EventBridge judges them.
       ruleDelivery: cloud.ruleDelivery,
+      // The bus stamps records, envelopes and contexts on the cloud's emulated clock, as the cloud stamps its own
+      // timestamps: a record's SentTimestamp then compares with a connection's CreationTimestamp at any time scale.
+      now: () => cloud.world.clock.now(),
     });
     cloud.setSinks(bus);
     const stopCopyingLogs = copyHandlerLogsTo(cloud);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../framework';
-import type { CallContext, ServiceModule } from '../framework';
+import type { CallContext, Clock, ServiceModule } from '../framework';
 import { awsJsonError, awsJsonResponse, jsonBody, optionalNumber, optionalString, optionalStringList, targetAction } from '../core/json-protocol';
 import { compileFilterPattern, InvalidFilterPattern } from './filter-pattern';
 
@@ -28,7 +28,7 @@ const EVENTS_KEPT_PER_GROUP = 20_000;
 /** FilterLogEvents' default and maximum `limit`. */
 const PAGE_LIMIT = 10_000;
 
-export function createLogsService(): LogsServiceModule {
+export function createLogsService(clock: Clock): LogsServiceModule {
   const groups = new Map<string, LogEvent[]>();
   const key = (accountId: string, region: string, name: string) => `${accountId}|${region}|${name}`;
 
@@ -78,8 +78,9 @@ export function createLogsService(): LogsServiceModule {
       const groupKey = key(where.accountId, where.region, where.logGroupName);
       const events = groups.get(groupKey) ?? [];
       groups.set(groupKey, events);
-      // Real time, as the handlers' own `timestamp` fields and SQS's SentTimestamp are: a reader compares them.
-      const now = Date.now();
+      // Emulated time, as SQS's SentTimestamp (the local bus stamps it on this clock): `egress dead-letters` reads the
+      // handlers' reasons from a dead letter's SentTimestamp on.
+      const now = clock.now();
       events.push({ logStreamName: where.logStreamName, timestamp: now, ingestionTime: now, message, eventId: randomUUID() });
       if (events.length > EVENTS_KEPT_PER_GROUP) events.splice(0, events.length - EVENTS_KEPT_PER_GROUP);
     },

@@ -220,6 +220,27 @@ describe('the local cloud SQS API', () => {
     const ACCEPTANCE = 'EgressProxy-connection-acceptance';
     const notification = JSON.stringify(sample('sns/connection-notification'));
 
+    /**
+     * Runs `act` with acceptance's consumer wrapped: every record it is handed is kept, and those `fail` picks are
+     * reported failed (the rest go to the real handler). The real consumer is back afterwards.
+     */
+    async function withRecordingConsumer(fail: (record: SQSRecord) => boolean, act: (records: SQSRecord[]) => Promise<void>): Promise<void> {
+      const { handler } = (await import('../../../functions/connection-acceptance')) as { handler: SqsConsumer };
+      const records: SQSRecord[] = [];
+      fx.cp.bus.setConsumer('connection-acceptance', async (event, context) => {
+        records.push(...event.Records);
+        const failed = event.Records.filter(fail).map((record) => ({ itemIdentifier: record.messageId }));
+        const others = event.Records.filter((record) => !fail(record));
+        if (others.length > 0) await handler({ Records: others }, context);
+        return { batchItemFailures: failed };
+      });
+      try {
+        await act(records);
+      } finally {
+        fx.cp.bus.setConsumer('connection-acceptance', handler);
+      }
+    }
+
     it('holds a message with DelaySeconds back from the consumer until its timer runs out (emulated seconds)', async () => {
       // Prepare
       const url = await urlOf(ACCEPTANCE);
@@ -236,6 +257,26 @@ describe('the local cloud SQS API', () => {
       expect(attributes.Attributes).toEqual({ ApproximateNumberOfMessagesDelayed: '1' });
       await fx.until('the delayed message is delivered', () => fx.cp.bus.stats().queues['connection-acceptance'].delivered > delivered);
       expect(fx.cp.bus.stats().queues['connection-acceptance'].timed).toBe(0);
+    });
+
+    it("stamps SentTimestamp on the cloud's emulated clock, which runs ahead of the wall clock", async () => {
+      await withRecordingConsumer(
+        () => false,
+        async (records) => {
+          // Prepare: at time scale 50 the emulated clock gains 49 ms on the wall clock each wall ms since the start.
+          const emulatedBefore = fx.cp.cloud.world.clock.now();
+
+          // Act
+          const sent = await sqs.send(new SendMessageCommand({ QueueUrl: await urlOf(ACCEPTANCE), MessageBody: notification }));
+          await fx.until('the message is delivered', () => records.some((record) => record.messageId === sent.MessageId));
+
+          // Assess: comparable with the cloud's timestamps (a connection's CreationTimestamp); a wall-clock stamp would
+          // fall far behind the emulated reading taken before the send.
+          const attributes = records.find((record) => record.messageId === sent.MessageId)?.attributes;
+          expect(Number(attributes?.SentTimestamp)).toBeGreaterThanOrEqual(emulatedBefore);
+          expect(Number(attributes?.ApproximateFirstReceiveTimestamp)).toBeGreaterThanOrEqual(Number(attributes?.SentTimestamp));
+        },
+      );
     });
 
     it("refuses what SQS refuses, in SQS's words", async () => {
@@ -277,27 +318,6 @@ describe('the local cloud SQS API', () => {
         binaryAttribute: { DataType: 'Binary', BinaryValue: Buffer.from('Hello binary world!') },
       };
       const ATTRIBUTES_MD5 = 'c932db14a896c663f83c260297d594ff';
-
-      /**
-       * Runs `act` with acceptance's consumer wrapped: every record it is handed is kept, and those `fail` picks are
-       * reported failed (the rest go to the real handler). The real consumer is back afterwards.
-       */
-      async function withRecordingConsumer(fail: (record: SQSRecord) => boolean, act: (records: SQSRecord[]) => Promise<void>): Promise<void> {
-        const { handler } = (await import('../../../functions/connection-acceptance')) as { handler: SqsConsumer };
-        const records: SQSRecord[] = [];
-        fx.cp.bus.setConsumer('connection-acceptance', async (event, context) => {
-          records.push(...event.Records);
-          const failed = event.Records.filter(fail).map((record) => ({ itemIdentifier: record.messageId }));
-          const others = event.Records.filter((record) => !fail(record));
-          if (others.length > 0) await handler({ Records: others }, context);
-          return { batchItemFailures: failed };
-        });
-        try {
-          await act(records);
-        } finally {
-          fx.cp.bus.setConsumer('connection-acceptance', handler);
-        }
-      }
 
       it("hands them to the consumer in the shape of Lambda's SQS record, and answers with SQS's digest of them", async () => {
         await withRecordingConsumer(
