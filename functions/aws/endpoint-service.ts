@@ -68,7 +68,7 @@ export async function listConnections(
         endpointId: c.VpcEndpointId,
         ownerAccountId: c.VpcEndpointOwner,
         state: normalizeEndpointState(c.VpcEndpointState),
-        // Acceptance ages a notified connection by it (core/deferral.ts); nothing else reads it.
+        // Acceptance times a notification against it (core/deferral.ts); nothing else reads it.
         ...(c.CreationTimestamp === undefined ? {} : { createdAt: c.CreationTimestamp.getTime() }),
       });
     }

@@ -21,12 +21,10 @@ export interface ConnectionsResult {
 
 /** What `convergePendingConnections` may leave for later (core/deferral.ts), and from whose point of view. */
 export interface DeferCriteria {
-  /** Endpoint ids named by untrusted Connect notifications: only their connections can wait. */
-  readonly notified: ReadonlySet<string>;
+  /** Per endpoint id named by an original Connect notification: when it entered the queue (SQS's SentTimestamp). */
+  readonly notified: ReadonlyMap<string, number>;
   /** Endpoint ids carried by trusted hand-offs in the same batch. */
   readonly trusted: ReadonlySet<string>;
-  /** Epoch ms on the clock that stamps CreationTimestamp (shared/wall-clock.ts). */
-  readonly now: number;
 }
 
 /** Spoke reads in flight while deciding (each is an AssumeRole plus two describes in one account). */
@@ -47,8 +45,8 @@ export async function convergePendingConnections(
     /** VPCs and tags already known (see `decideConnections`). */
     knownVpcs?: ReadonlyMap<string, EndpointVpc>;
     /**
-     * Leave these connections undecided when they are young (core/deferral.ts): judged on the same read of the
-     * pending connections (its CreationTimestamp), so deferring costs no call of its own.
+     * Leave these connections undecided when their notification came soon after their creation (core/deferral.ts):
+     * judged on the same read of the pending connections (its CreationTimestamp), so deferring costs no call of its own.
      */
     defer?: DeferCriteria;
   },

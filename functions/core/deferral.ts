@@ -21,42 +21,52 @@ export interface Deferral {
   readonly endpointId: string;
   /** The connection's owner (the audit record's account). */
   readonly ownerAccountId: string;
-  /** Seconds the copy of the notification waits in the queue: until the connection is DEFER_SECONDS old. */
+  /** Seconds the copy of the notification waits before it is visible again in the queue. */
   readonly delaySeconds: number;
-  readonly ageSeconds: number;
+  /** Seconds from the connection's creation to the notification entering the queue (negative: clocks apart). */
+  readonly lagSeconds: number;
 }
 
 /**
  * Which of the connections named by untrusted notifications to decide later instead of now: those still awaiting
- * acceptance, not carried by a trusted hand-off in the same batch, and younger than `deferSeconds` by their
- * creation time. Everything else is decided now: a trusted hand-off costs nothing to decide, a connection no longer
- * pending has nothing to decide, and a connection without a creation time (or one stamped in the future, a clock
- * that disagrees with ours) cannot be aged, so waiting could not be bounded.
+ * acceptance, not carried by a trusted hand-off in the same batch, whose notification entered the queue less than
+ * `deferSeconds` after the connection was created. The copy waits the rest of the period.
  *
- * At most one deferral per notification: the copy comes back after `deferSeconds - age` seconds, when the same
- * connection's age (read again then) is at least `deferSeconds`, so the copy is decided. No counter is needed.
+ * The period is counted in queue time, not in the connection's age. The notification and its hand-off go through the
+ * same queue, the hand-off at most `deferSeconds` behind; when the queue has a backlog (a rollout creates endpoints
+ * faster than the hub's Accept rate takes them: the 10,000-account case), both wait in it, and a notification
+ * received after a long wait is old without its hand-off having been received. Deciding it by its age would then
+ * read Organizations for every such owner, the reads the hand-off exists to spare. A copy goes to the back of the
+ * queue, so it waits out the backlog again besides its delay: its hand-off, sent at most `deferSeconds` after the
+ * notification, is ahead of it.
+ *
+ * `notified` holds only original notifications: a returned copy is decided when it comes back (the handler tells the
+ * copies by their message attribute), so a notification is deferred at most once. Everything else is decided now: a
+ * trusted hand-off costs nothing to decide, a connection no longer pending has nothing to decide, a connection without
+ * a creation time or a notification without a queue stamp cannot be timed, and a notification queued
+ * `deferSeconds` or more after the creation (EC2 late, a redrive) would wait for a hand-off long since sent. A
+ * notification stamped before the creation (the two clocks a little apart) waits the whole period, never more.
  */
 export function connectionsToDefer(
   connections: readonly ConnectionFacts[],
   criteria: {
-    /** Endpoint ids named by untrusted Connect notifications in the batch (the only records that can be deferred). */
-    readonly notified: ReadonlySet<string>;
+    /** Per endpoint id named by an original (never deferred) Connect notification: when it entered the queue, epoch ms. */
+    readonly notified: ReadonlyMap<string, number>;
     /** Endpoint ids carried by trusted hand-offs in the batch. */
     readonly trusted: ReadonlySet<string>;
-    /** Epoch ms, on the clock the creation times come from. */
-    readonly now: number;
     readonly deferSeconds?: number;
   },
 ): Deferral[] {
   const deferSeconds = criteria.deferSeconds ?? DEFER_SECONDS;
   if (!(deferSeconds > 0 && deferSeconds <= MAX_DELAY_SECONDS)) throw new Error(`deferSeconds must be in (0, ${MAX_DELAY_SECONDS}], got ${deferSeconds}`);
   return connections.flatMap((c): Deferral[] => {
-    if (!criteria.notified.has(c.endpointId) || criteria.trusted.has(c.endpointId)) return [];
-    // Stryker disable next-line ConditionalExpression: without a creation time the age below is NaN, which its check refuses as well; said here for the reader.
+    const queuedAt = criteria.notified.get(c.endpointId);
+    if (queuedAt === undefined || criteria.trusted.has(c.endpointId)) return [];
+    // Stryker disable next-line ConditionalExpression: without a creation time the lag below is NaN, which its check refuses as well; said here for the reader.
     if (c.state !== 'pendingAcceptance' || c.createdAt === undefined) return [];
-    const ageSeconds = (criteria.now - c.createdAt) / 1000;
-    if (!(ageSeconds >= 0 && ageSeconds < deferSeconds)) return [];
-    // Rounded up: the copy must not come back before the connection is deferSeconds old, or it could be deferred again.
-    return [{ endpointId: c.endpointId, ownerAccountId: c.ownerAccountId, delaySeconds: Math.ceil(deferSeconds - ageSeconds), ageSeconds }];
+    const lagSeconds = (queuedAt - c.createdAt) / 1000;
+    if (!(lagSeconds < deferSeconds)) return [];
+    // Rounded up: the copy must not come back before its hand-off has had the whole period.
+    return [{ endpointId: c.endpointId, ownerAccountId: c.ownerAccountId, delaySeconds: Math.min(deferSeconds, Math.ceil(deferSeconds - lagSeconds)), lagSeconds }];
   });
 }

@@ -1,9 +1,9 @@
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ConnectionsScope, EndpointScope } from '../../events/schemas/scope';
 import { parseConnectionAcceptanceMessage } from '../../events/schemas/queue-messages';
 import type { ScopeDecision } from '../core/scope';
 import type { Deferral } from '../core/deferral';
-import { sendDelayed, type AcceptanceQueue } from '../aws/acceptance-queue';
+import { isDeferredCopy, sendDelayed, type AcceptanceQueue } from '../aws/acceptance-queue';
 import { convergePendingConnections, type EndpointVpc } from '../converge/connections';
 import { mapSettled, toError } from '../converge/bounded';
 import { accountScopeCache } from '../converge/vpc';
@@ -12,7 +12,6 @@ import { withLambdaContext } from '../shared/middleware';
 import { ownAccountId } from '../shared/own-account';
 import type { Runtime } from '../shared/runtime';
 import { processBatch, type ParsedRecord, type RecordFailures } from '../shared/sqs-batch';
-import { wallClock } from '../shared/wall-clock';
 
 /**
  * Connection notifications (SNS -> SQS) and the hand-offs of the functions that create endpoints (EventBridge ->
@@ -34,14 +33,16 @@ import { wallClock } from '../shared/wall-clock';
  * only after the rest of its account's VPCs, so in a rollout the notification often lands in an earlier batch than
  * its hand-off, and deciding it then costs exactly the reads the hand-off exists to spare (measured: 268
  * DescribeAccount for 200 accounts, the critical path of the fan-out). So a notification naming an endpoint whose
- * connection is still pendingAcceptance, younger than DEFER_SECONDS (core/deferral.ts) by its CreationTimestamp
- * (from the describe this pass makes anyway) and carried by no trusted hand-off in the batch, is not decided: a copy
- * of its body goes back to this queue with SQS's per-message DelaySeconds, timed to return once the connection is
- * DEFER_SECONDS old, and the original counts as handled. By then the hand-off has usually accepted it (the copy
- * costs one describe); otherwise the copy is old enough to be decided as before, so a notification is deferred at
- * most once, by its age alone. An endpoint created outside the control plane is accepted up to DEFER_SECONDS later
- * than without deferral. Nothing is lost: a copy SQS does not take fails the original record, which SQS delivers
- * again. Without ACCEPTANCE_QUEUE_URL nothing is deferred.
+ * connection is still pendingAcceptance, that entered the queue less than DEFER_SECONDS (core/deferral.ts) after the
+ * connection's CreationTimestamp (from the describe this pass makes anyway; the queue stamp is SQS's SentTimestamp)
+ * and is carried by no trusted hand-off in the batch, is not decided: a copy of its body goes back to this queue with
+ * SQS's per-message DelaySeconds for the rest of that period, marked as a copy (a message attribute), and the
+ * original counts as handled. Queue time, not the connection's age: in a backlog the notification and its hand-off
+ * wait alike, so an old notification says nothing about its hand-off (10,000 accounts: ~50,000 messages queued).
+ * By the time the copy is received, the hand-off has usually accepted it (the copy costs one describe); otherwise the
+ * copy is decided as before, never deferred again. An endpoint created outside the control plane is accepted about
+ * DEFER_SECONDS later than without deferral. Nothing is lost: a copy SQS does not take fails the original record,
+ * which SQS delivers again. Without ACCEPTANCE_QUEUE_URL nothing is deferred.
  */
 export function connectionAcceptanceHandler(runtime: Runtime) {
   return withLambdaContext(async (event: SQSEvent, context) =>
@@ -61,7 +62,6 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
         const named = records.map(({ scope }) => (trustedScopes.has(scope) || scope.kind === 'connections' ? scope.vpcEndpointId : undefined));
         const onlyNamed = named.every((id) => id !== undefined);
         const correlationId = [...new Set(records.map((r) => r.scope.eventId))].join(',').slice(0, 512);
-        const notified = new Set(records.flatMap(({ scope }) => (scope.kind === 'connections' && scope.vpcEndpointId !== undefined ? [scope.vpcEndpointId] : [])));
         const { errors, deferred } = await convergePendingConnections(runtime, scopeOf, {
           dryRun: false,
           correlationId,
@@ -69,7 +69,7 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
           ...(onlyNamed ? { endpointIds: [...new Set(named)] } : {}),
           ...(runtime.acceptanceQueue === undefined
             ? {}
-            : { defer: { notified, trusted: new Set(trusted.map((t) => t.vpcEndpointId)), now: wallClock.now() } }),
+            : { defer: { notified: notificationsQueuedAt(records, event.Records), trusted: new Set(trusted.map((t) => t.vpcEndpointId)) } }),
         });
         if (runtime.acceptanceQueue !== undefined) {
           const bodies = new Map(event.Records.map((r) => [r.messageId, r.body]));
@@ -86,6 +86,23 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
       },
     ),
   );
+}
+
+/**
+ * Per endpoint named by an original Connect notification in the batch (not a returned copy): when the earliest such
+ * notification entered the queue. A record without a usable SentTimestamp is left out, so it is decided now.
+ */
+function notificationsQueuedAt(records: readonly ParsedRecord<EndpointScope | ConnectionsScope>[], raw: readonly SQSRecord[]): Map<string, number> {
+  const rawById = new Map(raw.map((r) => [r.messageId, r]));
+  const queuedAt = new Map<string, number>();
+  for (const { messageId, scope } of records) {
+    const record = rawById.get(messageId);
+    if (scope.kind !== 'connections' || scope.vpcEndpointId === undefined || record === undefined || isDeferredCopy(record)) continue;
+    const sentAt = Number(record.attributes.SentTimestamp);
+    if (!Number.isFinite(sentAt)) continue;
+    queuedAt.set(scope.vpcEndpointId, Math.min(sentAt, queuedAt.get(scope.vpcEndpointId) ?? sentAt));
+  }
+  return queuedAt;
 }
 
 /** Delayed copies sent at once (SQS takes thousands of SendMessage calls per second per queue). */
@@ -110,7 +127,7 @@ async function deferNotifications(
     if (scope.kind === 'connections' && scope.vpcEndpointId !== undefined && !notificationOf.has(scope.vpcEndpointId)) notificationOf.set(scope.vpcEndpointId, record);
   }
   // A batch of 1,000 messages can defer hundreds: a few sends in flight rather than one round trip after another.
-  await mapSettled(deferred, DEFERRED_SENDS_IN_FLIGHT, async ({ endpointId, ownerAccountId, delaySeconds, ageSeconds }) => {
+  await mapSettled(deferred, DEFERRED_SENDS_IN_FLIGHT, async ({ endpointId, ownerAccountId, delaySeconds, lagSeconds }) => {
     const record = notificationOf.get(endpointId);
     const body = record === undefined ? undefined : bodies.get(record.messageId);
     if (record === undefined || body === undefined) {
@@ -118,9 +135,9 @@ async function deferNotifications(
       return;
     }
     const auditScope = { accountId: ownerAccountId, endpointId };
-    const why = `Connect notification for a connection ${ageSeconds.toFixed(1)} s old with no trusted hand-off in the batch`;
+    const why = `Connect notification queued ${lagSeconds.toFixed(1)} s after the connection's creation, with no trusted hand-off in the batch`;
     try {
-      const copyId = await sendDelayed(queue, body, delaySeconds);
+      const copyId = await sendDelayed(queue, body, delaySeconds, record.messageId);
       audit({
         action: 'connection.defer',
         scope: auditScope,

@@ -14,7 +14,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { sample } from '../../../events/samples';
 import { DEFER_SECONDS } from '../../../functions/core/deferral';
 import { connectionAcceptanceHandler } from '../../../functions/handlers/connection-acceptance';
-import { wallClock } from '../../../functions/shared/wall-clock';
 import { awsError, HUB_SERVICE_ID, lambdaContext, sqsEvent, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
@@ -236,30 +235,39 @@ describe('connection acceptance handler', () => {
     });
   });
 
-  describe('a young Connect notification without its hand-off', () => {
+  describe('a Connect notification queued soon after its connection was created, without its hand-off', () => {
     const QUEUE_URL = 'https://sqs.eu-west-2.amazonaws.com/222222222222/EgressProxy-connection-acceptance';
-    const NOW = Date.parse('2026-11-30T12:00:00Z');
-    const notification = () => sqsEvent([sample('sns/connection-notification')]);
-    const connectionAged = (ageSeconds: number) =>
-      ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
-        VpcEndpointConnections: [{ VpcEndpointId: TAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending, CreationTimestamp: new Date(NOW - ageSeconds * 1000) }],
-      });
+    const CREATED = Date.parse('2026-11-30T12:00:00Z');
+    /** The notification as SQS delivers it: stamped `queuedAfterSeconds` after the creation; a returned copy is marked. */
+    const notification = (queuedAfterSeconds = 4, copy = false) => {
+      const event = sqsEvent([sample('sns/connection-notification')]);
+      for (const record of event.Records) {
+        record.attributes.SentTimestamp = String(CREATED + queuedAfterSeconds * 1000);
+        if (copy) record.messageAttributes = { DeferredFrom: { stringValue: 'original-1', stringListValues: [], binaryListValues: [], dataType: 'String' } };
+      }
+      return event;
+    };
 
     beforeEach(() => {
-      jest.spyOn(wallClock, 'now').mockReturnValue(NOW);
+      ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
+        VpcEndpointConnections: [{ VpcEndpointId: TAGGED_ENDPOINT, VpcEndpointOwner: SPOKE, VpcEndpointState: pending, CreationTimestamp: new Date(CREATED) }],
+      });
       sqsMock.on(SendMessageCommand).resolves({ MessageId: 'copy-1', MD5OfMessageBody: 'unchecked by the mock' });
     });
-    afterEach(() => jest.restoreAllMocks());
 
-    it('goes back to its queue, delayed until the connection is DEFER_SECONDS old, and reads nothing else', async () => {
-      connectionAged(4);
-      const event = notification();
+    it('goes back to its queue as a marked copy for the rest of DEFER_SECONDS, and reads nothing else', async () => {
+      const event = notification(4);
 
       const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(event, lambdaContext);
 
       expect(response.batchItemFailures).toEqual([]);
       expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
-      expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, { QueueUrl: QUEUE_URL, MessageBody: event.Records[0]?.body, DelaySeconds: DEFER_SECONDS - 4 });
+      expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, {
+        QueueUrl: QUEUE_URL,
+        MessageBody: event.Records[0]?.body,
+        DelaySeconds: DEFER_SECONDS - 4,
+        MessageAttributes: { DeferredFrom: { DataType: 'String', StringValue: event.Records[0]?.messageId } },
+      });
       expect(ec2Mock).toHaveReceivedCommandTimes(DescribeVpcEndpointConnectionsCommand, 1);
       expect(orgMock).not.toHaveReceivedCommand(DescribeAccountCommand);
       expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
@@ -267,7 +275,6 @@ describe('connection acceptance handler', () => {
     });
 
     it('fails the record when SQS does not take the copy, so the notification is delivered again', async () => {
-      connectionAged(4);
       sqsMock.on(SendMessageCommand).rejects(awsError('InternalError'));
 
       const handler = connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }));
@@ -276,10 +283,8 @@ describe('connection acceptance handler', () => {
       expect(orgMock).not.toHaveReceivedCommand(DescribeAccountCommand);
     });
 
-    it('is decided at once when it is DEFER_SECONDS old (the copy coming back)', async () => {
-      connectionAged(DEFER_SECONDS);
-
-      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(), lambdaContext);
+    it('is decided at once when it is the copy coming back, never deferred twice', async () => {
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(4, true), lambdaContext);
 
       expect(response.batchItemFailures).toEqual([]);
       expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
@@ -287,8 +292,15 @@ describe('connection acceptance handler', () => {
       expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
     });
 
+    it('is decided at once when it was queued DEFER_SECONDS after the creation (its hand-off would be ahead of it)', async () => {
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(DEFER_SECONDS), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+    });
+
     it('is decided at once when a trusted hand-off in the batch carries the endpoint', async () => {
-      connectionAged(1);
       const event = sample('control-plane/endpoint-created') as { detail: Record<string, unknown> };
       // From the function's own account (lambdaContext's ARN), with what the creating step read.
       const handOff = { ...event, account: '222222222222', detail: { ...event.detail, decided: { ownerInScope: true, vpcTagged: true } } };
@@ -301,7 +313,6 @@ describe('connection acceptance handler', () => {
     });
 
     it('is decided at once without ACCEPTANCE_QUEUE_URL', async () => {
-      connectionAged(1);
 
       await connectionAcceptanceHandler(testRuntime())(notification(), lambdaContext);
 
