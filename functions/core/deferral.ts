@@ -36,14 +36,16 @@ export interface Deferral {
  * same queue, the hand-off at most `deferSeconds` behind; when the queue has a backlog (a rollout creates endpoints
  * faster than the hub's Accept rate takes them: the 10,000-account case), both wait in it, and a notification
  * received after a long wait is old without its hand-off having been received. Deciding it by its age would then
- * read Organizations for every such owner, the reads the hand-off exists to spare. A copy goes to the back of the
- * queue, so it waits out the backlog again besides its delay: its hand-off, sent at most `deferSeconds` after the
- * notification, is ahead of it.
+ * read Organizations for every such owner, the reads the hand-off exists to spare. A copy joins the back of the
+ * queue (a standard queue keeps order on a best-effort basis), so it usually waits out the backlog again besides its
+ * delay: its hand-off, sent at most `deferSeconds` after the notification, is then ahead of it. When it is not, the
+ * copy is only decided on re-read facts, as without deferral.
  *
  * `notified` holds only original notifications: a returned copy is decided when it comes back (the handler tells the
  * copies by their message attribute), so a notification is deferred at most once. Everything else is decided now: a
  * trusted hand-off costs nothing to decide, a connection no longer pending has nothing to decide, a connection without
- * a creation time or a notification without a queue stamp cannot be timed, and a notification queued
+ * a creation time or a notification without a usable queue stamp (none, or one a whole period before the creation)
+ * cannot be timed, and a notification queued
  * `deferSeconds` or more after the creation (EC2 late, a redrive) would wait for a hand-off long since sent. A
  * notification stamped before the creation (the two clocks a little apart) waits the whole period, never more.
  */
@@ -58,14 +60,16 @@ export function connectionsToDefer(
   },
 ): Deferral[] {
   const deferSeconds = criteria.deferSeconds ?? DEFER_SECONDS;
-  if (!(deferSeconds > 0 && deferSeconds <= MAX_DELAY_SECONDS)) throw new Error(`deferSeconds must be in (0, ${MAX_DELAY_SECONDS}], got ${deferSeconds}`);
+  // Whole seconds: the delay is SQS's DelaySeconds, an integer.
+  if (!(Number.isInteger(deferSeconds) && deferSeconds > 0 && deferSeconds <= MAX_DELAY_SECONDS)) throw new Error(`deferSeconds must be a whole number in (0, ${MAX_DELAY_SECONDS}], got ${deferSeconds}`);
   return connections.flatMap((c): Deferral[] => {
     const queuedAt = criteria.notified.get(c.endpointId);
     if (queuedAt === undefined || criteria.trusted.has(c.endpointId)) return [];
     // Stryker disable next-line ConditionalExpression: without a creation time the lag below is NaN, which its check refuses as well; said here for the reader.
     if (c.state !== 'pendingAcceptance' || c.createdAt === undefined) return [];
     const lagSeconds = (queuedAt - c.createdAt) / 1000;
-    if (!(lagSeconds < deferSeconds)) return [];
+    // A stamp a whole period before the creation is no clock drift but a stamp that cannot be read (SentTimestamp "0").
+    if (!(lagSeconds < deferSeconds && lagSeconds > -deferSeconds)) return [];
     // Rounded up: the copy must not come back before its hand-off has had the whole period.
     return [{ endpointId: c.endpointId, ownerAccountId: c.ownerAccountId, delaySeconds: Math.min(deferSeconds, Math.ceil(deferSeconds - lagSeconds)), lagSeconds }];
   });

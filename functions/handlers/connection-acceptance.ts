@@ -41,7 +41,7 @@ import { processBatch, type ParsedRecord, type RecordFailures } from '../shared/
  * wait alike, so an old notification says nothing about its hand-off (10,000 accounts: ~50,000 messages queued).
  * By the time the copy is received, the hand-off has usually accepted it (the copy costs one describe); otherwise the
  * copy is decided as before, never deferred again. An endpoint created outside the control plane is accepted about
- * DEFER_SECONDS later than without deferral. Nothing is lost: a copy SQS does not take fails the original record,
+ * DEFER_SECONDS (plus, in a backlog, one more wait in the queue) later than without deferral. Nothing is lost: a copy SQS does not take fails the original record,
  * which SQS delivers again. Without ACCEPTANCE_QUEUE_URL nothing is deferred.
  */
 export function connectionAcceptanceHandler(runtime: Runtime) {
@@ -89,19 +89,25 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
 }
 
 /**
- * Per endpoint named by an original Connect notification in the batch (not a returned copy): when the earliest such
- * notification entered the queue. A record without a usable SentTimestamp is left out, so it is decided now.
+ * Per endpoint named by an original Connect notification in the batch: when the earliest such notification entered
+ * the queue (an unreadable SentTimestamp gives NaN, which the deferral refuses: decided now). An endpoint a returned
+ * copy also names is left out: its wait is over, whatever a duplicate original says (a copy is never deferred again).
  */
 function notificationsQueuedAt(records: readonly ParsedRecord<EndpointScope | ConnectionsScope>[], raw: readonly SQSRecord[]): Map<string, number> {
   const rawById = new Map(raw.map((r) => [r.messageId, r]));
   const queuedAt = new Map<string, number>();
+  const copied = new Set<string>();
   for (const { messageId, scope } of records) {
     const record = rawById.get(messageId);
-    if (scope.kind !== 'connections' || scope.vpcEndpointId === undefined || record === undefined || isDeferredCopy(record)) continue;
+    if (scope.kind !== 'connections' || scope.vpcEndpointId === undefined || record === undefined) continue;
+    if (isDeferredCopy(record)) {
+      copied.add(scope.vpcEndpointId);
+      continue;
+    }
     const sentAt = Number(record.attributes.SentTimestamp);
-    if (!Number.isFinite(sentAt)) continue;
     queuedAt.set(scope.vpcEndpointId, Math.min(sentAt, queuedAt.get(scope.vpcEndpointId) ?? sentAt));
   }
+  for (const endpointId of copied) queuedAt.delete(endpointId);
   return queuedAt;
 }
 

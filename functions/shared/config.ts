@@ -84,8 +84,8 @@ function toConfig(env: z.output<typeof environmentSchema>) {
     /** A fan-out run with less time left than this hands the rest of the organization to a continuation. */
     continuationMarginSeconds: env.RECONCILE_CONTINUATION_MARGIN_SECONDS,
     /**
-     * The acceptance queue's URL (only the acceptance function gets it): young Connect notifications without their
-     * hand-off are sent back there to be decided later. Unset: every notification is decided at once.
+     * The acceptance queue's URL (only the acceptance function gets it): Connect notifications queued soon after their
+     * connection's creation, without their hand-off, are sent back there to be decided later. Unset: every notification is decided at once.
      */
     acceptanceQueueUrl: env.ACCEPTANCE_QUEUE_URL,
     /** Environments drawing on the hub's Accept/Reject bucket at once; this one paces to 1/n of it (core/pacing.ts). */

@@ -277,8 +277,9 @@ export class LocalQueue {
 
   private readonly deduplicationTimers = new Set<() => void>();
 
+  /** Whole milliseconds, as SQS stamps them: an emulated clock at a fractional time scale gives fractions. */
   private now(): number {
-    return (this.runtime.now ?? Date.now)();
+    return Math.floor((this.runtime.now ?? Date.now)());
   }
 
   private rememberDeduplicationId(id: string): void {

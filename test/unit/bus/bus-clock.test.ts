@@ -21,6 +21,21 @@ function manualClock(start = Date.UTC(2030, 0, 1)) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('local bus: time on its own clock', () => {
+  it('stamps whole milliseconds, as SQS does, from a clock that gives fractions (a fractional time scale)', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1) + 0.75);
+    const bus = fastBus({ now: clock.now });
+    const stamps: string[] = [];
+    bus.setConsumer('account-onboarding', (event: SQSEvent) => {
+      stamps.push(...event.Records.flatMap((r) => [r.attributes.SentTimestamp, r.attributes.ApproximateFirstReceiveTimestamp]));
+      return Promise.resolve();
+    });
+
+    bus.queue('account-onboarding').send(JSON.stringify(distinctEvent('organizations/create-account-result-succeeded')), 'AROAEXAMPLE:session');
+    await bus.idle();
+
+    expect(stamps).toEqual([String(Date.UTC(2030, 0, 1)), String(Date.UTC(2030, 0, 1))]);
+  });
+
   it("stamps SentTimestamp at the send, even for a delayed message, and ApproximateFirstReceiveTimestamp at the first receive, with the context's deadline from the same clock", async () => {
     // Prepare
     const clock = manualClock();

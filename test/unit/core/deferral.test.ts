@@ -22,11 +22,6 @@ describe('connectionsToDefer', () => {
     expect(defer([connection('vpce-0a')], 4)).toEqual([{ endpointId: 'vpce-0a', ownerAccountId: '123456789012', delaySeconds: DEFER_SECONDS - 4, lagSeconds: 4 }]);
   });
 
-  it('counts queue time only: a notification received long after the creation (a backlog) is deferred as if received at once', () => {
-    // The connection is 400 s old when the batch reads it; its notification entered the queue 1 s after the creation.
-    expect(defer([connection('vpce-0a')], 1).map((d) => d.delaySeconds)).toEqual([DEFER_SECONDS - 1]);
-  });
-
   it('rounds the delay up, so the copy never comes back before its hand-off has had the whole period', () => {
     const [deferral] = defer([connection('vpce-0a')], 4.2);
     expect(deferral?.delaySeconds).toBe(26);
@@ -61,6 +56,12 @@ describe('connectionsToDefer', () => {
 
   it('defers a notification stamped before the creation (clocks apart) for the whole period, never more', () => {
     expect(defer([connection('vpce-0a')], -5)).toEqual([expect.objectContaining({ delaySeconds: DEFER_SECONDS, lagSeconds: -5 })]);
+    expect(defer([connection('vpce-0a')], -(DEFER_SECONDS - 0.001)).map((d) => d.delaySeconds)).toEqual([DEFER_SECONDS]);
+  });
+
+  it('decides now a notification stamped a whole period or more before the creation (no drift: an unreadable stamp)', () => {
+    expect(defer([connection('vpce-0a')], -DEFER_SECONDS)).toEqual([]);
+    expect(defer([connection('vpce-0a')], -CREATED / 1000)).toEqual([]);
   });
 
   it("allows SQS's longest message timer, 900 s", () => {
@@ -70,5 +71,6 @@ describe('connectionsToDefer', () => {
   it('refuses a period SQS could not wait', () => {
     expect(() => connectionsToDefer([], { notified: new Map(), trusted: new Set(), deferSeconds: 901 })).toThrow(/deferSeconds/);
     expect(() => connectionsToDefer([], { notified: new Map(), trusted: new Set(), deferSeconds: 0 })).toThrow(/deferSeconds/);
+    expect(() => connectionsToDefer([], { notified: new Map(), trusted: new Set(), deferSeconds: 30.5 })).toThrow(/whole number/);
   });
 });

@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { sample } from '../../../events/samples';
 import { DEFER_SECONDS } from '../../../functions/core/deferral';
 import { connectionAcceptanceHandler } from '../../../functions/handlers/connection-acceptance';
+import { wallClock } from '../../../functions/shared/wall-clock';
 import { awsError, HUB_SERVICE_ID, lambdaContext, sqsEvent, testRuntime } from './harness';
 
 const ec2Mock = mockClient(EC2Client);
@@ -238,15 +239,18 @@ describe('connection acceptance handler', () => {
   describe('a Connect notification queued soon after its connection was created, without its hand-off', () => {
     const QUEUE_URL = 'https://sqs.eu-west-2.amazonaws.com/222222222222/EgressProxy-connection-acceptance';
     const CREATED = Date.parse('2026-11-30T12:00:00Z');
-    /** The notification as SQS delivers it: stamped `queuedAfterSeconds` after the creation; a returned copy is marked. */
-    const notification = (queuedAfterSeconds = 4, copy = false) => {
-      const event = sqsEvent([sample('sns/connection-notification')]);
-      for (const record of event.Records) {
-        record.attributes.SentTimestamp = String(CREATED + queuedAfterSeconds * 1000);
-        if (copy) record.messageAttributes = { DeferredFrom: { stringValue: 'original-1', stringListValues: [], binaryListValues: [], dataType: 'String' } };
-      }
+    const copyMark = { DeferredFrom: { stringValue: 'original-1', stringListValues: [], binaryListValues: [], dataType: 'String' } };
+    /** Records as SQS delivers them: each stamped `queuedAfterSeconds` after the creation; a returned copy is marked. */
+    const batch = (records: readonly { body: unknown; queuedAfterSeconds?: number | string; copy?: boolean }[]) => {
+      const event = sqsEvent(records.map((r) => r.body));
+      event.Records.forEach((record, i) => {
+        const { queuedAfterSeconds = 4, copy = false } = records[i] ?? {};
+        record.attributes.SentTimestamp = typeof queuedAfterSeconds === 'string' ? queuedAfterSeconds : String(CREATED + queuedAfterSeconds * 1000);
+        if (copy) record.messageAttributes = copyMark;
+      });
       return event;
     };
+    const notification = (queuedAfterSeconds: number | string = 4, copy = false) => batch([{ body: sample('sns/connection-notification'), queuedAfterSeconds, copy }]);
 
     beforeEach(() => {
       ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
@@ -283,6 +287,45 @@ describe('connection acceptance handler', () => {
       expect(orgMock).not.toHaveReceivedCommand(DescribeAccountCommand);
     });
 
+    it('is timed by its queue stamp alone: a connection long created when the batch runs is deferred all the same', async () => {
+      // The handler's clock says the connection is 400 s old; the notification entered the queue 1 s after its creation.
+      jest.spyOn(wallClock, 'now').mockReturnValue(CREATED + 400_000);
+
+      await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(1), lambdaContext);
+
+      jest.restoreAllMocks();
+      expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, { DelaySeconds: DEFER_SECONDS - 1 });
+      expect(orgMock).not.toHaveReceivedCommand(DescribeAccountCommand);
+    });
+
+    it('is timed by the earliest of duplicate notifications in the batch', async () => {
+      const body = sample('sns/connection-notification');
+
+      await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(batch([{ body, queuedAfterSeconds: 40 }, { body, queuedAfterSeconds: 4 }]), lambdaContext);
+
+      expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+      expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, { DelaySeconds: DEFER_SECONDS - 4 });
+    });
+
+    it.each([['empty', ''], ['zero', '0'], ['not a number', 'soon']])('is decided at once when its SentTimestamp is unusable (%s)', async (_label, stamp) => {
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(stamp), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+    });
+
+    it('is decided at once when a returned copy names the endpoint too, whatever a duplicate original says', async () => {
+      const body = sample('sns/connection-notification');
+
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(batch([{ body }, { body, copy: true }]), lambdaContext);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+      expect(ec2Mock).toHaveReceivedCommandTimes(AcceptVpcEndpointConnectionsCommand, 1);
+      expect(ec2Mock).toHaveReceivedCommandWith(AcceptVpcEndpointConnectionsCommand, { VpcEndpointIds: [TAGGED_ENDPOINT] });
+    });
+
     it('is decided at once when it is the copy coming back, never deferred twice', async () => {
       const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(notification(4, true), lambdaContext);
 
@@ -305,7 +348,7 @@ describe('connection acceptance handler', () => {
       // From the function's own account (lambdaContext's ARN), with what the creating step read.
       const handOff = { ...event, account: '222222222222', detail: { ...event.detail, decided: { ownerInScope: true, vpcTagged: true } } };
 
-      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(sqsEvent([sample('sns/connection-notification'), handOff]), lambdaContext);
+      const response = await connectionAcceptanceHandler(testRuntime({ ACCEPTANCE_QUEUE_URL: QUEUE_URL }))(batch([{ body: sample('sns/connection-notification') }, { body: handOff }]), lambdaContext);
 
       expect(response.batchItemFailures).toEqual([]);
       expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
@@ -313,7 +356,6 @@ describe('connection acceptance handler', () => {
     });
 
     it('is decided at once without ACCEPTANCE_QUEUE_URL', async () => {
-
       await connectionAcceptanceHandler(testRuntime())(notification(), lambdaContext);
 
       expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
