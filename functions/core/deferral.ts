@@ -63,8 +63,9 @@ export function connectionsToDefer(
   // Whole seconds: the delay is SQS's DelaySeconds, an integer.
   if (!(Number.isInteger(deferSeconds) && deferSeconds > 0 && deferSeconds <= MAX_DELAY_SECONDS)) throw new Error(`deferSeconds must be a whole number in (0, ${MAX_DELAY_SECONDS}], got ${deferSeconds}`);
   return connections.flatMap((c): Deferral[] => {
-    const queuedAt = criteria.notified.get(c.endpointId);
-    if (queuedAt === undefined || criteria.trusted.has(c.endpointId)) return [];
+    if (criteria.trusted.has(c.endpointId)) return [];
+    // An endpoint no original notification named has no stamp: NaN, which the lag's check below refuses.
+    const queuedAt = criteria.notified.get(c.endpointId) ?? Number.NaN;
     // Stryker disable next-line ConditionalExpression: without a creation time the lag below is NaN, which its check refuses as well; said here for the reader.
     if (c.state !== 'pendingAcceptance' || c.createdAt === undefined) return [];
     const lagSeconds = (queuedAt - c.createdAt) / 1000;
