@@ -31,8 +31,17 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
     outcome = { ok: true, value: await handler(message.event, context) };
   } catch (error) {
     const { name, message: text } = error instanceof Error ? error : new Error(String(error));
-    outcome = { ok: false, name, message: text };
+    outcome = { ok: false, name, message: withFirstRecordError(error, text) };
   }
   const cpu = process.cpuUsage();
   send({ type: 'result', id: message.id, outcome, emulatedMs: emulatedNow() - started, maxRssBytes: maxRssBytes(), cpuMs: (cpu.user + cpu.system) / 1000 });
+}
+
+/**
+ * Powertools' FullBatchFailureError says only "All records failed processing. See individual errors below": the
+ * errors below are in the function's log, which the benchmarks silence. The first record's reason goes with it.
+ */
+function withFirstRecordError(error: unknown, message: string): string {
+  const [first] = (error as { recordErrors?: unknown[] } | null)?.recordErrors ?? [];
+  return first instanceof Error ? `${message} (first record: ${first.name}: ${first.message})` : message;
 }

@@ -80,6 +80,15 @@ describe('a function run in its own execution environments (the benchmarks\' loc
     expect(fixture.stats()).toMatchObject({ failures: 1, timeouts: 0 });
   });
 
+  it("names a failed batch's first record error, which the batch error's own message leaves to the (silenced) log", async () => {
+    const fixture = start();
+
+    const outcome = fixture.invoke({ failRecords: 'the mapping changed under 3 compiles' });
+
+    await expect(outcome).rejects.toMatchObject({ name: 'FullBatchFailureError', message: expect.stringContaining('(first record: RecordError: the mapping changed under 3 compiles)') as unknown });
+    expect(fixture.stats().firstFailure).toContain('first record: RecordError: the mapping changed under 3 compiles');
+  });
+
   it('times out as Lambda does once the emulated timeout passes, and runs the next invocation in a fresh environment', async () => {
     // Prepare: 2 emulated seconds at time scale 10 is 200 real ms
     const fixture = start({ timeoutSeconds: 2 });
