@@ -6,7 +6,7 @@
  * Organizations reads are counted on the local cloud's call metrics.
  */
 import { startControlPlaneFixture, type ControlPlaneFixture } from '../support/control-plane-fixture';
-import { deferred, describeAccountCalls, handOff, memberWithTaggedVpc, stateOf } from '../support/deferral-steps';
+import { deferred, deferredThenHandedOff, describeAccountCalls, memberWithTaggedVpc, stateOf } from '../support/deferral-steps';
 import { createEndpointByHand } from '../support/spoke';
 
 let fx: ControlPlaneFixture;
@@ -21,21 +21,12 @@ afterAll(async () => {
 
 describe('a Connect notification ahead of its hand-off', () => {
   it('is deferred, so the hand-off decides it on trust: no Organizations read, and the endpoint becomes available', async () => {
-    // Prepare
-    const { member, vpc } = await memberWithTaggedVpc(fx, 'deferred');
-    const readsBefore = describeAccountCalls(fx);
-
-    // Act: the endpoint is created as an account pass creates it; its Connect notification reaches acceptance alone.
-    const { endpointId } = await createEndpointByHand(member.ec2, vpc, fx.cp.hub.serviceName, [vpc.subnets[0]?.subnetId ?? '']);
-    await deferred(fx, endpointId);
-    // The pass's hand-off follows, well within DEFER_SECONDS (0.6 s of wall time at the fixture's time scale).
-    expect(fx.putOnHubBus(handOff(fx, member, vpc, endpointId))).toBeUndefined();
-    await fx.until('the connection is available', async () => (await stateOf(fx, member, endpointId)) === 'available');
-    // The copy comes back (idle waits for its timer) and finds nothing to decide.
-    await fx.cp.idle();
+    // Act: the endpoint is created as an account pass creates it; its Connect notification reaches acceptance alone,
+    // and the pass's hand-off follows, well within DEFER_SECONDS (0.6 s of wall time at the fixture's time scale).
+    const { member, endpointId, organizationReads } = await deferredThenHandedOff(fx, 'deferred');
 
     // Assess
-    expect(describeAccountCalls(fx)).toBe(readsBefore);
+    expect(organizationReads).toBe(0);
     const [deferral, ...more] = fx.logs.audits({ endpointId, action: 'connection.defer' });
     expect(more).toEqual([]);
     expect(deferral).toMatchObject({ decision: 'noop', scope: { accountId: member.accountId, endpointId }, reason: expect.stringContaining('no trusted hand-off in the batch') as unknown });

@@ -4,7 +4,7 @@ import { onboardedMember, type Member } from './accounts';
 import { SUPPORTED_AZ_IDS, type ControlPlaneFixture } from './control-plane-fixture';
 import { endpointCreatedEvent } from './events';
 import { connectionsOf } from './hub-views';
-import { createVpc, tagVpc, type SpokeVpc } from './spoke';
+import { createEndpointByHand, createVpc, tagVpc, type SpokeVpc } from './spoke';
 
 export const describeAccountCalls = (fx: ControlPlaneFixture) => fx.cp.cloud.metrics().calls.get('organizations:DescribeAccount') ?? 0;
 
@@ -34,4 +34,22 @@ export async function memberWithTaggedVpc(fx: ControlPlaneFixture, label: string
 export function handOff(fx: ControlPlaneFixture, member: Member, vpc: SpokeVpc, endpointId: string): CloudEvent {
   const { region, hub } = fx.cp;
   return endpointCreatedEvent({ senderAccountId: fx.cp.cloud.world.hubAccountId, accountId: member.accountId, region, vpcId: vpc.vpcId, vpcEndpointId: endpointId, serviceId: hub.serviceId });
+}
+
+/**
+ * The rollout's order of events: an endpoint created as an account pass creates it, its Connect notification deferred
+ * by acceptance, then the pass's hand-off, until the endpoint is available and the bus idle (the copy back and
+ * decided). Returns the endpoint, its owner and the DescribeAccount calls made meanwhile.
+ */
+export async function deferredThenHandedOff(fx: ControlPlaneFixture, label: string): Promise<{ member: Member; endpointId: string; organizationReads: number }> {
+  const { member, vpc } = await memberWithTaggedVpc(fx, label);
+  const readsBefore = describeAccountCalls(fx);
+  const { endpointId } = await createEndpointByHand(member.ec2, vpc, fx.cp.hub.serviceName, [vpc.subnets[0]?.subnetId ?? '']);
+  await deferred(fx, endpointId);
+  const refused = fx.putOnHubBus(handOff(fx, member, vpc, endpointId));
+  if (refused !== undefined) throw new Error(`the hub bus refused the hand-off: ${refused}`);
+  await fx.until('the connection is available', async () => (await stateOf(fx, member, endpointId)) === 'available');
+  // The copy comes back (idle waits for its timer) and finds nothing to decide.
+  await fx.cp.idle();
+  return { member, endpointId, organizationReads: describeAccountCalls(fx) - readsBefore };
 }
