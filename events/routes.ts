@@ -136,13 +136,15 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   // Each endpoint the control plane creates brings two or three messages: its hand-off, the service's Connect
   // notification (the only connection event subscribed: events/connection-events.ts), and that notification's
   // deferred copy (handlers/connection-acceptance.ts). Accept calls are the scarce resource (the hub's bucket, 1/s,
-  // shared by both environments), and each carries up to 100 ids of one batch: a batch of 1,000 messages (~400
-  // endpoints) fills four calls, where 400 messages (~170 endpoints) made two, one of them part-empty (measured at
-  // 1,000 x 3: 42 calls for 3,000 endpoints). Lambda allows up to 10,000 from a standard queue with a window; 1,000
-  // SNS envelopes are ~2 MB of the 6 MB payload.
+  // shared by both environments), and each carries up to 100 ids of one batch, so every batch ends in a part-empty
+  // call: at 400 messages (~170 endpoints) 42 calls for 3,000 endpoints; at 1,000 (~400 endpoints) 333 calls for
+  // 30,000 (10,000 x 3, ~30 s over the 300 calls' floor). 3,000 messages (~1,200 endpoints, twelve calls) leave a
+  // third as many part-empty calls. Lambda allows up to 10,000 from a standard queue with a window, and cuts a batch
+  // at its 6 MB payload: 3,000 records of SNS envelopes and hand-offs are ~5 MB. A batch's Accept calls then take
+  // ~24 s of this environment's share, within the 120 s timeout with the adaptive retries' minute besides.
   'connection-acceptance': {
     name: 'connection-acceptance',
-    batchSize: 1000,
+    batchSize: 3000,
     batchingWindowSeconds: 5,
     maxReceiveCount: 3,
     visibilityTimeoutSeconds: 6 * 120,

@@ -132,7 +132,7 @@ async function deferNotifications(
     const { scope } = record;
     if (scope.kind === 'connections' && scope.vpcEndpointId !== undefined && !notificationOf.has(scope.vpcEndpointId)) notificationOf.set(scope.vpcEndpointId, record);
   }
-  // A batch of 1,000 messages can defer hundreds: a few sends in flight rather than one round trip after another.
+  // A batch of 3,000 messages can defer a thousand: a few sends in flight rather than one round trip after another.
   await mapSettled(deferred, DEFERRED_SENDS_IN_FLIGHT, async ({ endpointId, ownerAccountId, delaySeconds, lagSeconds }) => {
     const record = notificationOf.get(endpointId);
     const body = record === undefined ? undefined : bodies.get(record.messageId);

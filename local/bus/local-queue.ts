@@ -110,6 +110,16 @@ export interface QueueRuntime {
   onInternalError(error: unknown): void;
 }
 
+/** Lambda's synchronous invocation payload limit: an SQS event source mapping cuts a batch short of it. */
+export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** `{"Records":[]}` */
+const EMPTY_EVENT_BYTES = 14;
+
+/** The bytes a message adds to the event: its record as the consumer gets it, and the comma between records. */
+function recordBytes(message: StoredMessage, address: QueueAddress): number {
+  return Buffer.byteLength(JSON.stringify(toSqsRecord(message, address)), 'utf8') + 1;
+}
+
 interface TrackedMessage extends StoredMessage {
   errors: string[];
 }
@@ -324,11 +334,18 @@ export class LocalQueue {
   private take(count: number): TrackedMessage[] {
     if (this.isFifo) return this.takeFromGroups(count);
     const random = this.runtime.random;
-    if (!random) return this.visible.splice(0, count);
     const batch: TrackedMessage[] = [];
+    let payloadBytes = EMPTY_EVENT_BYTES;
     while (batch.length < count && this.visible.length > 0) {
-      const [message] = this.visible.splice(Math.floor(random() * this.visible.length), 1);
-      if (message) batch.push(message);
+      const at = random ? Math.floor(random() * this.visible.length) : 0;
+      const next = this.visible[at];
+      if (next === undefined) break;
+      // Lambda's 6 MB invocation payload caps the batch whatever its size setting; one record always goes.
+      const bytes = recordBytes(next, this.address);
+      if (batch.length > 0 && payloadBytes + bytes > MAX_INVOCATION_PAYLOAD_BYTES) break;
+      payloadBytes += bytes;
+      this.visible.splice(at, 1);
+      batch.push(next);
     }
     return batch;
   }

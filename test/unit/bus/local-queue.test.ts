@@ -50,6 +50,22 @@ describe('local queue: batching', () => {
     expect(fake.batches.map((batch) => batch.length)).toEqual([10, 3]);
   });
 
+  it("cuts a batch short of Lambda's 6 MB invocation payload, whatever its size setting, in the queue's order", async () => {
+    // Prepare: 700 KB bodies, a batch size of 10,000 (Lambda's largest for a standard queue)
+    const bus = fastBus({ queueSettings: { 'account-onboarding': { batchSize: 10_000 } } });
+    const fake = recorder();
+    bus.setConsumer('account-onboarding', fake.consumer);
+    const sent = Array.from({ length: 10 }, (_, i) => `${String(i)}:${'x'.repeat(700 * 1024)}`);
+
+    // Act
+    for (const body of sent) bus.queue('account-onboarding').send(body, 'AROAEXAMPLE:session');
+    await bus.idle();
+
+    // Assess: eight records are 5.6 MB and fit, a ninth would not
+    expect(fake.batches.map((batch) => batch.length)).toEqual([8, 2]);
+    expect(fake.batches.flat().map((record) => record.body.split(':')[0])).toEqual(sent.map((_, i) => String(i)));
+  });
+
   it('delivers a partial batch once the batching window elapses', async () => {
     const bus = fastBus();
     const fake = recorder();
