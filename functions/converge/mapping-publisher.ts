@@ -4,7 +4,7 @@
  * account mean the control plane's many writers never contend for it. The compile is incremental: the mapping
  * records each shard's ETag, so only shards that changed since are fetched (a LIST of 1,000 keys per page finds
  * them). The write is conditional on the ETag read first, so two compiles at once cannot lose an update: the loser
- * compiles again.
+ * compiles again, while its invocation has time for it.
  */
 import type { AccountShard } from '../../squid-config/policy/documents';
 import { MalformedPolicyDocumentError } from '../../squid-config/policy/documents';
@@ -24,15 +24,34 @@ export interface PublishOutcome {
 }
 
 const SHARD_READS_IN_FLIGHT = 16;
+/** Compiles in a row that may lose their write when nothing says how much time is left. */
 const MAX_COMPILE_ATTEMPTS = 3;
+/** Kept free after the last compile: the write, the audit and the batch response. */
+const FINISH_MARGIN_MS = 10_000;
+
+/** The calls a compile makes on the policy store (aws/policy-store.ts). */
+export type MappingStore = Pick<PolicyStore, 'readMapping' | 'listShards' | 'readShard' | 'writeMapping'>;
+
+export interface PublishOptions {
+  readonly now?: () => Date;
+  /**
+   * The invocation's remaining time (ms). A compile whose write lost to another compile is tried again (only the
+   * shards changed since are read) while one more, as long as the last, would still fit: with two environments
+   * compiling at once under load, three lost writes in a row happened (10,000 x 3) and sent the batch back to wait
+   * out the queue's 12-minute visibility timeout. Without it, MAX_COMPILE_ATTEMPTS.
+   */
+  readonly remainingMs?: () => number;
+}
 
 /** Shards that could not be read: the mapping is still published with the rest, then the run fails loudly. */
 export class MalformedShardsError extends Error {
   override readonly name = 'MalformedShardsError';
 }
 
-export async function publishEndpointMapping(store: PolicyStore, correlationId: string, now: () => Date = () => new Date()): Promise<PublishOutcome> {
-  for (let attempt = 1; attempt <= MAX_COMPILE_ATTEMPTS; attempt++) {
+export async function publishEndpointMapping(store: MappingStore, correlationId: string, options: PublishOptions = {}): Promise<PublishOutcome> {
+  const now = options.now ?? (() => new Date());
+  for (let attempt = 1; ; attempt++) {
+    const startedWithMs = options.remainingMs?.();
     const current = await store.readMapping();
     if (current.problem !== undefined) {
       audit({ action: 'policy.mapping-publish', scope: { accountId: 'organization' }, decision: 'warning', reason: `${current.problem}: recompiling it from the shards`, dryRun: false, correlationId });
@@ -67,7 +86,10 @@ export async function publishEndpointMapping(store: PolicyStore, correlationId: 
     const unchanged = current.value !== undefined && sameDecisions(current.value, compiled) && JSON.stringify(current.value.shards) === JSON.stringify(compiled.shards);
     if (unchanged) return finish({ ...outcome, changed: false }, correlationId);
     const written = await store.writeMapping(compiled, current.etag);
-    if (written.kind === 'conflict') continue;
+    if (written.kind === 'conflict') {
+      if (anotherCompileFits(attempt, startedWithMs, options.remainingMs?.())) continue;
+      throw new Error(`the endpoint mapping changed under ${attempt} compiles in a row; retrying later`);
+    }
     audit({
       action: 'policy.mapping-publish',
       scope: { accountId: 'organization' },
@@ -79,7 +101,13 @@ export async function publishEndpointMapping(store: PolicyStore, correlationId: 
     });
     return finish({ ...outcome, changed: true }, correlationId);
   }
-  throw new Error(`the endpoint mapping changed under ${MAX_COMPILE_ATTEMPTS} compiles in a row; retrying later`);
+}
+
+/** After a lost write: whether to compile again (the remaining time given before and after the last compile, in ms). */
+export function anotherCompileFits(attempt: number, startedWithMs: number | undefined, remainingMs: number | undefined): boolean {
+  if (startedWithMs === undefined || remainingMs === undefined) return attempt < MAX_COMPILE_ATTEMPTS;
+  const lastTookMs = startedWithMs - remainingMs;
+  return remainingMs - lastTookMs >= FINISH_MARGIN_MS;
 }
 
 function finish(outcome: PublishOutcome, correlationId: string): PublishOutcome {

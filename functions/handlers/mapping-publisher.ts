@@ -35,7 +35,7 @@ export function mappingPublisherHandler(runtime: Runtime) {
         const correlationId = [...new Set(records.map((r) => r.scope.eventId))].join(',').slice(0, 512);
         const failures: RecordFailures = new Map();
         try {
-          const outcome = await publishEndpointMapping(store, correlationId);
+          const outcome = await publishEndpointMapping(store, correlationId, { remainingMs: () => context.getRemainingTimeInMillis() });
           logger.info('mapping compiled', { correlationId, ...outcome });
         } catch (thrown) {
           const error = toError(thrown);
