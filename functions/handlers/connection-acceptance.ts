@@ -41,8 +41,9 @@ import { processBatch, type ParsedRecord, type RecordFailures } from '../shared/
  * wait alike, so an old notification says nothing about its hand-off (10,000 accounts: ~50,000 messages queued).
  * By the time the copy is received, the hand-off has usually accepted it (the copy costs one describe); otherwise the
  * copy is decided as before, never deferred again. An endpoint created outside the control plane is accepted about
- * DEFER_SECONDS (plus, in a backlog, one more wait in the queue) later than without deferral. Nothing is lost: a copy SQS does not take fails the original record,
- * which SQS delivers again. Without ACCEPTANCE_QUEUE_URL nothing is deferred.
+ * DEFER_SECONDS (plus, in a backlog, one more wait in the queue) later than without deferral. Nothing is lost: a
+ * copy SQS does not take fails the original record, which SQS delivers again. Without ACCEPTANCE_QUEUE_URL nothing
+ * is deferred.
  */
 export function connectionAcceptanceHandler(runtime: Runtime) {
   return withLambdaContext(async (event: SQSEvent, context) =>
@@ -52,6 +53,8 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
       (record) => parseConnectionAcceptanceMessage(record.body),
       async (records) => {
         const hubAccountId = ownAccountId(context);
+        // The records as SQS delivered them: their SentTimestamp, message attributes and bodies.
+        const rawById = new Map(event.Records.map((r) => [r.messageId, r]));
         const trusted = records
           .map(({ scope }) => scope)
           .filter((scope): scope is TrustedHandOff => scope.kind === 'endpoint' && scope.senderAccountId === hubAccountId && scope.decided !== undefined);
@@ -69,11 +72,10 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
           ...(onlyNamed ? { endpointIds: [...new Set(named)] } : {}),
           ...(runtime.acceptanceQueue === undefined
             ? {}
-            : { defer: { notified: notificationsQueuedAt(records, event.Records), trusted: new Set(trusted.map((t) => t.vpcEndpointId)) } }),
+            : { defer: { notified: notificationsQueuedAt(records, rawById), trusted: new Set(trusted.map((t) => t.vpcEndpointId)) } }),
         });
         if (runtime.acceptanceQueue !== undefined) {
-          const bodies = new Map(event.Records.map((r) => [r.messageId, r.body]));
-          for (const [endpointId, error] of await deferNotifications(runtime.acceptanceQueue, records, bodies, deferred)) errors.set(endpointId, error);
+          for (const [endpointId, error] of await deferNotifications(runtime.acceptanceQueue, records, rawById, deferred)) errors.set(endpointId, error);
         }
         const anyError = errors.values().next().value;
         const failures: RecordFailures = new Map();
@@ -93,8 +95,7 @@ export function connectionAcceptanceHandler(runtime: Runtime) {
  * the queue (an unreadable SentTimestamp gives NaN, which the deferral refuses: decided now). An endpoint a returned
  * copy also names is left out: its wait is over, whatever a duplicate original says (a copy is never deferred again).
  */
-function notificationsQueuedAt(records: readonly ParsedRecord<EndpointScope | ConnectionsScope>[], raw: readonly SQSRecord[]): Map<string, number> {
-  const rawById = new Map(raw.map((r) => [r.messageId, r]));
+function notificationsQueuedAt(records: readonly ParsedRecord<EndpointScope | ConnectionsScope>[], rawById: ReadonlyMap<string, SQSRecord>): Map<string, number> {
   const queuedAt = new Map<string, number>();
   const copied = new Set<string>();
   for (const { messageId, scope } of records) {
@@ -122,7 +123,7 @@ const DEFERRED_SENDS_IN_FLIGHT = 10;
 async function deferNotifications(
   queue: AcceptanceQueue,
   records: readonly ParsedRecord<EndpointScope | ConnectionsScope>[],
-  bodies: ReadonlyMap<string, string>,
+  rawById: ReadonlyMap<string, SQSRecord>,
   deferred: readonly Deferral[],
 ): Promise<Map<string, Error>> {
   const errors = new Map<string, Error>();
@@ -135,7 +136,7 @@ async function deferNotifications(
   // A batch of 3,000 messages can defer a thousand: a few sends in flight rather than one round trip after another.
   await mapSettled(deferred, DEFERRED_SENDS_IN_FLIGHT, async ({ endpointId, ownerAccountId, delaySeconds, lagSeconds }) => {
     const record = notificationOf.get(endpointId);
-    const body = record === undefined ? undefined : bodies.get(record.messageId);
+    const body = record === undefined ? undefined : rawById.get(record.messageId)?.body;
     if (record === undefined || body === undefined) {
       errors.set(endpointId, new Error(`no notification in the batch names deferred endpoint ${endpointId}`));
       return;
